@@ -1,0 +1,98 @@
+"""Boilerplate rules: named patterns that drop whole blocks pasted along with an article.
+
+Each rule only looks at short blocks, so a real paragraph that happens to mention a newsletter
+or a photograph is never dropped. `clean` returns what it dropped and why, for the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import DroppedBlock
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """A named pattern; a block of at most `max_words` words that matches it is boilerplate."""
+
+    name: str
+    description: str
+    pattern: str
+    max_words: int = 25
+
+    def matches(self, block: str) -> bool:
+        return len(block.split()) <= self.max_words and re.search(self.pattern, block, re.I) is not None
+
+
+_SOCIAL = r"(facebook|twitter|x|instagram|linkedin|whatsapp|telegram|reddit|pinterest|tiktok|youtube|threads|bluesky|mastodon|e-?mail)"
+
+RULES: tuple[CleaningRule, ...] = (
+    CleaningRule(
+        "newsletter-prompt",
+        "an invitation to sign up for a newsletter or mailing list, or its tagline",
+        r"^\W*(subscribe|sign ?up|register|join|get|receive)\b.{0,60}\b(newsletters?|mailing list|inbox|e-?mail updates|alerts)\b"
+        r"|^\W*your (daily|weekly|monthly|morning|evening|essential|free)\b.{0,30}\b(briefing|digest|newsletter|roundup|round-up|dose|update)s?\b"
+        r"|\bdelivered (straight )?to your inbox\b"
+        r"|^\W*(enter |your )?e-?mail( address)?\W*$",
+    ),
+    CleaningRule(
+        "subscription-confirmation",
+        "the thank-you a sign-up form shows",
+        r"^\W*(you( have|'ve| are|'re)( been)? (successfully )?(subscribed|signed up)"
+        r"|thank(s| you) for (subscribing|signing up|registering)"
+        r"|(please )?check your (inbox|e-?mail) to confirm)",
+    ),
+    CleaningRule(
+        "share-prompt",
+        "share, follow and like buttons and their labels",
+        rf"^\W*(share( this( article| story| post)?)?( on {_SOCIAL})?|tweet|print|copy link|e-?mail this( article)?)\W*$"
+        rf"|^\W*(share|click to share|post) (this |it )?(on|to|via) {_SOCIAL}\b"
+        rf"|^\W*(follow|like|find) us on {_SOCIAL}\b"
+        rf"|^\W*share this:?\W*$",
+        max_words=12,
+    ),
+    CleaningRule(
+        "read-more",
+        "links to other stories: read more, related, see also",
+        r"^\W*(read more|related( articles| stories| content| coverage)?|see also|more from|more on this( story)?"
+        r"|continue reading|recommended( for you)?|most (read|popular)|you may also like|also read|further reading)\b",
+        max_words=20,
+    ),
+    CleaningRule(
+        "photo-credit",
+        "photo and image credits and captions' bylines",
+        r"^\W*(photo(graph)?s?|image|picture|pic|illustration|video|credit|photo credit|image caption|image copyright)\s*(:|by\b|credit\b)"
+        r"|\((photo|image|picture)s? (by|:|credit)[^)]*\)\s*$"
+        r"|\b(getty images|afp via getty|ap photo|reuters/|epa-efe|shutterstock|alamy)\b[^.]{0,40}$",
+        max_words=30,
+    ),
+    CleaningRule(
+        "cookie-notice",
+        "cookie and privacy consent banners",
+        r"\b(we|this (site|website)) uses? cookies\b|\baccept (all )?cookies\b|\bcookie (policy|settings|preferences)\b"
+        r"|\bby continuing to (use|browse) (this|our) (site|website)\b",
+        max_words=60,
+    ),
+    CleaningRule(
+        "advertisement",
+        "advertisement markers",
+        r"^\W*(advertisement|sponsored( content)?|skip advertisement|story continues below( advertisement)?|ad)\W*$",
+        max_words=6,
+    ),
+)
+
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def clean(blocks: tuple[str, ...] | list[str], rules: tuple[CleaningRule, ...] = RULES) -> tuple[tuple[str, ...], tuple[DroppedBlock, ...]]:
+    """Split blocks into those kept and those dropped, each dropped block with the first rule that matched."""
+    kept: list[str] = []
+    dropped: list[DroppedBlock] = []
+    for block in blocks:
+        rule = next((rule for rule in rules if rule.matches(block)), None)
+        if rule is None:
+            kept.append(block)
+        else:
+            dropped.append(DroppedBlock(rule=rule.name, text=block))
+    return tuple(kept), tuple(dropped)

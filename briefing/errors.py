@@ -1,0 +1,8 @@
+"""The one exception type the CLI turns into a one-line message and exit status 2."""
+
+
+class BriefingError(Exception):
+    """A problem the user can fix (bad input, unreachable source, unknown engine...).
+
+    Its message is shown as is, on one line, so it must say what went wrong and where.
+    """

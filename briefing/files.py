@@ -1,0 +1,61 @@
+"""Output files: names from titles, and staging so nothing half-written appears under a final name."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from .errors import BriefingError
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """A lowercase ASCII file name part: "Intervention in Libya has already begun" -> "intervention-in-libya-has-already-begun"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug or "briefing"
+
+
+def ensure_writable_dir(directory: Path) -> Path:
+    """Create the output folder if needed and check we may write there, before any slow work."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=directory, prefix=".briefing-probe-", delete=True)
+        probe.close()
+    except OSError as error:
+        raise BriefingError(f"cannot write to output folder {directory}: {error.strerror or error}") from None
+    return directory
+
+
+class StagedFiles:
+    """Temporary files beside their final names, renamed into place together only when all are written.
+
+    with StagedFiles() as staged:
+        write(staged.path(final_mp3)); write(staged.path(final_json))
+    # on success every file is renamed into place; on any exception every temporary file is removed
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def path(self, final: Path) -> Path:
+        descriptor, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+        os.close(descriptor)
+        self._staged.append((Path(name), final))
+        return Path(name)
+
+    def __enter__(self) -> "StagedFiles":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            for temporary, final in self._staged:
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, final)
+        else:
+            for temporary, _ in self._staged:
+                temporary.unlink(missing_ok=True)

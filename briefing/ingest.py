@@ -1,0 +1,233 @@
+"""Stage 1, ingest: read a text file, Markdown, saved HTML page, standard input or URL into an Article."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import BriefingError
+from .model import Article
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+# A headline is short and does not end like a sentence; a kicker ("Analysis. Le Monde has...")
+# or standfirst before it is a full sentence.
+HEADLINE_MAX_WORDS = 20
+HEADLINE_SEARCH_BLOCKS = 4
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """Bounds on fetching a URL, so a hostile or broken server cannot hang or flood us."""
+
+    timeout: float = 20.0  # seconds for the whole download
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A web response reduced to what ingest needs."""
+
+    url: str
+    content_type: str
+    charset: str | None
+    body: bytes
+
+
+def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
+    """Read one source as the user named it: a path, "-" for standard input, or an http(s) URL."""
+    if source == "-":
+        return parse_document(sys.stdin.buffer.read(), source, kind=None)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and not Path(source).exists():
+        scheme = source.split(":", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            raise BriefingError(f"unsupported URL scheme {scheme!r} in {source} (use http or https)")
+        fetched = fetch_url(source, limits)
+        kind = "html" if "html" in fetched.content_type else "text"
+        return parse_document(fetched.body, source, kind=kind, url=fetched.url, charset=fetched.charset)
+    path = Path(source)
+    if not path.is_file():
+        raise BriefingError(f"no such file: {source}")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BriefingError(f"cannot read {source}: {error.strerror}") from None
+    suffix = path.suffix.lower()
+    kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES else None
+    return parse_document(data, source, kind=kind)
+
+
+def parse_document(
+    data: bytes, source: str, kind: str | None, url: str | None = None, charset: str | None = None
+) -> Article:
+    """Turn raw bytes into an Article; kind None means sniff HTML, else read as plain text."""
+    text = decode_text(data, source, charset)
+    if not text.strip():
+        raise BriefingError(f"{source} is empty")
+    if kind is None:
+        kind = "html" if re.match(r"\s*(<!doctype html|<html|<head|<body)", text, re.I) else "text"
+    if kind == "html":
+        return parse_html(text, source, url)
+    if kind == "markdown":
+        return parse_text(markdown_to_text(text), source, url)
+    return parse_text(text, source, url)
+
+
+def decode_text(data: bytes, source: str, charset: str | None = None) -> str:
+    """Decode bytes as the declared charset, UTF-8 (with or without BOM), UTF-16 by BOM, or a detected one."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise BriefingError(f"{source} is not text (it looks like a binary file)")
+    for encoding in filter(None, (charset, "utf-8-sig")):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise BriefingError(f"{source} is not text (cannot tell its character encoding)")
+    return str(best)
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split text into paragraphs: blank-line separated blocks, or one a line when there are no blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"\n[ \t]*\n", text):
+        blocks = [" ".join(line.strip() for line in block.splitlines()) for block in re.split(r"\n[ \t]*\n", text)]
+    else:
+        blocks = text.splitlines()
+    return [re.sub(r"\s+", " ", block).strip() for block in blocks if block.strip()]
+
+
+def looks_like_headline(block: str) -> bool:
+    """A headline is one short line that does not end with sentence punctuation."""
+    words = block.split()
+    return 0 < len(words) <= HEADLINE_MAX_WORDS and not re.search(r"[.!:;,]['\"”’)]*$", block)
+
+
+def parse_text(text: str, source: str, url: str | None = None) -> Article:
+    """Plain text: the headline is the first short, headline-like block near the top.
+
+    Blocks above it (a kicker or standfirst) stay in the body, first; when no block looks like a
+    headline the first line is the title and the body is everything.
+    """
+    blocks = split_blocks(text)
+    if not blocks:
+        raise BriefingError(f"{source} has no text")
+    for index, block in enumerate(blocks[:HEADLINE_SEARCH_BLOCKS]):
+        if looks_like_headline(block):
+            body = blocks[:index] + blocks[index + 1 :]
+            return Article(title=block, paragraphs=tuple(body), source=source, url=url)
+    return Article(title=shorten_title(blocks[0]), paragraphs=tuple(blocks), source=source, url=url)
+
+
+def shorten_title(line: str, max_words: int = 14) -> str:
+    """A title from a long first line: its first sentence, cut to a few words."""
+    first_sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
+    words = first_sentence.split()
+    return " ".join(words[:max_words]).rstrip(".,;:") + ("…" if len(words) > max_words else "")
+
+
+MARKDOWN_RULES: tuple[tuple[str, str], ...] = (
+    (r"!\[[^\]]*\]\([^)]*\)", ""),  # images
+    (r"\[([^\]]+)\]\([^)]*\)", r"\1"),  # links keep their text
+    (r"`([^`]*)`", r"\1"),  # inline code
+    (r"(\*\*|__)(.+?)\1", r"\2"),  # bold
+    (r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1"),  # emphasis
+    (r"(?m)^\s{0,3}>\s?", ""),  # block quotes
+    (r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", ""),  # list markers
+    (r"(?m)^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", ""),  # rules
+    (r"<[^>\n]+>", ""),  # inline HTML
+)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text from Markdown: the first level-1 heading goes first as the headline; markup is dropped."""
+    lines = markdown.replace("\r\n", "\n").split("\n")
+    title = None
+    for index, line in enumerate(lines):
+        match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            title = match.group(1)
+            del lines[index]
+            break
+    text = "\n".join(re.sub(r"^#{1,6}\s+(.+?)\s*#*\s*$", r"\1", line) for line in lines)
+    for pattern, replacement in MARKDOWN_RULES:
+        text = re.sub(pattern, replacement, text)
+    return f"{title}\n\n{text}" if title else text
+
+
+def parse_html(html: str, source: str, url: str | None = None) -> Article:
+    """Main text and title of a web page, by trafilatura."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
+    )
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        raise BriefingError(f"no article text found in {source}")
+    paragraphs = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
+    paragraphs = [p for p in paragraphs if p]
+    title = (getattr(document, "title", None) or "").strip() or shorten_title(paragraphs[0])
+    outlet = (getattr(document, "sitename", None) or "").strip() or None
+    if outlet is None and url:
+        outlet = urlsplit(url).hostname
+    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=outlet)
+
+
+def fetch_url(url: str, limits: FetchLimits) -> Fetched:
+    """GET an http(s) URL with a total time limit, a size cap and bounded redirects."""
+    import requests
+
+    session = requests.Session()
+    session.max_redirects = limits.max_redirects
+    deadline = time.monotonic() + limits.timeout
+    try:
+        response = session.get(
+            url,
+            stream=True,
+            timeout=(min(10.0, limits.timeout), limits.timeout),
+            headers={"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"},
+        )
+        with response:
+            if response.status_code >= 400:
+                raise BriefingError(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}")
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > limits.max_bytes:
+                raise BriefingError(f"cannot fetch {url}: larger than {limits.max_bytes} bytes")
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise BriefingError(f"cannot fetch {url}: larger than {limits.max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise BriefingError(f"cannot fetch {url}: timed out after {limits.timeout:g} s")
+                chunks.append(chunk)
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if content_type and not (content_type.startswith("text/") or "html" in content_type):
+                raise BriefingError(f"cannot read {url}: it is {content_type}, not an article")
+            charset = response.encoding if "charset" in response.headers.get("Content-Type", "") else None
+            return Fetched(url=response.url, content_type=content_type, charset=charset, body=b"".join(chunks))
+    except requests.TooManyRedirects:
+        raise BriefingError(f"cannot fetch {url}: more than {limits.max_redirects} redirects") from None
+    except requests.Timeout:
+        raise BriefingError(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
+    except requests.RequestException as error:
+        reason = type(error).__name__
+        raise BriefingError(f"cannot fetch {url}: {reason}") from None

@@ -1,0 +1,98 @@
+"""Immutable values passed between the pipeline stages.
+
+ingest -> Article; script -> Script (of Segments); tts -> one clip per Segment;
+audio -> Episode files on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """What ingest reads from one source."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    source: str  # as the user named it: a path, a URL, or "-" for standard input
+    url: str | None = None  # the address it was fetched from, when it came from the web
+    outlet: str | None = None  # the site or publication name, when known
+
+
+@dataclass(frozen=True)
+class DroppedBlock:
+    """A block of the article that a cleaning rule removed, kept for the audit trail."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One engine request: a sentence, or a clause of one for engines with a length limit."""
+
+    kind: str  # "intro", "headline", "body", "transition" or "outro"
+    text: str  # as written, for transcripts
+    spoken: str  # normalised for speech, what the engine is given
+    pause_after: float  # seconds of silence placed after it
+    story: int | None = None  # index of the story it belongs to
+    paragraph: int | None = None  # index of the paragraph within its story
+
+
+@dataclass(frozen=True)
+class Story:
+    """One article as it appears in the script."""
+
+    title: str
+    source: str
+    url: str | None
+    outlet: str | None
+    dropped: tuple[DroppedBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Script:
+    """The whole spoken briefing, ready for synthesis."""
+
+    title: str
+    show: str
+    date: dt.date
+    stories: tuple[Story, ...]
+    segments: tuple[Segment, ...]
+
+    def spoken_text(self) -> str:
+        """The script as a reader would follow it: one paragraph a block, as spoken."""
+        blocks: list[list[str]] = []
+        previous = None
+        for segment in self.segments:
+            key = (segment.kind, segment.story, segment.paragraph)
+            if key != previous or not blocks:
+                blocks.append([])
+            blocks[-1].append(segment.spoken)
+            previous = key
+        return "\n\n".join(" ".join(block) for block in blocks) + "\n"
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    """Where a segment landed in the rendered audio, in seconds."""
+
+    segment: Segment
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Episode:
+    """What `make` produced."""
+
+    title: str
+    mp3: str
+    script_txt: str
+    metadata_json: str
+    duration: float
+    engine: str
+    voice: str
+    timings: tuple[TimedSegment, ...] = field(default=())

@@ -1,0 +1,66 @@
+"""Stage 3, tts: speech engines behind one small interface.
+
+An engine has a name, a voice, a sample rate, a per-request character limit (None for none)
+and `synthesize(text) -> pydub.AudioSegment` (mono, 16-bit, at its sample rate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..errors import BriefingError
+
+DEFAULT_ENGINE = "piper"
+
+
+class Engine(Protocol):
+    name: str
+    voice: str
+    sample_rate: int
+    max_chars: int | None
+
+    def synthesize(self, text: str):
+        """Speak text; returns a mono 16-bit pydub AudioSegment at self.sample_rate."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """What the user chose for the engine; each engine reads the fields that concern it."""
+
+    voice: str | None = None  # piper: a bundled voice name or a .onnx path; espeak: a voice name
+    lang: str = "en"  # gtts and espeak
+    tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One line of `briefing voices`."""
+
+    engine: str
+    voice: str
+    language: str
+    sample_rate: int | None
+    usable: bool
+    note: str = ""
+
+
+def _engine_modules():
+    from . import espeak, gtts, piper
+
+    return {"piper": piper, "gtts": gtts, "espeak": espeak}
+
+
+ENGINE_NAMES = ("piper", "gtts", "espeak")
+
+
+def create_engine(name: str, settings: EngineSettings = EngineSettings()) -> Engine:
+    """The engine called `name`, ready to speak, or BriefingError saying why it cannot be."""
+    if name not in ENGINE_NAMES:
+        raise BriefingError(f"unknown engine {name!r} (choose from {', '.join(ENGINE_NAMES)})")
+    return _engine_modules()[name].create(settings)
+
+
+def list_voices() -> list[VoiceInfo]:
+    """Every engine's voices, each saying whether it can be used on this machine now."""
+    return [voice for module in _engine_modules().values() for voice in module.voices()]

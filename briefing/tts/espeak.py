@@ -1,0 +1,56 @@
+"""espeak-ng: the classic formant synthesiser, used when `espeak-ng` is on PATH."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import wave
+
+from ..errors import BriefingError
+from ..ffmpeg import audio_segment_class
+from . import EngineSettings, VoiceInfo
+
+
+def espeak_exe() -> str | None:
+    return shutil.which("espeak-ng")
+
+
+class EspeakEngine:
+    name = "espeak"
+    max_chars = None
+
+    def __init__(self, voice: str):
+        self.voice = voice
+        self.sample_rate = 22050
+
+    def synthesize(self, text: str):
+        result = subprocess.run([espeak_exe() or "espeak-ng", "-v", self.voice, "--stdout", text], capture_output=True)
+        if result.returncode != 0:
+            raise BriefingError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
+        with wave.open(io.BytesIO(result.stdout)) as wav:
+            rate, pcm = wav.getframerate(), wav.readframes(wav.getnframes())
+        return audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+
+
+def create(settings: EngineSettings) -> EspeakEngine:
+    if espeak_exe() is None:
+        raise BriefingError("engine 'espeak' needs espeak-ng on PATH (e.g. apt-get install espeak-ng)")
+    voice = settings.voice or ("en-us" if settings.lang == "en" else settings.lang)
+    known = {info.voice for info in voices()}
+    if voice not in known:
+        raise BriefingError(f"unknown espeak-ng voice {voice!r}")
+    return EspeakEngine(voice)
+
+
+def voices() -> list[VoiceInfo]:
+    exe = espeak_exe()
+    if exe is None:
+        return [VoiceInfo("espeak", "en-us", "en", 22050, False, "espeak-ng not installed")]
+    listing = subprocess.run([exe, "--voices"], capture_output=True, text=True).stdout.splitlines()[1:]
+    found = []
+    for line in listing:
+        fields = line.split()
+        if len(fields) >= 4:
+            found.append(VoiceInfo("espeak", fields[1], fields[1], 22050, True, "offline"))
+    return found

@@ -1,0 +1,132 @@
+"""gTTS: Google Translate's online voice, with our own chunking and retries.
+
+The script stage already cuts text into pieces of at most MAX_CHARS at clause boundaries, so
+each synthesize call is one request. Failures that may pass (429, 5xx, timeouts, dropped
+connections) are retried with exponential backoff and jitter, honouring Retry-After.
+$BRIEFING_GTTS_ENDPOINT sends the requests to another host (a mirror, a proxy, or a test server).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+from ..errors import BriefingError
+from ..ffmpeg import decode
+from . import EngineSettings, VoiceInfo
+
+MAX_CHARS = 100  # Google's limit per request
+SAMPLE_RATE = 24000  # what the service sends
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before giving up on one request."""
+
+    attempts: int = 6
+    base_delay: float = 1.0  # seconds before the first retry, doubled each time
+    max_delay: float = 30.0  # no single wait is longer, whatever Retry-After asks
+    timeout: float = 15.0  # per request
+
+    def delay(self, attempt: int, retry_after: float | None, jitter: float) -> float:
+        """Seconds to wait before retry number `attempt` (1-based); jitter in [0, 1) spreads clients apart."""
+        backoff = self.base_delay * 2 ** (attempt - 1) * (0.5 + jitter / 2)
+        return min(self.max_delay, max(backoff, retry_after or 0.0))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header, given as seconds or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _routed_gtts_class():
+    from gtts import gTTS
+
+    class RoutedGTTS(gTTS):
+        """gTTS whose requests go to `endpoint` instead of translate.google.<tld> when one is set."""
+
+        def __init__(self, *args, endpoint: str | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.endpoint = endpoint
+
+        def _prepare_requests(self):
+            prepared = super()._prepare_requests()
+            if self.endpoint:
+                for request in prepared:
+                    request.prepare_url(self.endpoint.rstrip("/") + urlsplit(request.url).path, None)
+            return prepared
+
+    return RoutedGTTS
+
+
+class GTTSEngine:
+    name = "gtts"
+    max_chars = MAX_CHARS
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, lang: str = "en", tld: str = "com", endpoint: str | None = None,
+                 policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
+                 jitter: Callable[[], float] = random.random):
+        self.lang, self.tld, self.endpoint, self.policy = lang, tld, endpoint, policy
+        self.voice = f"{lang}-{tld}"
+        self._sleep, self._jitter = sleep, jitter
+        self._gtts = _routed_gtts_class()
+
+    def fetch_mp3(self, text: str) -> bytes:
+        """The MP3 bytes for text (at most MAX_CHARS), retrying failures that may pass."""
+        from gtts import gTTSError
+
+        if len(text) > MAX_CHARS:
+            raise ValueError(f"gTTS request of {len(text)} characters exceeds {MAX_CHARS}")
+        request = self._gtts(text, lang=self.lang, tld=self.tld, lang_check=False, timeout=self.policy.timeout,
+                             pre_processor_funcs=[], tokenizer_func=lambda whole: [whole], endpoint=self.endpoint)
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                mp3 = b"".join(request.stream())
+                if not mp3:
+                    raise BriefingError(f"gTTS sent no audio for {text[:40]!r}")
+                return mp3
+            except gTTSError as error:
+                response = error.rsp
+                status = response.status_code if response is not None else None
+                may_pass = status is None or status == 429 or status >= 500
+                if not may_pass or attempt == self.policy.attempts:
+                    tries = f" after {attempt} attempts" if attempt > 1 else ""
+                    raise BriefingError(f"gTTS could not speak {text[:40]!r}: {error.msg}{tries}") from None
+                retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
+                self._sleep(self.policy.delay(attempt, retry_after, self._jitter()))
+        raise AssertionError("unreachable")
+
+    def synthesize(self, text: str):
+        return decode(self.fetch_mp3(text), self.sample_rate, what="gTTS audio")
+
+
+def languages() -> dict[str, str]:
+    from gtts.lang import tts_langs
+
+    return tts_langs()
+
+
+def create(settings: EngineSettings) -> GTTSEngine:
+    if settings.lang not in languages():
+        raise BriefingError(f"gTTS does not speak language {settings.lang!r} (see `briefing voices`)")
+    return GTTSEngine(settings.lang, settings.tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None)
+
+
+def voices() -> list[VoiceInfo]:
+    return [VoiceInfo("gtts", code, name, SAMPLE_RATE, True, "online: needs translate.google.<tld>; --tld picks the accent")
+            for code, name in sorted(languages().items())]

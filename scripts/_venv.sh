@@ -1,0 +1,32 @@
+# Sourced by scripts/demo, scripts/test and scripts/bench: make sure .venv exists and holds
+# the project installed with the extras named in $1 (e.g. "test"). Re-installs only when
+# setup.cfg changed, so repeated runs start in a second.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+python_for_venv() {
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "briefing: Python 3.11 or newer is required" >&2
+  return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+  "$(python_for_venv)" -m venv .venv
+fi
+extras="${1:-}"
+spec="."
+[ -n "$extras" ] && spec=".[$extras]"
+stamp=".venv/.briefing-installed-${extras:-core}"
+wanted="$(cat setup.cfg pyproject.toml | cksum)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e "$spec"
+  echo "$wanted" > "$stamp"
+fi
+export PATH="$root/.venv/bin:$PATH"
