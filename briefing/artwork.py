@@ -27,7 +27,7 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     for font_size in range(size // 5, size // 30, -max(1, size // 200)):
         font = ImageFont.load_default(size=font_size)
         width_chars = max(4, int((size - 2 * margin) / (font_size * 0.55)))
-        lines = textwrap.wrap(show, width=width_chars) or [show]
+        lines = textwrap.wrap(show, width=width_chars, break_long_words=False) or [show]
         boxes = [draw.textbbox((0, 0), line, font=font) for line in lines]
         if max(b[2] - b[0] for b in boxes) <= size - 2 * margin and len(lines) * font_size * 1.2 <= size * 0.6:
             break

@@ -144,15 +144,17 @@ MARKDOWN_RULES: tuple[tuple[str, str], ...] = (
     (r"`([^`]*)`", r"\1"),  # inline code
     (r"(\*\*|__)(.+?)\1", r"\2"),  # bold
     (r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1"),  # emphasis
-    (r"(?m)^\s{0,3}>\s?", ""),  # block quotes
-    (r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", ""),  # list markers
-    (r"(?m)^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", ""),  # rules
+    (r"(?m)^[ \t]{0,3}>[ \t]?", ""),  # block quotes
+    (r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", ""),  # list markers
+    (r"(?m)^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", ""),  # rules
     (r"<[^>\n]+>", ""),  # inline HTML
 )
 
 
 def markdown_to_text(markdown: str) -> str:
     """Plain text from Markdown: the first level-1 heading goes first as the headline; markup is dropped."""
+    for pattern, replacement in MARKDOWN_RULES:
+        markdown = re.sub(pattern, replacement, markdown)
     lines = markdown.replace("\r\n", "\n").split("\n")
     title = None
     for index, line in enumerate(lines):
@@ -162,8 +164,6 @@ def markdown_to_text(markdown: str) -> str:
             del lines[index]
             break
     text = "\n".join(re.sub(r"^#{1,6}\s+(.+?)\s*#*\s*$", r"\1", line) for line in lines)
-    for pattern, replacement in MARKDOWN_RULES:
-        text = re.sub(pattern, replacement, text)
     return f"{title}\n\n{text}" if title else text
 
 
@@ -185,10 +185,17 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
     paragraphs = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
     paragraphs = [p for p in paragraphs if p]
     title = (getattr(document, "title", None) or "").strip() or shorten_title(paragraphs[0])
+    while len(paragraphs) > 1 and _same_words(paragraphs[0], title):
+        paragraphs.pop(0)  # the headline, which the script already speaks
     outlet = (getattr(document, "sitename", None) or "").strip() or None
     if outlet is None and url:
         outlet = urlsplit(url).hostname
     return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=outlet)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """True when two strings have the same words, ignoring case and punctuation."""
+    return re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
 
 
 def fetch_url(url: str, limits: FetchLimits) -> Fetched:

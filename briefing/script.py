@@ -43,7 +43,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def split_clauses(sentence: str) -> list[str]:
     """Clauses of a sentence: breaks after , ; : and around dashes and parentheses, never inside a word or number."""
-    pieces = re.split(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+|\s+(?=\()|(?<=\))\s+", sentence)
+    pieces = re.split(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|\s+(?=\()|(?<=\))\s+", sentence)
     return [piece for piece in pieces if piece.strip()]
 
 

@@ -1,0 +1,111 @@
+"""Shared test parts: a real HTTP server on 127.0.0.1, decoding with real ffmpeg, and loudness
+measured independently of the code under test (pyloudnorm, 4x-oversampled true peak)."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from briefing.ffmpeg import ffmpeg_exe
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+
+
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 answering with `handler(method, path, body) -> Reply`."""
+
+    def __init__(self, handler: Callable[[str, str, bytes], Reply]):
+        self.handler = handler
+        self.requests: list[tuple[str, str, bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                outer.requests.append((self.command, self.path, body))
+                reply = outer.handler(self.command, self.path, body)
+                if reply.delay:
+                    threading.Event().wait(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if "Content-Length" not in reply.headers:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_GET = do_POST = do_HEAD = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LocalServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def local_server():
+    """Start a LocalServer with the given handler; it is shut down after the test."""
+    servers: list[LocalServer] = []
+
+    def start(handler: Callable[[str, str, bytes], Reply]) -> LocalServer:
+        server = LocalServer(handler).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__()
+
+
+@pytest.fixture(scope="session")
+def piper_engine():
+    from briefing.tts import create_engine
+
+    return create_engine("piper")
+
+
+def decode_to_array(path, sample_rate: int = 44100) -> np.ndarray:
+    """Decode an audio file with ffmpeg to mono float samples in [-1, 1]."""
+    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(pcm, dtype="<f4").astype(np.float64)
+
+
+def integrated_loudness(samples: np.ndarray, sample_rate: int = 44100) -> float:
+    import pyloudnorm
+
+    return pyloudnorm.Meter(sample_rate).integrated_loudness(samples)
+
+
+def true_peak_dbfs(samples: np.ndarray) -> float:
+    """True peak per ITU-R BS.1770: the peak of the signal oversampled four times."""
+    from scipy.signal import resample_poly
+
+    return 20 * np.log10(np.max(np.abs(resample_poly(samples, 4, 1))))

@@ -1,0 +1,68 @@
+import pytest
+
+from briefing.cleaning import RULES, RULES_BY_NAME, clean
+
+DROPPED = [
+    ("newsletter-prompt", "Subscribe to our newsletter"),
+    ("newsletter-prompt", "Sign up for our daily newsletter!"),
+    ("newsletter-prompt", "Get the best stories delivered to your inbox."),
+    ("newsletter-prompt", "Your weekly briefing of progressive news."),
+    ("newsletter-prompt", "Your daily digest of world news"),
+    ("newsletter-prompt", "Email address"),
+    ("subscription-confirmation", "You have Successfully Subscribed!"),
+    ("subscription-confirmation", "Thanks for signing up!"),
+    ("subscription-confirmation", "Please check your inbox to confirm your subscription."),
+    ("share-prompt", "Share this article"),
+    ("share-prompt", "Share on Facebook"),
+    ("share-prompt", "Follow us on Twitter"),
+    ("share-prompt", "Click to share on WhatsApp (Opens in new window)"),
+    ("share-prompt", "Tweet"),
+    ("read-more", "Read more: Italy weighs its options in Libya"),
+    ("read-more", "RELATED: Five things to know about Tobruk"),
+    ("read-more", "See also"),
+    ("read-more", "Continue reading"),
+    ("photo-credit", "Photo: AP"),
+    ("photo-credit", "Image by John Smith"),
+    ("photo-credit", "(Photo by Mahmud Turkia/AFP via Getty Images)"),
+    ("photo-credit", "Libyan fighters in Sirte. Reuters/Goran Tomasevic"),
+    ("cookie-notice", "We use cookies to improve your experience. By continuing to use this site you agree."),
+    ("cookie-notice", "Accept all cookies"),
+    ("advertisement", "Advertisement"),
+    ("advertisement", "Story continues below advertisement"),
+]
+
+KEPT = [
+    # Real sentences that mention the same words are not boilerplate.
+    "The newspaper said its subscribers had doubled since it launched a newsletter on the war in Libya last year, "
+    "a sign of how much readers wanted news from the front.",
+    "Special units from France joined troops from Libya's parliament in Tobruk.",
+    "Photographs of the raid were shared widely, and officials said they showed French troops at the base.",
+    "He said he would follow the talks closely.",
+    "Share prices fell sharply on Tuesday.",
+    "Read the full report, which runs to 300 pages and was published by the United Nations on Monday, before judging it.",
+]
+
+
+@pytest.mark.parametrize("rule, block", DROPPED)
+def test_rule_drops_boilerplate(rule, block):
+    kept, dropped = clean([block])
+    assert kept == ()
+    assert [d.rule for d in dropped] == [rule]
+
+
+@pytest.mark.parametrize("block", KEPT)
+def test_real_paragraphs_are_kept(block):
+    kept, dropped = clean([block])
+    assert kept == (block,) and dropped == ()
+
+
+def test_every_rule_has_a_case_and_a_description():
+    assert {rule for rule, _ in DROPPED} == set(RULES_BY_NAME)
+    assert all(rule.description for rule in RULES)
+
+
+def test_order_is_kept_and_only_chosen_rules_apply():
+    blocks = ["First paragraph of the story.", "Advertisement", "Second paragraph of the story."]
+    assert clean(blocks)[0] == ("First paragraph of the story.", "Second paragraph of the story.")
+    only_share = tuple(rule for rule in RULES if rule.name == "share-prompt")
+    assert clean(blocks, only_share)[0] == tuple(blocks)

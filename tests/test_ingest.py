@@ -1,0 +1,127 @@
+import io
+import sys
+
+import pytest
+
+from briefing.errors import BriefingError
+from briefing.ingest import FetchLimits, looks_like_headline, markdown_to_text, parse_text, read_source
+from conftest import Reply
+
+ARTICLE_HTML = b"""<!doctype html><html><head><title>Drones over Sabratha | The Daily</title>
+<meta property="og:site_name" content="The Daily"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Drones over Sabratha</h1>
+<p>Italian officials confirmed on Monday that American drones would be allowed to fly from Sigonella for defensive missions over Libya.</p>
+<p>The decision followed weeks of talks between Rome and Washington about the use of Italian air bases for operations against ISIS.</p>
+<p>Critics in parliament said the government had not explained the rules of engagement, and demanded a vote before any mission begins.</p>
+</article><footer>Subscribe to our newsletter. Copyright 2016.</footer></body></html>"""
+
+
+@pytest.mark.parametrize("block, headline", [
+    ("Intervention in Libya has already begun", True),
+    ("Analysis. Le Monde has revealed that French commandos took part in clashes against ISIS.", False),
+    ("Is this the end of the unity government?", True),
+    ("Breaking:", False),
+])
+def test_looks_like_headline(block, headline):
+    assert looks_like_headline(block) is headline
+
+
+def test_text_title_skips_a_kicker_and_keeps_it_in_the_body():
+    article = parse_text("Analysis. Something was revealed today.\n\nThe Headline Here\n\nFirst paragraph.\n\nSecond.", "x")
+    assert article.title == "The Headline Here"
+    assert article.paragraphs == ("Analysis. Something was revealed today.", "First paragraph.", "Second.")
+
+
+def test_text_without_headline_uses_the_first_line():
+    article = parse_text("It was a long day in Tripoli, and nobody slept.\n\nMore text here.", "x")
+    assert article.title == "It was a long day in Tripoli, and nobody slept"
+    assert len(article.paragraphs) == 2
+
+
+def test_lines_without_blank_lines_are_paragraphs():
+    assert parse_text("Title\nOne.\nTwo.", "x").paragraphs == ("One.", "Two.")
+
+
+def test_markdown():
+    text = markdown_to_text("Intro line.\n\n# Big *news* today\n\nSee [the report](http://x.org) and ![img](a.png) **now**.\n\n- a point")
+    article = parse_text(text, "x.md")
+    assert article.title == "Big news today"
+    assert article.paragraphs == ("Intro line.", "See the report and now.", "a point")
+
+
+def test_html_file(tmp_path):
+    page = tmp_path / "story.html"
+    page.write_bytes(ARTICLE_HTML)
+    article = read_source(str(page))
+    assert article.title.startswith("Drones over Sabratha")
+    assert len(article.paragraphs) == 3 and "Home" not in " ".join(article.paragraphs)
+
+
+def test_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("My Headline\n\nBody text.".encode())))
+    article = read_source("-")
+    assert (article.title, article.paragraphs, article.source) == ("My Headline", ("Body text.",), "-")
+
+
+def test_latin1_and_utf16_text_are_decoded(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Café au lait\n\nIt was très bon.".encode("cp1252"))
+    (tmp_path / "b.txt").write_bytes("Café au lait\n\nIt was très bon.".encode("utf-16"))
+    assert read_source(str(tmp_path / "a.txt")).title == "Café au lait"
+    assert read_source(str(tmp_path / "b.txt")).paragraphs == ("It was très bon.",)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"   \n\n  ", "is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+])
+def test_bad_files(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(BriefingError, match=message):
+        read_source(str(path))
+
+
+def test_missing_file():
+    with pytest.raises(BriefingError, match="no such file"):
+        read_source("does/not/exist.txt")
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi"])
+def test_other_schemes_are_refused(url):
+    with pytest.raises(BriefingError, match="unsupported URL scheme"):
+        read_source(url)
+
+
+def test_url_html_page(local_server):
+    server = local_server(lambda method, path, body: Reply(200, ARTICLE_HTML, {"Content-Type": "text/html; charset=utf-8"}))
+    article = read_source(server.url + "/story")
+    assert article.url == server.url + "/story"
+    assert article.outlet == "The Daily"
+    assert article.paragraphs[0].startswith("Italian officials confirmed")
+
+
+def test_url_charset_from_headers(local_server):
+    text = "Café crème\n\nUn très bon article.".encode("cp1252")
+    server = local_server(lambda m, p, b: Reply(200, text, {"Content-Type": "text/plain; charset=windows-1252"}))
+    assert read_source(server.url + "/a.txt").title == "Café crème"
+
+
+@pytest.mark.parametrize("reply, message", [
+    (Reply(404, b"not here"), "HTTP 404"),
+    (Reply(500, b"oops"), "HTTP 500"),
+    (Reply(200, b"\x00" * 10, {"Content-Type": "application/zip"}), "application/zip, not an article"),
+    (Reply(200, b"x" * 5000, {"Content-Type": "text/html"}), "larger than 1000 bytes"),
+    (Reply(302, b"", {"Location": "/loop"}), "more than 5 redirects"),
+    (Reply(200, b"<html>slow</html>", {"Content-Type": "text/html"}, delay=3), "timed out"),
+])
+def test_url_failures(local_server, reply, message):
+    server = local_server(lambda m, p, b: reply)
+    with pytest.raises(BriefingError, match=message):
+        read_source(server.url + "/loop", FetchLimits(timeout=1.0, max_bytes=1000))
+
+
+def test_unreachable_url():
+    with pytest.raises(BriefingError, match="cannot fetch"):
+        read_source("http://127.0.0.1:9/nothing", FetchLimits(timeout=2))

@@ -1,0 +1,89 @@
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.ingest import read_source
+from briefing.script import ScriptOptions, build_script, split_clauses, split_sentences, split_words, spoken_date
+from briefing.model import Article
+
+SAMPLE = Path(__file__).parent.parent / "examples" / "libya-intervention.txt"
+NEWSLETTER = ["Subscribe to our newsletter", "Your weekly briefing of progressive news.", "You have Successfully Subscribed!"]
+
+
+@pytest.mark.parametrize("paragraph, sentences", [
+    ("An ISIS militia, bombarded in a U.S. air raid, stormed a station. It fell.",
+     ["An ISIS militia, bombarded in a U.S. air raid, stormed a station.", "It fell."]),
+    ("Gen. Haftar spoke. He left.", ["Gen. Haftar spoke.", "He left."]),
+    ("He went to No. 10 on Tuesday. Then home.", ["He went to No. 10 on Tuesday.", "Then home."]),
+    ("Was it a boycott? According to half, no: they were intimidated.",
+     ["Was it a boycott?", "According to half, no: they were intimidated."]),
+])
+def test_split_sentences(paragraph, sentences):
+    assert split_sentences(paragraph) == sentences
+
+
+@pytest.mark.parametrize("sentence, clauses", [
+    ("One, two; three: four", ["One,", "two;", "three:", "four"]),
+    ("Haftar and — according to Le Monde — French troops", ["Haftar and", "— according to Le Monde", "— French troops"]),
+    ("5,000 soldiers (and 1,200 more) left", ["5,000 soldiers", "(and 1,200 more)", "left"]),
+])
+def test_split_clauses_never_inside_a_number(sentence, clauses):
+    assert split_clauses(sentence) == clauses
+
+
+def test_split_words_balances_and_respects_the_limit():
+    text = "Le Monde has revealed that French commandos took part in clashes against ISIS in Benghazi and Sabratha."
+    pieces = split_words(text, 100)
+    assert " ".join(pieces) == text and len(pieces) == 2 and all(len(p) <= 100 for p in pieces)
+    assert min(len(p) for p in pieces) > 30
+
+
+def test_sample_script_keeps_every_paragraph_and_no_newsletter_lines():
+    article = read_source(str(SAMPLE))
+    script = build_script([article], ScriptOptions(date=dt.date(2026, 11, 24)))
+    spoken = script.spoken_text()
+    for line in NEWSLETTER:
+        assert line not in spoken
+    assert [d.rule for d in script.stories[0].dropped] == ["newsletter-prompt", "newsletter-prompt", "subscription-confirmation"]
+    written = " ".join(s.text for s in script.segments)
+    for paragraph in SAMPLE.read_text().split("\n\n"):
+        if paragraph.strip() and paragraph.strip() not in NEWSLETTER and paragraph.strip() != article.title:
+            assert paragraph.strip() in written
+    assert "five thousand soldiers" in spoken
+    assert "one hundred of one hundred and seventy-six" in spoken
+    assert "U S air raid" in spoken and "U.S." not in spoken
+    assert script.segments[0].kind == "intro"
+    assert "Tuesday, November twenty-fourth, twenty twenty-six" in script.segments[0].spoken
+    assert script.segments[1].spoken == "Intervention in Libya has already begun."
+    assert script.segments[-1].kind == "outro"
+
+
+def test_pauses_between_sentences_paragraphs_and_sections():
+    article = Article("Title", ("One. Two.", "Three."), "test")
+    options = ScriptOptions(date=dt.date(2026, 1, 1))
+    script = build_script([article], options)
+    body = [s for s in script.segments if s.kind == "body"]
+    assert [s.pause_after for s in body] == [options.sentence_pause, options.paragraph_pause, options.section_pause]
+    assert script.segments[0].pause_after == options.section_pause
+
+
+def test_chunks_fit_the_engine_limit_and_keep_every_word():
+    article = read_source(str(SAMPLE))
+    script = build_script([article], ScriptOptions(max_chars=100))
+    assert all(0 < len(s.spoken) <= 100 for s in script.segments)
+    whole = build_script([article], ScriptOptions())
+    assert " ".join(s.spoken for s in script.segments).split() == " ".join(s.spoken for s in whole.segments).split()
+
+
+def test_several_articles_get_transitions():
+    articles = [Article(f"Story {n}", (f"Body {n}.",), f"s{n}") for n in (1, 2, 3)]
+    script = build_script(articles, ScriptOptions(date=dt.date(2026, 1, 1)))
+    headlines = [s.spoken for s in script.segments if s.kind == "headline"]
+    assert headlines == ["First: Story one.", "Next: Story two.", "Finally: Story three."]
+    assert [s.story for s in script.segments if s.kind == "body"] == [0, 1, 2]
+
+
+def test_spoken_date():
+    assert spoken_date(dt.date(2026, 11, 24)) == ("Tuesday, 24 November 2026", "Tuesday, November twenty-fourth, twenty twenty-six")
