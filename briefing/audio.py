@@ -27,6 +27,7 @@ LEAD_OUT = 1.0  # seconds between the last words and the closing sting
 MUSIC_MAX_SECONDS = 20.0
 MUSIC_FADE_SECONDS = 2.0
 LOUDNESS_TOLERANCE = 0.2  # LU off target before the MP3 is encoded again
+MASTERING_PASSES = 4  # encodes at most, searching for the gain
 TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot MP3 encoding adds
 
 
@@ -177,21 +178,28 @@ def master_to_mp3(audio, destination: str | Path, options: MasterOptions = Maste
 
     One linear gain keeps speech natural (loudnorm's own second pass turns to dynamic compression
     when the peaks do not allow a linear gain, and then misses the target by half a unit or more).
-    The limiter shaves a little loudness off speech whose peaks stand 18-23 dB above it, and the
-    MP3 codec another 0.4 dB, so the encoded file is measured and, when off target by more than
-    LOUDNESS_TOLERANCE, encoded again with the difference made good.
+    The limiter shaves loudness off speech whose peaks stand 18-23 dB above it, and the MP3 codec
+    another 0.4 dB, so the encoded file is measured and the gain corrected by secant steps until
+    it lands within LOUDNESS_TOLERANCE (one correction at the default target).
     """
     if options.sample_rate not in (22050, 44100):
         raise BriefingError(f"sample rate must be 22050 or 44100, not {options.sample_rate}")
     before = measure(audio)
     if math.isinf(before.integrated) or before.integrated <= -70:
         raise BriefingError("the rendered briefing is silent")
-    gain = options.loudness - before.integrated
-    encode_mp3(audio, gain, destination, options)
-    result = measure_file(destination)
-    if abs(result.integrated - options.loudness) > LOUDNESS_TOLERANCE:
-        encode_mp3(audio, gain + options.loudness - result.integrated, destination, options)
+    gain, slope = options.loudness - before.integrated, 1.0
+    previous: tuple[float, float] | None = None
+    for _ in range(MASTERING_PASSES):
+        encode_mp3(audio, gain, destination, options)
         result = measure_file(destination)
+        miss = options.loudness - result.integrated
+        if abs(miss) <= LOUDNESS_TOLERANCE:
+            break
+        if previous is not None and gain != previous[0]:
+            # Loudness gained per dB of gain: below 1 where the limiter is already working.
+            slope = min(1.0, max(0.2, (result.integrated - previous[1]) / (gain - previous[0])))
+        previous = (gain, result.integrated)
+        gain += miss / slope
     return result
 
 

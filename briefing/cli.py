@@ -29,15 +29,17 @@ def user_errors():
 
 @contextmanager
 def synthesis_progress(quiet: bool):
-    """A rich progress bar on stderr, fed by make's progress callback; nothing when quiet."""
-    if quiet:
+    """A rich progress bar on stderr, fed by make's progress callback; none when quiet or not on a terminal."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("synthesising"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=console, transient=True) as bar:
         task = bar.add_task("synthesising", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 

@@ -24,9 +24,17 @@ spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 stamp=".venv/.briefing-installed-${extras:-core}"
 wanted="$(cat setup.cfg pyproject.toml | cksum)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e "$spec"
+up_to_date() { [ -f "$1" ] && [ "$(cat "$1")" = "$wanted" ]; }
+# The test extras include everything the core needs.
+if ! up_to_date "$stamp" && ! { [ -z "$extras" ] && up_to_date .venv/.briefing-installed-test; }; then
+  echo "setting up .venv (first run, or setup.cfg changed)..." >&2
+  log=.venv/install.log
+  if ! { .venv/bin/python -m pip install --upgrade pip &&
+         .venv/bin/python -m pip install -e "$spec"; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "briefing: installing into .venv failed; the whole log is in $log" >&2
+    exit 1
+  fi
   echo "$wanted" > "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"

@@ -1,0 +1,102 @@
+"""Stitching, sting, music and mastering, measured on the decoded output."""
+
+import numpy as np
+import pytest
+from mutagen.mp3 import MP3, BitrateMode
+
+from briefing import audio
+from briefing.errors import BriefingError
+from briefing.ffmpeg import audio_segment_class, decode
+from briefing.model import Segment
+from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
+
+RATE = 22050
+
+
+def tone(seconds: float, frequency: float = 440.0, level: float = 0.3):
+    t = np.arange(int(seconds * RATE)) / RATE
+    pcm = (np.sin(2 * np.pi * frequency * t) * level * 32767).astype("<i2").tobytes()
+    return audio_segment_class()(data=pcm, sample_width=2, frame_rate=RATE, channels=1)
+
+
+def test_stitch_places_clips_and_pauses_exactly():
+    segments = [Segment("body", "a", "a", 0.3), Segment("body", "b", "b", 0.8), Segment("body", "c", "c", 0.0)]
+    clips = [tone(1.0), tone(0.5), tone(0.25)]
+    sting = audio.make_sting(RATE)
+    stitched, timings = audio.stitch(segments, clips, RATE, sting)
+    lead = len(sting.raw_data) // 2 + int(audio.LEAD_IN * RATE)
+    starts = [round(t.start * RATE) for t in timings]
+    ends = [round(t.end * RATE) for t in timings]
+    assert starts == [lead, lead + 22050 + 6615, lead + 22050 + 6615 + 11025 + 17640]
+    assert [e - s for s, e in zip(starts, ends)] == [22050, 11025, 5512]
+    total = ends[-1] + int(audio.LEAD_OUT * RATE) + len(sting.raw_data) // 2
+    assert len(stitched.raw_data) // 2 == total
+
+
+def test_stitch_levels_clips_to_one_speech_level():
+    segments = [Segment("body", "a", "a", 0.0)] * 2
+    _, timings = audio.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
+    stitched, _ = audio.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
+    first, second = stitched[:1000], stitched[1000:]
+    assert abs(first.dBFS - second.dBFS) < 0.1
+    assert abs(first.dBFS - audio.SPEECH_LEVEL_DBFS) < 0.1
+
+
+def test_sting_is_short_and_quieter_than_speech():
+    sting = audio.make_sting(RATE)
+    assert 0.8 < sting.duration_seconds < 2.0
+    assert sting.dBFS == pytest.approx(audio.SPEECH_LEVEL_DBFS - audio.STING_BELOW_SPEECH_DB, abs=0.2)
+
+
+def test_music_is_cut_and_faded(tmp_path):
+    long_music = tone(30.0, 220.0)
+    path = tmp_path / "music.wav"
+    long_music.export(path, format="wav")
+    music = audio.load_music(path, RATE)
+    assert music.duration_seconds == pytest.approx(audio.MUSIC_MAX_SECONDS, abs=0.05)
+    assert music[-50:].dBFS < music[1000:2000].dBFS - 20  # faded out
+
+
+def test_music_that_is_not_audio(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not music")
+    with pytest.raises(BriefingError, match="decoding music file"):
+        audio.load_music(path, RATE)
+
+
+@pytest.fixture(scope="module")
+def speech(piper_engine):
+    texts = ["Special units from France joined troops from Libya's parliament in a counter-offensive.",
+             "The British Royal Air Force is flying reconnaissance missions.", "Crucial to their success would be the green light."]
+    segments = [Segment("body", t, t, 0.5) for t in texts]
+    stitched, _ = audio.stitch(segments, [piper_engine.synthesize(t) for t in texts], piper_engine.sample_rate,
+                               audio.make_sting(piper_engine.sample_rate))
+    return stitched
+
+
+@pytest.mark.parametrize("options", [audio.MasterOptions(), audio.MasterOptions(loudness=-16.0, sample_rate=22050, bitrate=96)])
+def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
+    mp3 = tmp_path / "out.mp3"
+    reported = audio.master_to_mp3(speech, mp3, options)
+    samples = decode_to_array(mp3, options.sample_rate)
+    loudness = integrated_loudness(samples, options.sample_rate)
+    assert abs(loudness - options.loudness) <= 0.5
+    assert abs(reported.integrated - loudness) <= 0.3
+    assert true_peak_dbfs(samples) <= options.true_peak
+    assert np.count_nonzero(np.abs(samples) >= 0.999) == 0
+    info = MP3(mp3).info
+    assert (info.bitrate, info.sample_rate, info.channels) == (options.bitrate * 1000, options.sample_rate, 1)
+    assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
+    assert len(samples) / options.sample_rate == pytest.approx(speech.duration_seconds, abs=0.01)
+
+
+def test_silence_is_refused(tmp_path):
+    with pytest.raises(BriefingError, match="silent"):
+        audio.master_to_mp3(audio.silence(3.0, RATE), tmp_path / "x.mp3")
+
+
+def test_decode_reads_what_ffmpeg_reads(tmp_path):
+    path = tmp_path / "t.wav"
+    tone(1.0).export(path, format="wav")
+    assert decode(path, 16000).frame_rate == 16000
+    assert decode(path.read_bytes(), 22050).duration_seconds == pytest.approx(1.0, abs=0.01)

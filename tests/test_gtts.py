@@ -1,0 +1,165 @@
+"""The gTTS engine against a local stand-in for Google's endpoint that answers with real MP3 bytes.
+
+The real gTTS library builds and parses every request; only the host is ours
+(BRIEFING_GTTS_ENDPOINT / the engine's endpoint argument).
+"""
+
+import base64
+import json
+import subprocess
+import time
+from urllib.parse import parse_qs
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
+from briefing.errors import BriefingError
+from briefing.ffmpeg import ffmpeg_exe
+from briefing.tts.gtts import MAX_CHARS, GTTSEngine, RetryPolicy, parse_retry_after
+from conftest import Reply, decode_to_array
+
+FAST = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30.0, timeout=1.0)
+
+
+class FakeGoogle:
+    """Speaks each request's text with Piper and answers in the batchexecute format gTTS parses."""
+
+    def __init__(self, piper_engine, failures=()):
+        self.piper = piper_engine
+        self.failures = list(failures)  # Replies to give, in order, before speaking
+        self.texts: list[tuple[str, str]] = []  # (text, lang) of every request
+
+    def mp3_for(self, text: str) -> bytes:
+        pcm = self.piper.synthesize(text).raw_data
+        return subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0",
+                               "-ar", "24000", "-c:a", "libmp3lame", "-b:a", "32k", "-f", "mp3", "pipe:1"],
+                              input=pcm, capture_output=True, check=True).stdout
+
+    def __call__(self, method, path, body):
+        rpc = json.loads(parse_qs(body.decode())["f.req"][0])
+        text, lang = json.loads(rpc[0][0][1])[:2]
+        self.texts.append((text, lang))
+        if self.failures:
+            return self.failures.pop(0)
+        audio = base64.b64encode(self.mp3_for(text)).decode()
+        payload = f')]}}\'\n\n123\n[["wrb.fr","jQ1olc","[\\"{audio}\\"]",null,null,null,"generic"]]\n'
+        return Reply(200, payload.encode(), {"Content-Type": "application/json; charset=utf-8"})
+
+
+def engine_for(server, sleeps, policy=FAST):
+    return GTTSEngine("en", "com", endpoint=server.url, policy=policy, sleep=sleeps.append, jitter=lambda: 0.0)
+
+
+def test_speaks_through_the_real_gtts_library(local_server, piper_engine):
+    google = FakeGoogle(piper_engine)
+    server = local_server(google)
+    clip = engine_for(server, []).synthesize("The French commandos were stationed at a base in Benina.")
+    assert clip.frame_rate == 24000 and clip.duration_seconds > 2.0
+    assert google.texts == [("The French commandos were stationed at a base in Benina.", "en")]
+    assert server.requests[0][1] == "/_/TranslateWebserverUi/data/batchexecute"
+
+
+def test_429_then_success_honours_retry_after(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(429, b"slow down", {"Retry-After": "7"})])
+    sleeps = []
+    clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert clip.duration_seconds > 0.3
+    assert sleeps == [7.0] and len(google.texts) == 2
+
+
+def test_5xx_backs_off_exponentially(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(503), Reply(500), Reply(502)])
+    sleeps = []
+    engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert sleeps == [0.5, 1.0, 2.0]  # base 1 s doubled each time, jitter at its low end halves it
+
+
+def test_jitter_and_ceiling():
+    policy = RetryPolicy(base_delay=1.0, max_delay=30.0)
+    assert policy.delay(1, None, 0.999) == pytest.approx(1.0, abs=0.01)
+    assert policy.delay(10, None, 0.5) == 30.0
+    assert policy.delay(1, 3600.0, 0.0) == 30.0  # a Retry-After of an hour is not waited out whole
+
+
+def test_timeout_is_retried(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(200, b"late", delay=2.5)])
+    sleeps = []
+    clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert clip.duration_seconds > 0.3 and len(sleeps) == 1
+
+
+def test_real_wait_on_retry_after(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(429, b"", {"Retry-After": "1"})])
+    server = local_server(google)
+    start = time.monotonic()
+    GTTSEngine("en", "com", endpoint=server.url, policy=FAST).synthesize("Hello.")
+    assert time.monotonic() - start >= 1.0
+
+
+def test_permanent_failure_is_a_clear_error_without_retries(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(403, b"forbidden")])
+    sleeps = []
+    with pytest.raises(BriefingError, match=r"gTTS could not speak 'Hello there.': 403 \(Forbidden\)"):
+        engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert sleeps == []
+
+
+def test_giving_up_names_the_attempts(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(500)] * 10)
+    sleeps = []
+    with pytest.raises(BriefingError, match="500 .* after 4 attempts"):
+        engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert len(sleeps) == 3
+
+
+def test_unreachable_host_is_a_clear_error():
+    engine = GTTSEngine("en", "com", endpoint="http://127.0.0.1:9", policy=RetryPolicy(attempts=2), sleep=lambda s: None)
+    with pytest.raises(BriefingError, match="Failed to connect.* after 2 attempts"):
+        engine.synthesize("Hello.")
+
+
+def test_default_host_follows_the_tld():
+    from briefing.tts.gtts import _routed_gtts_class
+
+    request = _routed_gtts_class()("Hi", lang="en", tld="co.uk", lang_check=False)._prepare_requests()[0]
+    assert request.url.startswith("https://translate.google.co.uk/")
+
+
+@pytest.mark.parametrize("value, seconds", [("120", 120.0), (None, None), ("soon", None)])
+def test_parse_retry_after(value, seconds):
+    assert parse_retry_after(value) == seconds
+
+
+def test_parse_retry_after_http_date():
+    from email.utils import formatdate
+
+    assert 8 <= parse_retry_after(formatdate(time.time() + 10, usegmt=True)) <= 10
+
+
+def test_make_with_gtts_sends_only_short_requests(tmp_path, local_server, piper_engine, monkeypatch):
+    google = FakeGoogle(piper_engine)
+    server = local_server(google)
+    monkeypatch.setenv("BRIEFING_GTTS_ENDPOINT", server.url)
+    article = tmp_path / "article.txt"
+    article.write_text("Drones over Sabratha\n\nItalian officials confirmed on Monday that American drones, "
+                       "which had been based in Sicily for months, would be allowed to fly from Sigonella for "
+                       "defensive missions over Libya, a decision that followed weeks of talks.\n\nCritics objected.")
+    result = CliRunner().invoke(main, ["make", str(article), "--engine", "gtts", "--lang", "en", "--tld", "co.uk",
+                                       "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert all(len(text) <= MAX_CHARS for text, _ in google.texts)
+    assert all(lang == "en" for _, lang in google.texts)
+    said = " ".join(text for text, _ in google.texts)
+    assert "a decision that followed weeks of talks." in said and "Critics objected." in said
+    mp3 = tmp_path / "out" / result.output.strip().split("/")[-1]
+    assert len(decode_to_array(mp3)) / 44100 > 10
+    meta = json.loads(mp3.with_suffix(".json").read_text())
+    assert (meta["engine"], meta["voice"]) == ("gtts", "en-co.uk")
+
+
+def test_unknown_language_is_refused():
+    from briefing.tts import EngineSettings, create_engine
+
+    with pytest.raises(BriefingError, match="does not speak language 'xx'"):
+        create_engine("gtts", EngineSettings(lang="xx"))
