@@ -22,6 +22,8 @@ from .model import Segment, TimedSegment
 SPEECH_LEVEL_DBFS = -26.0  # RMS every clip is brought to before mastering; leaves headroom for peaks
 CLIP_PEAK_CEILING_DBFS = -1.0
 STING_BELOW_SPEECH_DB = 4.0
+EDGE_SILENCE_BELOW_PEAK_DB = 50.0  # what counts as silence at a clip's edges, relative to its peak
+EDGE_KEEP_MS = 20  # kept of it, so soft onsets and releases are not cut
 LEAD_IN = 0.4  # seconds between the sting and the first words
 LEAD_OUT = 1.0  # seconds between the last words and the closing sting
 MUSIC_MAX_SECONDS = 20.0
@@ -55,6 +57,18 @@ def level(clip, target_dbfs: float = SPEECH_LEVEL_DBFS):
         return clip
     gain = min(target_dbfs - clip.dBFS, CLIP_PEAK_CEILING_DBFS - clip.max_dBFS)
     return clip.apply_gain(gain)
+
+
+def trim_silence(clip, below_peak_db: float = EDGE_SILENCE_BELOW_PEAK_DB, keep_ms: int = EDGE_KEEP_MS):
+    """Cut the near-silence engines leave at a clip's edges, keeping keep_ms, so placed pauses are exact."""
+    from pydub.silence import detect_leading_silence
+
+    if clip.rms == 0:
+        return clip
+    threshold = clip.max_dBFS - below_peak_db
+    lead = detect_leading_silence(clip, silence_threshold=threshold, chunk_size=5)
+    trail = detect_leading_silence(clip.reverse(), silence_threshold=threshold, chunk_size=5)
+    return clip[max(0, lead - keep_ms) : max(lead, len(clip) - max(0, trail - keep_ms))]
 
 
 def silence(seconds: float, sample_rate: int):
@@ -113,7 +127,7 @@ def stitch(segments: tuple[Segment, ...] | list[Segment], clips: list, sample_ra
         add(silence(LEAD_IN, sample_rate))
     for segment, clip in zip(segments, clips):
         start = samples
-        add(level(clip))
+        add(level(trim_silence(clip)))
         timings.append(TimedSegment(segment, start / sample_rate, samples / sample_rate))
         if segment.pause_after:
             add(silence(segment.pause_after, sample_rate))

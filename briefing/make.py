@@ -17,7 +17,7 @@ from .model import Episode, Script, TimedSegment
 from .script import ScriptOptions, build_script
 from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine
 
-Progress = Callable[[int, int], None]  # (segments done, segments in all)
+Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def synthesize(engine: Engine, script: Script, progress: Progress | None = None)
     for done, segment in enumerate(script.segments, start=1):
         clips.append(engine.synthesize(segment.spoken))
         if progress:
-            progress(done, total)
+            progress("synthesising", done, total)
     return clips
 
 
@@ -87,6 +87,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     mp3, txt, meta = (output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json"))
     sources_said = ", ".join(story.url or story.source for story in script.stories)
+    if progress:
+        progress("mastering", 0, 1)
     with StagedFiles() as staged:
         staged_mp3 = staged.path(mp3)
         audio.master_to_mp3(stitched, staged_mp3, options.master)

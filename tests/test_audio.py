@@ -100,3 +100,11 @@ def test_decode_reads_what_ffmpeg_reads(tmp_path):
     tone(1.0).export(path, format="wav")
     assert decode(path, 16000).frame_rate == 16000
     assert decode(path.read_bytes(), 22050).duration_seconds == pytest.approx(1.0, abs=0.01)
+
+
+def test_edge_silence_is_trimmed_to_a_small_margin():
+    padded = audio.silence(0.4, RATE) + tone(1.0) + audio.silence(0.6, RATE)
+    trimmed = audio.trim_silence(padded)
+    assert trimmed.duration_seconds == pytest.approx(1.0 + 2 * audio.EDGE_KEEP_MS / 1000, abs=0.006)
+    assert audio.trim_silence(tone(1.0)).duration_seconds == pytest.approx(1.0, abs=0.001)
+    assert audio.trim_silence(audio.silence(1.0, RATE)).duration_seconds == pytest.approx(1.0)
