@@ -7,7 +7,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .errors import BriefingError
 from .model import Article
@@ -168,29 +167,17 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def parse_html(html: str, source: str, url: str | None = None) -> Article:
-    """Main text and title of a web page, by trafilatura."""
-    import trafilatura
+    """An Article from a web page's main text (see extract.py)."""
+    from .extract import extract
 
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-    )
-    text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
+    page = extract(html, url)
+    paragraphs = list(page.paragraphs)
+    if not paragraphs:
         raise BriefingError(f"no article text found in {source}")
-    paragraphs = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
-    paragraphs = [p for p in paragraphs if p]
-    title = (getattr(document, "title", None) or "").strip() or shorten_title(paragraphs[0])
+    title = page.title or shorten_title(paragraphs[0])
     while len(paragraphs) > 1 and _same_words(paragraphs[0], title):
         paragraphs.pop(0)  # the headline, which the script already speaks
-    outlet = (getattr(document, "sitename", None) or "").strip() or None
-    if outlet is None and url:
-        outlet = urlsplit(url).hostname
-    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=outlet)
+    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=page.outlet)
 
 
 def _same_words(a: str, b: str) -> bool:
