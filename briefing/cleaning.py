@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import BriefingError
 from .model import DroppedBlock
 
 
@@ -83,6 +84,22 @@ RULES: tuple[CleaningRule, ...] = (
 )
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
+USER_RULE_MAX_WORDS = 60
+
+
+def choose_rules(keep: tuple[str, ...] | list[str] = (), drop: tuple[str, ...] | list[str] = ()) -> tuple[CleaningRule, ...]:
+    """The built-in rules less those named in keep, plus a rule for each pattern in drop."""
+    unknown = [name for name in keep if name not in RULES_BY_NAME]
+    if unknown:
+        raise BriefingError(f"unknown cleaning rule {unknown[0]!r} (rules: {', '.join(RULES_BY_NAME)})")
+    chosen = [rule for rule in RULES if rule.name not in keep]
+    for number, pattern in enumerate(drop, start=1):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise BriefingError(f"bad drop pattern {pattern!r}: {error}") from None
+        chosen.append(CleaningRule(f"drop-rule-{number}", f"user pattern {pattern}", pattern, USER_RULE_MAX_WORDS))
+    return tuple(chosen)
 
 
 def clean(blocks: tuple[str, ...] | list[str], rules: tuple[CleaningRule, ...] = RULES) -> tuple[tuple[str, ...], tuple[DroppedBlock, ...]]:

@@ -1,4 +1,5 @@
-"""`make`: the whole pipeline, sources in, a mastered MP3 with its script and metadata out."""
+"""The library calls behind the commands: `make` (sources to a mastered MP3 with its script and
+metadata), `write_script` (sources to an editable script) and `explain` (what cleaning dropped)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from typing import Callable, Sequence
 
 from . import audio
 from .artwork import cover_png
+from .cleaning import choose_rules
 from .errors import BriefingError
 from .files import StagedFiles, ensure_writable_dir, slugify
 from .ingest import FetchLimits, read_source
-from .model import Episode, Script, TimedSegment
-from .script import ScriptOptions, build_script
+from .lexicon import default_lexicon, load_lexicon
+from .model import DroppedBlock, Draft, Episode, Script, Story, TimedSegment
+from .script import ScriptOptions, draft, render
+from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
+from .speech import normalizers
 from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
@@ -22,7 +27,7 @@ Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
 @dataclass(frozen=True)
 class MakeOptions:
-    """Everything `briefing make` can be told."""
+    """Everything `briefing make` and `briefing script` can be told."""
 
     engine: str = DEFAULT_ENGINE
     engine_settings: EngineSettings = field(default_factory=EngineSettings)
@@ -32,14 +37,75 @@ class MakeOptions:
     music: Path | None = None  # the user's intro music instead of the generated sting
     master: audio.MasterOptions = field(default_factory=audio.MasterOptions)
     fetch: FetchLimits = field(default_factory=FetchLimits)
+    keep_rules: tuple[str, ...] = ()  # built-in cleaning rules not to apply
+    drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
+    lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
+    day_first: bool = False  # 12/03/2016 is the 12th of March
 
 
-def synthesize(engine: Engine, script: Script, progress: Progress | None = None) -> list:
-    """One clip per segment, in script order."""
+def script_options(options: MakeOptions, engine: Engine | None = None) -> ScriptOptions:
+    """How to draft and render for these options and (when rendering) this engine."""
+    lexicon = default_lexicon()
+    if options.lexicon:
+        lexicon = lexicon.merged(load_lexicon(options.lexicon))
+    accepts_ipa = engine.accepts_ipa if engine else False
+    return ScriptOptions(show=options.show, date=options.date, rules=choose_rules(options.keep_rules, options.drop_patterns),
+                         max_chars=engine.max_chars if engine else None,
+                         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
+
+
+def prepare(sources: Sequence[str], options: MakeOptions) -> Draft:
+    """The draft of a briefing: read from a script file, or drafted from articles."""
+    if not sources:
+        raise BriefingError("no sources given")
+    scripts = [source for source in sources if is_script_file(source)]
+    if scripts:
+        if len(sources) > 1:
+            raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
+        return read_script(scripts[0])
+    rules = script_options(options)  # checks the cleaning and lexicon settings before any fetching
+    return draft([read_source(source, options.fetch) for source in sources], rules)
+
+
+def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[tuple[Story, DroppedBlock]]:
+    """Every block cleaning dropped, with its story."""
+    return [(story, block) for story in prepare(sources, options).stories for block in story.dropped]
+
+
+def write_script(sources: Sequence[str], options: MakeOptions, destination: Path | None = None) -> str:
+    """The editable Markdown script of a briefing, also written to destination when given."""
+    plan = prepare(sources, options)
+    markdown = to_markdown(with_explicit_section_pauses(plan, script_options(options).section_pause))
+    if destination is not None:
+        ensure_writable_dir(destination.parent)
+        with StagedFiles() as staged:
+            staged.path(destination).write_text(markdown, encoding="utf-8")
+    return markdown
+
+
+class Voices:
+    """The episode's engine, and the same engine with another voice for segments that ask for one."""
+
+    def __init__(self, name: str, settings: EngineSettings):
+        self.name, self.settings = name, settings
+        self.main = create_engine(name, settings)
+        self._others: dict[str, Engine] = {}
+
+    def for_voice(self, voice: str | None) -> Engine:
+        if voice is None or voice == self.main.voice:
+            return self.main
+        if voice not in self._others:
+            self._others[voice] = create_engine(self.name, EngineSettings(voice, self.settings.lang, self.settings.tld))
+        return self._others[voice]
+
+
+def synthesize(voices: Voices, script: Script, progress: Progress | None = None) -> list:
+    """One clip per segment, in script order, at the main voice's sample rate."""
     clips = []
     total = len(script.segments)
     for done, segment in enumerate(script.segments, start=1):
-        clips.append(engine.synthesize(segment.spoken))
+        clip = voices.for_voice(segment.voice).synthesize(segment.spoken)
+        clips.append(clip.set_frame_rate(voices.main.sample_rate))
         if progress:
             progress("synthesising", done, total)
     return clips
@@ -64,23 +130,23 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
         ],
         "segments": [
             {"index": index, "kind": timed.segment.kind, "story": timed.segment.story, "paragraph": timed.segment.paragraph,
-             "start": round(timed.start, 3), "end": round(timed.end, 3), "text": timed.segment.text, "spoken": timed.segment.spoken}
+             "start": round(timed.start, 3), "end": round(timed.end, 3), "text": timed.segment.text,
+             "spoken": timed.segment.spoken, **({"voice": timed.segment.voice} if timed.segment.voice else {})}
             for index, timed in enumerate(timings)
         ],
     }
 
 
 def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None) -> Episode:
-    """Render sources (paths, URLs or "-") into one briefing in options.output_dir."""
-    if not sources:
-        raise BriefingError("no sources given")
-    articles = [read_source(source, options.fetch) for source in sources]
-    engine = create_engine(options.engine, options.engine_settings)
-    script = build_script(articles, ScriptOptions(show=options.show, date=options.date, max_chars=engine.max_chars))
+    """Render sources (paths, URLs, "-", or one script file) into one briefing in options.output_dir."""
+    plan = prepare(sources, options)
+    voices = Voices(options.engine, options.engine_settings)
+    engine = voices.main
+    script = render(plan, script_options(options, engine))
     output_dir = ensure_writable_dir(Path(options.output_dir))
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
-    clips = synthesize(engine, script, progress)
+    clips = synthesize(voices, script, progress)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
 

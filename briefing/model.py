@@ -1,7 +1,7 @@
 """Immutable values passed between the pipeline stages.
 
-ingest -> Article; script -> Script (of Segments); tts -> one clip per Segment;
-audio -> Episode files on disk.
+ingest -> Article; script -> Draft (what an editable script file holds) -> Script (of Segments);
+tts -> one clip per Segment; audio -> Episode files on disk.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ class Segment:
     spoken: str  # normalised for speech, what the engine is given
     pause_after: float  # seconds of silence placed after it
     story: int | None = None  # index of the story it belongs to
-    paragraph: int | None = None  # index of the paragraph within its story
+    paragraph: int | None = None  # index of the paragraph within its section
+    voice: str | None = None  # a voice other than the episode's, for this segment
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,39 @@ class Story:
     url: str | None
     outlet: str | None
     dropped: tuple[DroppedBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph as written (after cleaning); it is normalised for speech when rendered."""
+
+    text: str
+    pause_after: float | None = None  # seconds; None for the default of its place
+    voice: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """The intro, one story (with its headline), or the outro."""
+
+    kind: str  # "intro", "story" or "outro"
+    paragraphs: tuple[Paragraph, ...]
+    story: Story | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A briefing before speech normalisation and engine chunking: what a script file holds."""
+
+    title: str
+    show: str
+    date: dt.date
+    sections: tuple[Section, ...]
+    voice: str | None = None
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        return tuple(section.story for section in self.sections if section.story is not None)
 
 
 @dataclass(frozen=True)

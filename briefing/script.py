@@ -7,26 +7,29 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Callable
 
 from num2words import num2words
 
 from .cleaning import RULES, CleaningRule, clean
 from .errors import BriefingError
-from .model import Article, Script, Segment, Story
-from .speech import normalize
+from .model import Article, Draft, Paragraph, Script, Section, Segment, Story
+from .speech import NORMALIZERS, normalize
 
 
 @dataclass(frozen=True)
 class ScriptOptions:
-    """How the script is framed and paced."""
+    """How the script is framed (draft) and spoken and paced (render)."""
 
     show: str = "Briefing"
     date: dt.date | None = None  # the episode date; today when None
+    rules: tuple[CleaningRule, ...] = RULES  # boilerplate rules applied to each article
     max_chars: int | None = None  # the engine's request limit, None for no limit
+    speech: tuple[Callable[[str], str], ...] = NORMALIZERS  # normalisation rules, a lexicon's first
     sentence_pause: float = 0.3
     paragraph_pause: float = 0.8
-    section_pause: float = 1.5  # after the intro and before the outro
-    rules: tuple[CleaningRule, ...] = RULES
+    intro_pause: float = 0.6  # between the intro's lines
+    section_pause: float = 1.5  # after the intro and after each story
 
 
 @lru_cache(maxsize=1)
@@ -90,22 +93,22 @@ def fit_pieces(pieces: list[tuple[str, str]], max_chars: int) -> list[tuple[str,
     return fitted
 
 
-def speak_sentence(sentence: str, max_chars: int | None) -> list[tuple[str, str]]:
+def speak_sentence(sentence: str, max_chars: int | None, rules=NORMALIZERS) -> list[tuple[str, str]]:
     """(written, spoken) pieces of one sentence, each spoken piece within the engine's limit.
 
-    Clauses are normalised one by one and merged back while they fit, so a request breaks at a
-    clause boundary whenever one is near.
+    The whole sentence is normalised first (dates and amounts span commas), then the spoken text
+    is cut at clause boundaries; the written sentence goes with its first piece.
     """
-    if max_chars is None:
-        return [(sentence, normalize(sentence))]
-    return fit_pieces([(clause, normalize(clause)) for clause in split_clauses(sentence)], max_chars)
+    spoken = normalize(sentence, rules)
+    if max_chars is None or len(spoken) <= max_chars:
+        return [(sentence, spoken)]
+    clauses = split_clauses(spoken)
+    return fit_pieces([(sentence if i == 0 else "", clause) for i, clause in enumerate(clauses)], max_chars)
 
 
-def spoken_date(date: dt.date) -> tuple[str, str]:
-    """(written, spoken) forms of a date: "Tuesday, 24 November 2026", "Tuesday, November twenty-fourth, twenty twenty-six"."""
-    written = f"{date:%A}, {date.day} {date:%B %Y}"
-    spoken = f"{date:%A}, {date:%B} {num2words(date.day, to='ordinal')}, {num2words(date.year, to='year')}"
-    return written, spoken
+def written_date(date: dt.date) -> str:
+    """The date as the intro says it, written so normalisation reads it well: "Tuesday, November 24, 2026"."""
+    return f"{date:%A}, {date:%B} {date.day}, {date.year}"
 
 
 def _sentence(text: str) -> str:
@@ -113,68 +116,80 @@ def _sentence(text: str) -> str:
     return text if re.search(r"[.!?…]['\"”’)]*$", text) else text + "."
 
 
-def body_segments(paragraphs: tuple[str, ...], story: int, options: ScriptOptions) -> list[Segment]:
-    """Segments of a story's paragraphs, with sentence and paragraph pauses."""
-    segments: list[Segment] = []
-    for index, paragraph in enumerate(paragraphs):
-        for sentence in split_sentences(paragraph):
-            pieces = speak_sentence(sentence, options.max_chars)
-            for position, (written, spoken) in enumerate(pieces):
-                last = position == len(pieces) - 1
-                segments.append(Segment("body", written, spoken, options.sentence_pause if last else 0.0, story, index))
-        if segments:
-            segments[-1] = replace(segments[-1], pause_after=options.paragraph_pause)
-    return segments
-
-
-def framing_segment(kind: str, written: str, spoken: str | None, pause: float, story: int | None = None) -> Segment:
-    """A segment of the show's own words (intro, headline, outro): normalised like the body."""
-    written = _sentence(written)
-    return Segment(kind, written, _sentence(spoken) if spoken is not None else normalize(written), pause, story)
-
-
-def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:
-    """The spoken briefing for one or more articles: intro, each story with its headline, outro."""
+def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Draft:
+    """Clean the articles and frame them: an intro with the date (and the stories, when several), the
+    stories, and an outro. Nothing is normalised yet: a draft is what an editable script file holds."""
     if not articles:
         raise BriefingError("nothing to brief: no articles")
     date = options.date or dt.date.today()
-    written_date, said_date = spoken_date(date)
-    segments: list[Segment] = [
-        framing_segment("intro", f"This is {options.show}, for {written_date}", f"This is {options.show}, for {said_date}", 0.6)
-    ]
+    intro = [Paragraph(f"This is {options.show}, for {written_date(date)}.")]
     if len(articles) > 1:
-        headlines = "; ".join(article.title for article in articles[:-1]) + f"; and {articles[-1].title}"
-        segments.append(framing_segment("intro", f"Today: {headlines}", None, 0.6))
-    segments[-1] = replace(segments[-1], pause_after=options.section_pause)
-
-    stories: list[Story] = []
-    for index, article in enumerate(articles):
+        titles = [article.title.rstrip(".") for article in articles]
+        intro.append(Paragraph(f"Today: {'; '.join(titles[:-1])}; and {titles[-1]}."))
+    sections = [Section("intro", tuple(intro))]
+    for article in articles:
         kept, dropped = clean(article.paragraphs, options.rules)
         if not kept:
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
-        stories.append(Story(article.title, article.source, article.url, article.outlet, dropped))
-        lead = "" if len(articles) == 1 else "First: " if index == 0 else "Finally: " if index == len(articles) - 1 else "Next: "
-        outlet = f" From {article.outlet}." if article.outlet else ""
-        segments.append(framing_segment("headline", f"{lead}{_sentence(article.title)}{outlet}", None, options.paragraph_pause, index))
-        body = body_segments(kept, index, options)
-        body[-1] = replace(body[-1], pause_after=options.section_pause)
-        segments.extend(body)
-
-    title = articles[0].title if len(articles) == 1 else f"{options.show}, {written_date}"
-    segments.append(framing_segment("outro", f"That was {options.show}, for {written_date}. Thanks for listening",
-                                    f"That was {options.show}, for {said_date}. Thanks for listening", 0.0))
-    if options.max_chars:
-        segments = [piece for segment in segments for piece in _fit(segment, options.max_chars)]
-    return Script(title=title, show=options.show, date=date, stories=tuple(stories), segments=tuple(segments))
+        story = Story(article.title, article.source, article.url, article.outlet, dropped)
+        sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
+    outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
+    sections.append(Section("outro", (outro,)))
+    title = articles[0].title if len(articles) == 1 else f"{options.show}, {written_date(date)}"
+    return Draft(title=title, show=options.show, date=date, sections=tuple(sections))
 
 
-def _fit(segment: Segment, max_chars: int) -> list[Segment]:
-    """Split a framing segment that is too long for the engine (body segments already fit)."""
-    if len(segment.spoken) <= max_chars:
-        return [segment]
-    clauses = split_clauses(segment.spoken)
-    pieces = fit_pieces([(segment.text if i == 0 else "", clause) for i, clause in enumerate(clauses)], max_chars)
-    return [
-        replace(segment, text=written, spoken=spoken, pause_after=segment.pause_after if i == len(pieces) - 1 else 0.0)
-        for i, (written, spoken) in enumerate(pieces)
-    ]
+def default_pause(section: Section, index: int, options: ScriptOptions) -> float:
+    """The pause after paragraph `index` of a section when the draft does not set one."""
+    last = index == len(section.paragraphs) - 1
+    if section.kind == "outro":
+        return 0.0
+    if last:
+        return options.section_pause
+    return options.intro_pause if section.kind == "intro" else options.paragraph_pause
+
+
+def headline(section: Section, position: int, count: int) -> str:
+    """The spoken headline of a story: its title, led by First/Next/Finally when there are several, and its outlet."""
+    lead = "" if count == 1 else "First: " if position == 0 else "Finally: " if position == count - 1 else "Next: "
+    outlet = f" From {section.story.outlet}." if section.story.outlet else ""
+    return f"{lead}{_sentence(section.story.title)}{outlet}"
+
+
+def render(plan: Draft, options: ScriptOptions = ScriptOptions()) -> Script:
+    """Normalise a draft for speech and cut it into engine-sized segments with their pauses."""
+    segments: list[Segment] = []
+    story_sections = [section for section in plan.sections if section.kind == "story"]
+    story_index = -1
+    for section in plan.sections:
+        if section.kind == "story":
+            story_index += 1
+            text = headline(section, story_index, len(story_sections))
+            segments.extend(_segments("headline", text, options.paragraph_pause, story_index, None, None, options))
+        story = story_index if section.kind == "story" else None
+        for index, paragraph in enumerate(section.paragraphs):
+            pause = paragraph.pause_after if paragraph.pause_after is not None else default_pause(section, index, options)
+            kind = "body" if section.kind == "story" else section.kind
+            segments.extend(_segments(kind, paragraph.text, pause, story, index, paragraph.voice or plan.voice, options))
+    return Script(title=plan.title, show=plan.show, date=plan.date, stories=plan.stories, segments=tuple(segments))
+
+
+def _segments(kind: str, text: str, pause: float, story: int | None, paragraph: int | None,
+              voice: str | None, options: ScriptOptions) -> list[Segment]:
+    """Segments of one paragraph: its sentences, cut to the engine's limit, with sentence pauses
+    between them and `pause` after the last."""
+    segments: list[Segment] = []
+    for sentence in split_sentences(text):
+        pieces = [(written, spoken) for written, spoken in speak_sentence(sentence, options.max_chars, options.speech)
+                  if spoken.strip()]
+        for position, (written, spoken) in enumerate(pieces):
+            after = options.sentence_pause if position == len(pieces) - 1 else 0.0
+            segments.append(Segment(kind, written, spoken, after, story, paragraph, voice))
+    if segments:
+        segments[-1] = replace(segments[-1], pause_after=pause)
+    return segments
+
+
+def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:
+    """The spoken briefing for one or more articles: draft, then render."""
+    return render(draft(articles, options), options)

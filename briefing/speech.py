@@ -84,6 +84,7 @@ GREEK_LETTERS = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
 GREEK_LETTERS.update({letter.upper(): name for letter, name in GREEK_LETTERS.items() if letter != "ς"})
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 
+_NAME_AHEAD = r"(?=\s+(?:[A-Z]|\[\[))"  # a capitalised name follows, or a name the lexicon turned into phonemes
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
@@ -122,15 +123,15 @@ def expand_urls(text: str) -> str:
 
 def expand_title_abbreviations(text: str) -> str:
     """Read titles in full before a capitalised name: "Gen. Haftar" -> "General Haftar", "Mr Smith" -> "Mister Smith"."""
-    dotted = r"\b(" + "|".join(TITLE_ABBREVIATIONS) + r")\.(?=\s+[A-Z])"
+    dotted = r"\b(" + "|".join(TITLE_ABBREVIATIONS) + r")\." + _NAME_AHEAD
     text = re.sub(dotted, lambda m: TITLE_ABBREVIATIONS[m.group(1)], text)
-    undotted = r"\b(" + "|".join(UNDOTTED_TITLES) + r")\b(?!\.)(?=\s+[A-Z][a-z])"
+    undotted = r"\b(" + "|".join(UNDOTTED_TITLES) + r")\b(?!\.)(?=\s+(?:[A-Z][a-z]|\[\[))"
     return re.sub(undotted, lambda m: TITLE_ABBREVIATIONS[m.group(1).capitalize()], text, flags=re.I)
 
 
 def expand_saint_street(text: str) -> str:
     """ "St." is Saint before a name ("St. Petersburg") and Street after one ("Downing St.")."""
-    text = re.sub(r"\bSt\.?(?=\s+[A-Z])", "Saint", text)
+    text = re.sub(r"\bSt\.?" + _NAME_AHEAD, "Saint", text)
     text = re.sub(r"(?<=[A-Za-z]\s)St\.\s*$", "Street.", text)
     return re.sub(r"(?<=[A-Za-z]\s)St\.", "Street", text)
 

@@ -85,8 +85,8 @@ def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
     assert true_peak_dbfs(samples) <= options.true_peak
     assert np.count_nonzero(np.abs(samples) >= 0.999) == 0
     info = MP3(mp3).info
-    assert (info.bitrate, info.sample_rate, info.channels) == (options.bitrate * 1000, options.sample_rate, 1)
-    assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
+    assert (info.sample_rate, info.channels, info.bitrate_mode) == (options.sample_rate, 1, BitrateMode.CBR)
+    assert info.bitrate == pytest.approx(options.bitrate * 1000, rel=0.001)  # mutagen estimates it from the length
     assert len(samples) / options.sample_rate == pytest.approx(speech.duration_seconds, abs=0.01)
 
 

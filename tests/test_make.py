@@ -96,9 +96,9 @@ def test_id3_tags_read_back(episode):
 def test_spoken_script_is_normalised_and_clean(episode):
     result, _ = episode
     text = Path(result.script_txt).read_text()
-    assert "five thousand soldiers" in text and "The U S welcomed it." in text and "General Haftar" in text
+    assert "five thousand soldiers" in text and "The U S welcomed it." in text and "General [[hˈɑftɑɹ]]" in text
     assert "Subscribe" not in text and "Share this" not in text
-    assert text.startswith("This is Morning Desk, for Tuesday, November twenty-fourth, twenty twenty-six.")
+    assert text.startswith("This is Morning Desk, for Tuesday, November twenty-fourth twenty twenty-six.")
 
 
 def test_cli_make_from_stdin(tmp_path):
@@ -183,3 +183,24 @@ def test_voices_lists_engines_and_usability():
     assert any(line.split()[:2] == ["piper", "joe"] and "usable" in line and "default" in line for line in lines)
     assert any(line.startswith("gtts") and " en " in f" {line} " for line in lines)
     assert any(line.startswith("espeak") for line in lines)
+
+
+def test_make_renders_an_edited_script(tmp_path):
+    script = tmp_path / "edited.md"
+    script.write_text('+++\ntitle = "Edited briefing"\nshow = "Desk"\ndate = 2026-01-02\n+++\n\n'
+                      "# Intro\nHello.\n\n# A story\nFirst part.\n\n[pause 2s]\n\nSecond part.\n\n# Outro\nBye.\n")
+    result = runner().invoke(main, ["make", str(script), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.stderr
+    mp3 = Path(result.stdout.strip())
+    assert mp3.name == "2026-01-02-edited-briefing.mp3"
+    segments = json.loads(mp3.with_suffix(".json").read_text())["segments"]
+    first, second = [s for s in segments if s["kind"] == "body"]
+    assert second["start"] - first["end"] == pytest.approx(2.0, abs=0.002)
+
+
+def test_make_reports_a_malformed_script_line(tmp_path):
+    script = tmp_path / "bad.md"
+    script.write_text('+++\ntitle = "T"\n+++\n# Story\nText\n[pause soon]\n')
+    result = runner().invoke(main, ["make", str(script), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "bad.md line 6: unknown mark" in result.stderr
+    assert not (tmp_path / "out").exists()

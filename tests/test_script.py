@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from briefing.ingest import read_source
-from briefing.script import ScriptOptions, build_script, split_clauses, split_sentences, split_words, spoken_date
+from briefing.script import ScriptOptions, build_script, split_clauses, split_sentences, split_words, written_date
 from briefing.model import Article
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "libya-intervention.txt"
@@ -55,7 +55,7 @@ def test_sample_script_keeps_every_paragraph_and_no_newsletter_lines():
     assert "one hundred of one hundred and seventy-six" in spoken
     assert "U S air raid" in spoken and "U.S." not in spoken
     assert script.segments[0].kind == "intro"
-    assert "Tuesday, November twenty-fourth, twenty twenty-six" in script.segments[0].spoken
+    assert "Tuesday, November twenty-fourth twenty twenty-six" in script.segments[0].spoken
     assert script.segments[1].spoken == "Intervention in Libya has already begun."
     assert script.segments[-1].kind == "outro"
 
@@ -85,5 +85,8 @@ def test_several_articles_get_transitions():
     assert [s.story for s in script.segments if s.kind == "body"] == [0, 1, 2]
 
 
-def test_spoken_date():
-    assert spoken_date(dt.date(2026, 11, 24)) == ("Tuesday, 24 November 2026", "Tuesday, November twenty-fourth, twenty twenty-six")
+def test_written_date_reads_well():
+    from briefing.speech import normalize
+
+    assert written_date(dt.date(2026, 11, 24)) == "Tuesday, November 24, 2026"
+    assert normalize(written_date(dt.date(2026, 11, 24))) == "Tuesday, November twenty-fourth twenty twenty-six"

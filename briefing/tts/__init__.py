@@ -1,7 +1,8 @@
 """Stage 3, tts: speech engines behind one small interface.
 
-An engine has a name, a voice, a sample rate, a per-request character limit (None for none)
-and `synthesize(text) -> pydub.AudioSegment` (mono, 16-bit, at its sample rate).
+An engine has a name, a voice, a sample rate, a per-request character limit (None for none),
+whether it takes IPA phonemes in [[ ]] blocks, and `synthesize(text) -> pydub.AudioSegment`
+(mono, 16-bit, at its sample rate).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Engine(Protocol):
     voice: str
     sample_rate: int
     max_chars: int | None
+    accepts_ipa: bool
 
     def synthesize(self, text: str):
         """Speak text; returns a mono 16-bit pydub AudioSegment at self.sample_rate."""

@@ -19,6 +19,7 @@ def espeak_exe() -> str | None:
 class EspeakEngine:
     name = "espeak"
     max_chars = None
+    accepts_ipa = False  # its [[ ]] blocks take its own phoneme codes, not IPA
 
     def __init__(self, voice: str):
         self.voice = voice

@@ -76,6 +76,7 @@ def _routed_gtts_class():
 class GTTSEngine:
     name = "gtts"
     max_chars = MAX_CHARS
+    accepts_ipa = False
     sample_rate = SAMPLE_RATE
 
     def __init__(self, lang: str = "en", tld: str = "com", endpoint: str | None = None,

@@ -34,6 +34,7 @@ class PiperEngine:
 
     name = "piper"
     max_chars = None  # Piper takes any length; we give it one sentence at a time
+    accepts_ipa = True  # [[ ]] blocks of IPA, from the lexicon
 
     def __init__(self, voice: str | None = None):
         from piper import PiperVoice
