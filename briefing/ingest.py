@@ -80,7 +80,8 @@ def parse_document(
 
 
 def decode_text(data: bytes, source: str, charset: str | None = None) -> str:
-    """Decode bytes as the declared charset, UTF-8 (with or without BOM), UTF-16 by BOM, or a detected one."""
+    """Decode bytes as the declared charset, UTF-8 (with or without BOM), UTF-16 by BOM, or else as
+    charset_normalizer finds (it honours a charset a page declares in a <meta> tag)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:

@@ -346,10 +346,20 @@ def name_greek_letters(text: str) -> str:
 
 
 def expand_symbols(text: str) -> str:
-    """Symbols read as words: "&" -> "and", "+" between words -> "plus", "=" -> "equals"."""
+    """Symbols read as words: "&" -> "and", "+" -> "plus", "=" -> "equals", "@name" -> "at name", "#tag" -> "hashtag tag"."""
     text = re.sub(r"\s*&\s*", " and ", text)
+    text = re.sub(r"(?<!\w)@(?=\w)", "at ", text)
+    text = re.sub(r"(?<![\w&])#(?=[A-Za-z])", "hashtag ", text)
     text = re.sub(r"(?<=\w)\s?\+\s?(?=\w)", " plus ", text)
     return re.sub(r"\s=\s", " equals ", text)
+
+
+def pause_at_dashes_and_parentheses(text: str) -> str:
+    """Dashes and parentheses become commas, which engines pause at: "Haftar — said to be" -> "Haftar, said to be"."""
+    text = re.sub(r"\s*[—–]\s*|\s+-\s+", ", ", text)
+    text = re.sub(r"\s*\(\s*([^()]*?)\s*\)\s*", lambda m: f", {m.group(1)}, " if m.group(1) else " ", text)
+    text = re.sub(r",\s*([,.;:!?])", r"\1", text)  # no comma right before other punctuation
+    return re.sub(r"^\s*,\s*", "", text)
 
 
 def tidy_spaces(text: str) -> str:
@@ -380,6 +390,7 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
     spell_capital_acronyms,
     name_greek_letters,
     expand_symbols,
+    pause_at_dashes_and_parentheses,
     tidy_spaces,
 )
 

@@ -102,6 +102,15 @@ def test_url_html_page(local_server):
     assert article.paragraphs[0].startswith("Italian officials confirmed")
 
 
+@pytest.mark.parametrize("meta", ['<meta charset="iso-8859-7">',
+                                  '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-7">'])
+def test_url_charset_from_the_page_when_headers_say_none(local_server, meta):
+    # A few Greek letters in an English page: a detector guesses a Baltic code page here.
+    page = ARTICLE_HTML.replace(b"<head>", b"<head>" + meta.encode()).replace(b"Sigonella", "Sigonella near Αθήνα".encode("iso-8859-7"))
+    server = local_server(lambda m, p, b: Reply(200, page, {"Content-Type": "text/html"}))
+    assert "Sigonella near Αθήνα" in read_source(server.url + "/story").paragraphs[0]
+
+
 def test_url_charset_from_headers(local_server):
     text = "Café crème\n\nUn très bon article.".encode("cp1252")
     server = local_server(lambda m, p, b: Reply(200, text, {"Content-Type": "text/plain; charset=windows-1252"}))

@@ -41,6 +41,9 @@ CASES = [
     (speech.spell_dotted_acronyms, "a U.S. air raid", "a U S air raid"),
     (speech.spell_dotted_acronyms, "back in the U.K.", "back in the U K."),
     (speech.expand_symbols, "Marks & Spencer, 2+2 = 4", "Marks and Spencer, 2 plus 2 equals 4"),
+    (speech.expand_symbols, "@BBCNews and #Libya", "at BBCNews and hashtag Libya"),
+    (speech.pause_at_dashes_and_parentheses, "Haftar and — according to Le Monde — troops", "Haftar and, according to Le Monde, troops"),
+    (speech.pause_at_dashes_and_parentheses, "the parliament (in Tobruk) voted (again).", "the parliament, in Tobruk, voted, again."),
     (speech.tidy_spaces, "  too   many  ", "too many"),
 ]
 
