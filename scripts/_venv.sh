@@ -1,6 +1,7 @@
-# Sourced by scripts/demo, scripts/test and scripts/bench: make sure .venv exists and holds
-# the project installed with the extras named in $1 (e.g. "test"). Re-installs only when
-# setup.cfg changed, so repeated runs start in a second.
+# Sourced as `source scripts/_venv.sh EXTRAS` ("core" or "test") by the other scripts: make sure
+# .venv exists and holds the project installed with those extras. EXTRAS is passed explicitly
+# because a sourced file otherwise sees the calling script's own arguments. Re-installs only
+# when setup.cfg changed, so repeated runs start in a second.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,7 +20,8 @@ python_for_venv() {
 if [ ! -x .venv/bin/python ]; then
   "$(python_for_venv)" -m venv .venv
 fi
-extras="${1:-}"
+extras="${1:?source _venv.sh with core or test}"
+[ "$extras" = core ] && extras=""
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 stamp=".venv/.briefing-installed-${extras:-core}"
