@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from . import publish
 from .audio import MasterOptions
 from .config import load_config
 from .errors import BriefingError
 from .make import MakeOptions, explain, make, write_script
+from .publish import Show
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, EngineSettings, list_voices
 
 
@@ -50,7 +53,7 @@ def script_settings(command):
     """Options shared by `make` and `script`: what the sources are and how they are cleaned and read."""
 
     @click.argument("sources", nargs=-1, required=True)
-    @click.option("--show", default="Briefing", show_default=True, help="Show name, spoken in the intro and tagged.")
+    @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
                   help="Do not apply this cleaning rule (see --explain); repeatable.")
     @click.option("--drop-rule", "drop_patterns", multiple=True, metavar="REGEX",
@@ -61,12 +64,13 @@ def script_settings(command):
     @click.option("--config", "config_path", type=click.Path(path_type=Path),
                   help="Settings file (default: ./briefing.toml, else the user config folder's).")
     @functools.wraps(command)
-    def wrapper(*args, config_path, keep_rules, drop_patterns, lexicon, day_first, **kwargs):
+    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, **kwargs):
         with user_errors():
             config = load_config(config_path)
         settings = dict(keep_rules=config.keep_rules + keep_rules, drop_patterns=config.drop_patterns + drop_patterns,
-                        lexicon=lexicon or config.lexicon, day_first=config.day_first if day_first is None else day_first)
-        return command(*args, settings=settings, **kwargs)
+                        lexicon=lexicon or config.lexicon, day_first=config.day_first if day_first is None else day_first,
+                        show=replace(config.show, title=show_title or config.show.title))
+        return command(*args, settings=settings, config=config, **kwargs)
 
     return wrapper
 
@@ -90,13 +94,20 @@ def main() -> None:
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
 @click.option("--sample-rate", type=click.Choice(["44100", "22050"]), default="44100", show_default=True,
               help="MP3 sample rate, Hz.")
+@click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
+@click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
+@click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
+@click.option("--keep", type=click.IntRange(min=1), help="With --publish: keep only the newest N episodes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, settings, show, output_dir, engine, voice, lang, tld, music, loudness, bitrate, sample_rate, quiet):
+def make_command(sources, settings, config, output_dir, engine, voice, lang, tld, music, loudness, bitrate, sample_rate,
+                 publish, base_url, artwork, keep, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
+    settings["show"] = show_with(settings["show"], base_url, artwork)
     options = MakeOptions(
-        engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir, show=show,
-        music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)), **settings,
+        engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir,
+        music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
+        publish=publish, keep=keep or config.keep_episodes, **settings,
     )
     with user_errors(), synthesis_progress(quiet) as progress:
         episode = make(list(sources), options, progress=progress)
@@ -111,9 +122,9 @@ def make_command(sources, settings, show, output_dir, engine, voice, lang, tld, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the editable Markdown script here (default: print it).")
 @click.option("--explain", "explain_dropped", is_flag=True, help="List every block cleaning dropped, with the rule that dropped it.")
-def script_command(sources, settings, show, output, explain_dropped):
+def script_command(sources, settings, config, output, explain_dropped):
     """Write the editable script of SOURCES; `briefing make SCRIPT.md` renders it."""
-    options = MakeOptions(show=show, **settings)
+    options = MakeOptions(**settings)
     with user_errors():
         if explain_dropped:
             dropped = explain(list(sources), options)
@@ -129,6 +140,73 @@ def script_command(sources, settings, show, output, explain_dropped):
                 click.echo(markdown, nl=False)
     if output:
         click.echo(str(output), err=explain_dropped)
+
+
+def show_with(show: Show, base_url: str | None, artwork: Path | None) -> Show:
+    return replace(show, base_url=base_url or show.base_url, artwork=artwork or show.artwork)
+
+
+def feed_settings(command):
+    """Options shared by the feed commands: the podcast folder and the show's settings."""
+
+    @click.option("-d", "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                  show_default=True, help="The podcast folder.")
+    @click.option("--base-url", help="Where the folder is served (default: [show] base_url).")
+    @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
+    @functools.wraps(command)
+    def wrapper(*args, config_path, base_url, **kwargs):
+        with user_errors():
+            config = load_config(config_path)
+        return command(*args, show=show_with(config.show, base_url, None), **kwargs)
+
+    return wrapper
+
+
+@main.group("feed")
+def feed_group() -> None:
+    """Keep the podcast feed of a folder: list, remove, rebuild, lint."""
+
+
+@feed_group.command("list")
+@feed_settings
+def feed_list(folder, show):
+    """List the published episodes, newest first."""
+    with user_errors():
+        for episode in publish.published_episodes(folder):
+            minutes, seconds = divmod(round(episode.duration), 60)
+            click.echo(f"{episode.stem}  {episode.published:%Y-%m-%d %H:%M}  {minutes:>3}:{seconds:02d}  {episode.title}")
+
+
+@feed_group.command("remove")
+@click.argument("episode")
+@feed_settings
+def feed_remove(episode, folder, show):
+    """Remove EPISODE (its name as `feed list` shows it) with its files, and rewrite the feed."""
+    with user_errors():
+        for path in publish.remove_episode(folder, episode, show):
+            click.echo(f"removed {path}")
+
+
+@feed_group.command("rebuild")
+@feed_settings
+def feed_rebuild(folder, show):
+    """Rewrite feed.xml and the cover from the episodes in the folder."""
+    with user_errors():
+        click.echo(str(publish.rebuild(folder, show)))
+
+
+@feed_group.command("lint")
+@click.option("--url", help="Also check the host serving the folder at this URL (HEAD and byte ranges).")
+@feed_settings
+def feed_lint(url, folder, show):
+    """Check the feed against what Apple Podcasts requires; each problem on a line, exit 1 if any."""
+    with user_errors():
+        problems = publish.lint(folder, url)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{folder / publish.FEED}: no problems found")
 
 
 @main.command("voices")

@@ -8,19 +8,34 @@
     lexicon = "names.toml"             # a pronunciation lexicon, relative to this file
     day_first = true                   # 12/03/2016 is the 12th of March
 
+    [show]                             # the podcast (see publish.Show)
+    title = "Morning Desk"
+    author = "Jane Doe"
+    description = "The day's news, read aloud."
+    language = "en"
+    category = "News/Daily News"
+    explicit = false
+    owner_email = "jane@example.org"
+    base_url = "https://pods.example.org/briefing"
+    artwork = "art.png"                # relative to this file
+    keep = 30                          # episodes kept in the feed
+
 Command-line options add to these.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BriefingError
+from .publish import Show
 
 CONFIG_NAME = "briefing.toml"
-SECTIONS = {"cleaning": {"keep", "drop"}, "speech": {"lexicon", "day_first"}}
+SHOW_KEYS = {"title", "author", "description", "language", "category", "explicit", "owner_email", "base_url",
+             "artwork", "locked", "keep"}
+SECTIONS = {"cleaning": {"keep", "drop"}, "speech": {"lexicon", "day_first"}, "show": SHOW_KEYS}
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,8 @@ class Config:
     drop_patterns: tuple[str, ...] = ()
     lexicon: Path | None = None
     day_first: bool = False
+    show: Show = field(default_factory=Show)
+    keep_episodes: int | None = None
     path: Path | None = None  # where it was read from
 
 
@@ -59,9 +76,14 @@ def load_config(path: Path | None = None) -> Config:
         unknown = set(values) - SECTIONS[section]
         if unknown:
             raise BriefingError(f"{path}: unknown setting {sorted(unknown)[0]!r} in [{section}]")
-    cleaning, speech = data.get("cleaning", {}), data.get("speech", {})
+    cleaning, speech, show = data.get("cleaning", {}), data.get("speech", {}), dict(data.get("show", {}))
     lexicon = speech.get("lexicon")
+    keep = show.pop("keep", None)
+    if show.get("artwork"):
+        show["artwork"] = Path(path).parent / show["artwork"]
     return Config(
+        show=Show(**show),
+        keep_episodes=keep,
         keep_rules=tuple(cleaning.get("keep", ())),
         drop_patterns=tuple(cleaning.get("drop", ())),
         lexicon=(Path(path).parent / lexicon) if lexicon else None,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import audio
+from . import audio, publish, transcript
 from .artwork import cover_png
 from .cleaning import choose_rules
 from .errors import BriefingError
@@ -17,6 +18,7 @@ from .files import StagedFiles, ensure_writable_dir, slugify
 from .ingest import FetchLimits, read_source
 from .lexicon import default_lexicon, load_lexicon
 from .model import DroppedBlock, Draft, Episode, Script, Story, TimedSegment
+from .publish import Show
 from .script import ScriptOptions, draft, render
 from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .speech import normalizers
@@ -31,8 +33,8 @@ class MakeOptions:
 
     engine: str = DEFAULT_ENGINE
     engine_settings: EngineSettings = field(default_factory=EngineSettings)
-    output_dir: Path = Path("output")
-    show: str = "Briefing"
+    output_dir: Path = Path("output")  # with publish, the podcast folder (episodes go in its episodes/)
+    show: Show = field(default_factory=Show)
     date: dt.date | None = None  # episode date; today when None
     music: Path | None = None  # the user's intro music instead of the generated sting
     master: audio.MasterOptions = field(default_factory=audio.MasterOptions)
@@ -41,6 +43,8 @@ class MakeOptions:
     drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
     lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
     day_first: bool = False  # 12/03/2016 is the 12th of March
+    publish: bool = False  # add the episode to the podcast feed in output_dir
+    keep: int | None = None  # with publish: prune all but the newest this many episodes
 
 
 def script_options(options: MakeOptions, engine: Engine | None = None) -> ScriptOptions:
@@ -49,7 +53,7 @@ def script_options(options: MakeOptions, engine: Engine | None = None) -> Script
     if options.lexicon:
         lexicon = lexicon.merged(load_lexicon(options.lexicon))
     accepts_ipa = engine.accepts_ipa if engine else False
-    return ScriptOptions(show=options.show, date=options.date, rules=choose_rules(options.keep_rules, options.drop_patterns),
+    return ScriptOptions(show=options.show.title, date=options.date, rules=choose_rules(options.keep_rules, options.drop_patterns),
                          max_chars=engine.max_chars if engine else None,
                          speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
 
@@ -138,31 +142,50 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
 
 
 def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None) -> Episode:
-    """Render sources (paths, URLs, "-", or one script file) into one briefing in options.output_dir."""
+    """Render sources (paths, URLs, "-", or one script file) into one briefing in options.output_dir,
+    and with options.publish add it to the podcast feed there."""
+    folder = Path(options.output_dir)
+    if options.publish:
+        options.show.url("")  # a base URL is needed: fail before any slow work
+        if options.show.artwork:
+            publish.check_artwork(options.show.artwork)
     plan = prepare(sources, options)
     voices = Voices(options.engine, options.engine_settings)
     engine = voices.main
     script = render(plan, script_options(options, engine))
-    output_dir = ensure_writable_dir(Path(options.output_dir))
+    output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
     clips = synthesize(voices, script, progress)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
+    found_chapters = transcript.chapters(script, timings, duration)
+    cues = transcript.cues(timings)
 
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
-    mp3, txt, meta = (output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json"))
+    path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
     sources_said = ", ".join(story.url or story.source for story in script.stories)
+    record = metadata(script, engine, duration, timings, options)
     if progress:
         progress("mastering", 0, 1)
-    with StagedFiles() as staged:
-        staged_mp3 = staged.path(mp3)
-        audio.master_to_mp3(stitched, staged_mp3, options.master)
-        audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
-                                                comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
-                                                cover_png=cover_png(script.show)))
-        staged.path(txt).write_text(script.spoken_text(), encoding="utf-8")
-        staged.path(meta).write_text(json.dumps(metadata(script, engine, duration, timings, options), indent=2,
-                                                ensure_ascii=False) + "\n", encoding="utf-8")
+    with (publish.feed_lock(folder) if options.publish else nullcontext()):
+        if options.publish:
+            guid, published = publish.identity(folder, stem)
+            record.update(guid=guid, published=published.isoformat())
+        with StagedFiles() as staged:
+            staged_mp3 = staged.path(path[".mp3"])
+            audio.master_to_mp3(stitched, staged_mp3, options.master)
+            audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
+                                                    comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
+                                                    cover_png=cover_png(script.show), chapters=tuple(found_chapters)))
+            for suffix, text in ((".txt", script.spoken_text()), (".vtt", transcript.webvtt(cues)),
+                                 (".srt", transcript.srt(cues)), (".chapters.json", transcript.chapters_json(found_chapters, script.title)),
+                                 (".json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")):
+                staged.path(path[suffix]).write_text(text, encoding="utf-8")
+        if options.publish:
+            publish.write_feed(folder, options.show)
+    if options.publish and options.keep:
+        publish.prune(folder, options.keep, options.show)
+    mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings)

@@ -12,6 +12,7 @@ from mutagen.id3 import ID3
 from PIL import Image
 
 from briefing import MakeOptions, make
+from briefing.publish import Show
 from briefing.cli import main
 from briefing.errors import BriefingError
 from conftest import decode_to_array, integrated_loudness
@@ -42,14 +43,15 @@ def episode(tmp_path_factory):
     folder = tmp_path_factory.mktemp("make")
     source = folder / "drones.txt"
     source.write_text(ARTICLE)
-    options = MakeOptions(output_dir=folder / "out", date=dt.date(2026, 11, 24), show="Morning Desk")
+    options = MakeOptions(output_dir=folder / "out", date=dt.date(2026, 11, 24), show=Show(title="Morning Desk"))
     return make([str(source)], options), folder / "out"
 
 
 def test_files_are_named_from_date_and_headline_and_nothing_temporary_is_left(episode):
     result, out = episode
     names = sorted(p.name for p in out.iterdir())
-    assert names == [f"2026-11-24-drones-over-sabratha{suffix}" for suffix in (".json", ".mp3", ".txt")]
+    assert names == [f"2026-11-24-drones-over-sabratha{suffix}"
+                     for suffix in (".chapters.json", ".json", ".mp3", ".srt", ".txt", ".vtt")]
     assert all(oct(os.stat(out / name).st_mode)[-3:] == "644" for name in names)
 
 

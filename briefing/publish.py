@@ -1,0 +1,400 @@
+"""Stage 5, publish: the output folder as a podcast that can be copied to any web host.
+
+    FOLDER/feed.xml            RSS 2.0 with the iTunes and Podcasting 2.0 namespaces
+    FOLDER/cover.png           square show artwork, 3000 px generated or the user's, checked
+    FOLDER/episodes/STEM.*     .mp3 (ID3 chapters), .json (metadata), .txt, .vtt, .srt, .chapters.json
+
+The episodes' .json files are the record: the feed is rebuilt from them on every change, written
+to a temporary file and renamed into place, under a lock so concurrent publishers both land.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import fcntl
+import html
+import io
+import json
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BriefingError
+from .files import StagedFiles
+
+FEED = "feed.xml"
+EPISODES = "episodes"
+COVER = "cover.png"
+LOCK = ".briefing.lock"
+COVER_SIZE = 3000
+ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
+# The namespace the podcast:guid spec names for UUIDv5 feed identifiers.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+# The Podcasting 2.0 spec names https://podcastindex.org/namespace/1.0 and requires clients to treat
+# this older URI as identical; gPodder's parser knows only this one, AntennaPod both, so this one
+# reaches every app.
+PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
+
+
+@dataclass(frozen=True)
+class Show:
+    """The podcast's own settings ([show] in briefing.toml, or command-line options)."""
+
+    title: str = "Briefing"
+    author: str = "briefing"
+    description: str = "Spoken news briefings."
+    language: str = "en"
+    category: str = "News"  # an Apple category; "News/Daily News" for a subcategory
+    explicit: bool = False
+    owner_email: str | None = None
+    base_url: str | None = None  # where the folder is served, e.g. https://pods.example.org/briefing
+    artwork: Path | None = None  # the user's square artwork, 1400-3000 px, PNG or JPEG
+    locked: bool = True  # podcast:locked: other platforms should not import the feed
+
+    def url(self, path: str) -> str:
+        if not self.base_url:
+            raise BriefingError("publishing needs a base URL: --base-url URL or base_url in [show] of briefing.toml")
+        return self.base_url.rstrip("/") + "/" + path
+
+
+@dataclass(frozen=True)
+class PublishedEpisode:
+    stem: str
+    title: str
+    guid: str
+    published: dt.datetime
+    duration: float
+    stories: tuple[dict, ...]
+    mp3_bytes: int
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The podcast:guid of a feed: UUIDv5 of its URL without scheme and trailing slashes."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")))
+
+
+def episodes_dir(folder: Path) -> Path:
+    return Path(folder) / EPISODES
+
+
+@contextmanager
+def feed_lock(folder: Path):
+    """An exclusive lock on the podcast folder, for changing episodes and the feed."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with open(Path(folder) / LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def identity(folder: Path, stem: str) -> tuple[str, dt.datetime]:
+    """(guid, first published) of the episode STEM: kept when it is published again, new otherwise."""
+    record = episodes_dir(folder) / f"{stem}.json"
+    if record.is_file():
+        data = json.loads(record.read_text(encoding="utf-8"))
+        if data.get("guid") and data.get("published"):
+            return data["guid"], dt.datetime.fromisoformat(data["published"])
+    return str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def published_episodes(folder: Path) -> list[PublishedEpisode]:
+    """Every complete episode in the folder, newest first. An episode whose MP3 is missing is not complete."""
+    found = []
+    for record in sorted(episodes_dir(folder).glob("*.json")):
+        if record.name.endswith(".chapters.json"):
+            continue
+        mp3 = record.with_suffix(".mp3")
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            found.append(PublishedEpisode(record.stem, data["title"], data["guid"],
+                                          dt.datetime.fromisoformat(data["published"]), float(data["duration"]),
+                                          tuple(data.get("stories", ())), mp3.stat().st_size))
+        except (OSError, ValueError, KeyError):
+            continue
+    return sorted(found, key=lambda episode: (episode.published, episode.stem), reverse=True)
+
+
+def show_notes(episode: PublishedEpisode) -> str:
+    """HTML show notes: the stories, each linked to its source."""
+    items = []
+    for story in episode.stories:
+        title = html.escape(story.get("title") or "")
+        url = story.get("url") or (story.get("source") if str(story.get("source", "")).startswith(("http://", "https://")) else None)
+        outlet = f" ({html.escape(story['outlet'])})" if story.get("outlet") else ""
+        items.append(f'<li><a href="{html.escape(url)}">{title}</a>{outlet}</li>' if url else f"<li>{title}{outlet}</li>")
+    return f"<p>{html.escape(episode.title)}</p><ul>{''.join(items)}</ul>"
+
+
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COVER) -> bytes:
+    """The RSS document for the show and its episodes."""
+    from lxml import etree
+
+    def add(parent, tag: str, text: str | None = None, **attributes):
+        prefix, _, local = tag.rpartition(":")
+        element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local,
+                                   {k.replace("_", "-") if k != "href" else k: v for k, v in attributes.items()})
+        if text is not None:
+            element.text = text
+        return element
+
+    feed_url, cover_url = show.url(FEED), show.url(cover_name)
+    rss = etree.Element("rss", version="2.0", nsmap=NAMESPACES)
+    channel = add(rss, "channel")
+    add(channel, "title", show.title)
+    add(channel, "link", show.url(""))
+    add(channel, "description", show.description)
+    add(channel, "language", show.language)
+    add(channel, "generator", "briefing")
+    add(channel, "lastBuildDate", email.utils.format_datetime(dt.datetime.now(dt.timezone.utc)))
+    add(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
+    image = add(channel, "image")
+    add(image, "url", cover_url)
+    add(image, "title", show.title)
+    add(image, "link", show.url(""))
+    add(channel, "itunes:image", href=cover_url)
+    category, _, subcategory = show.category.partition("/")
+    category_element = add(channel, "itunes:category", text=None)
+    category_element.set("text", category)
+    if subcategory:
+        add(category_element, "itunes:category").set("text", subcategory)
+    add(channel, "itunes:explicit", "true" if show.explicit else "false")
+    add(channel, "itunes:author", show.author)
+    add(channel, "itunes:type", "episodic")
+    owner = add(channel, "itunes:owner")
+    add(owner, "itunes:name", show.author)
+    if show.owner_email:
+        add(owner, "itunes:email", show.owner_email)
+    add(channel, "podcast:guid", podcast_guid(feed_url))
+    locked = add(channel, "podcast:locked", "yes" if show.locked else "no")
+    if show.owner_email:
+        locked.set("owner", show.owner_email)
+
+    for episode in episodes:
+        item = add(channel, "item")
+        add(item, "title", episode.title)
+        notes = show_notes(episode)
+        add(item, "description").text = etree.CDATA(notes)
+        add(item, "content:encoded").text = etree.CDATA(notes)
+        first_url = next((s.get("url") for s in episode.stories if s.get("url")), None)
+        if first_url:
+            add(item, "link", first_url)
+        add(item, "guid", episode.guid, isPermaLink="false")
+        add(item, "pubDate", email.utils.format_datetime(episode.published))
+        base = f"{EPISODES}/{episode.stem}"
+        add(item, "enclosure", url=show.url(f"{base}.mp3"), length=str(episode.mp3_bytes), type="audio/mpeg")
+        add(item, "itunes:duration", _duration(episode.duration))
+        add(item, "itunes:image", href=cover_url)
+        add(item, "itunes:episodeType", "full")
+        add(item, "itunes:explicit", "true" if show.explicit else "false")
+        add(item, "podcast:transcript", url=show.url(f"{base}.vtt"), type="text/vtt", rel="captions")
+        add(item, "podcast:transcript", url=show.url(f"{base}.srt"), type="application/x-subrip", rel="captions")
+        add(item, "podcast:chapters", url=show.url(f"{base}.chapters.json"), type="application/json+chapters")
+    return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def check_artwork(path: Path):
+    """The user's artwork as an RGB image, or BriefingError saying what Apple would refuse."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(path)
+        image.load()
+    except (OSError, UnidentifiedImageError):
+        raise BriefingError(f"artwork {path} is not a PNG or JPEG image") from None
+    if image.format not in ("PNG", "JPEG"):
+        raise BriefingError(f"artwork {path} is {image.format}; podcast apps take PNG or JPEG")
+    width, height = image.size
+    if width != height:
+        raise BriefingError(f"artwork {path} is {width}x{height}; it must be square")
+    if not ARTWORK_MIN <= width <= ARTWORK_MAX:
+        raise BriefingError(f"artwork {path} is {width} px square; it must be {ARTWORK_MIN} to {ARTWORK_MAX} px")
+    if image.mode != "RGB":  # Apple refuses transparency and other colour modes
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        image = background
+    return image
+
+
+def ensure_cover(folder: Path, show: Show) -> None:
+    """cover.png: the user's artwork (checked, made RGB) or generated artwork with the show's title."""
+    from PIL import Image, PngImagePlugin
+
+    from .artwork import cover_png
+
+    target = Path(folder) / COVER
+    marker = f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"
+    if target.is_file():
+        try:
+            if Image.open(target).text.get("briefing-source") == marker:
+                return
+        except OSError:
+            pass
+    info = PngImagePlugin.PngInfo()
+    info.add_text("briefing-source", marker)
+    image = check_artwork(show.artwork) if show.artwork else Image.open(io.BytesIO(cover_png(show.title, COVER_SIZE)))
+    with StagedFiles() as staged:
+        image.save(staged.path(target), format="PNG", pnginfo=info, optimize=True)
+
+
+def write_feed(folder: Path, show: Show) -> Path:
+    """Rewrite feed.xml (and the cover when needed) from the episodes in the folder."""
+    ensure_cover(folder, show)
+    target = Path(folder) / FEED
+    with StagedFiles() as staged:
+        staged.path(target).write_bytes(feed_xml(show, published_episodes(folder)))
+    return target
+
+
+def episode_files(folder: Path, stem: str) -> list[Path]:
+    return sorted(episodes_dir(folder).glob(f"{glob_escape(stem)}.*"))
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def remove_episode(folder: Path, stem: str, show: Show) -> list[Path]:
+    """Delete an episode's files and rewrite the feed without it."""
+    with feed_lock(folder):
+        files = episode_files(folder, stem)
+        if not files:
+            known = ", ".join(episode.stem for episode in published_episodes(folder)) or "none"
+            raise BriefingError(f"no episode {stem!r} in {folder} (episodes: {known})")
+        # The record goes first, so a crash part-way leaves no listed episode without its audio.
+        record = episodes_dir(folder) / f"{stem}.json"
+        for path in [record] + [path for path in files if path != record]:
+            path.unlink(missing_ok=True)
+        write_feed(folder, show)
+    return files
+
+
+def prune(folder: Path, keep: int, show: Show) -> list[str]:
+    """Remove all but the newest `keep` episodes; returns the stems removed."""
+    if keep < 1:
+        raise BriefingError("--keep must be at least 1")
+    removed = [episode.stem for episode in published_episodes(folder)[keep:]]
+    for stem in removed:
+        remove_episode(folder, stem, show)
+    return removed
+
+
+def rebuild(folder: Path, show: Show) -> Path:
+    with feed_lock(folder):
+        return write_feed(folder, show)
+
+
+def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> list[str]:
+    """Problems Apple Podcasts and other apps would refuse or stumble on, one line each."""
+    from lxml import etree
+    from PIL import Image
+
+    folder = Path(folder)
+    problems: list[str] = []
+    feed_path = folder / FEED
+    try:
+        tree = etree.parse(str(feed_path))
+    except (OSError, etree.XMLSyntaxError) as error:
+        return [f"{feed_path}: cannot read the feed: {error}"]
+    channel = tree.find("channel")
+    if channel is None:
+        return [f"{feed_path}: no <channel>"]
+    ns = NAMESPACES
+    for tag in ("title", "link", "description", "language", "itunes:image", "itunes:category", "itunes:explicit",
+                "itunes:author", "itunes:owner", "podcast:guid"):
+        if channel.find(tag, ns) is None:
+            problems.append(f"channel: missing <{tag}>")
+    if channel.find("itunes:owner/itunes:email", ns) is None:
+        problems.append("channel: <itunes:owner> has no <itunes:email> (Apple requires one; set owner_email)")
+    image = channel.find("itunes:image", ns)
+    base = (channel.findtext("link") or "").rstrip("/") + "/"
+
+    def local(link: str | None) -> Path | None:
+        return folder / link[len(base):] if link and link.startswith(base) else None
+
+    if image is not None:
+        cover = local(image.get("href"))
+        if cover is None or not cover.is_file():
+            problems.append(f"artwork: {image.get('href')} is not a file in {folder}")
+        else:
+            with Image.open(cover) as art:
+                if art.size[0] != art.size[1] or not ARTWORK_MIN <= art.size[0] <= ARTWORK_MAX:
+                    problems.append(f"artwork: {art.size[0]}x{art.size[1]}; must be square, {ARTWORK_MIN}-{ARTWORK_MAX} px")
+                if art.mode != "RGB":
+                    problems.append(f"artwork: colour mode {art.mode}; must be RGB without transparency")
+    guids: set[str] = set()
+    items = channel.findall("item")
+    for item in items:
+        name = item.findtext("title") or "(untitled)"
+        guid = item.findtext("guid")
+        if not guid:
+            problems.append(f"episode {name!r}: no <guid>")
+        elif guid in guids:
+            problems.append(f"episode {name!r}: guid {guid} is used twice")
+        guids.add(guid or "")
+        if item.find("itunes:duration", ns) is None:
+            problems.append(f"episode {name!r}: no <itunes:duration>")
+        enclosure = item.find("enclosure")
+        if enclosure is None:
+            problems.append(f"episode {name!r}: no <enclosure>")
+            continue
+        if enclosure.get("type") != "audio/mpeg":
+            problems.append(f"episode {name!r}: enclosure type {enclosure.get('type')!r}, expected audio/mpeg")
+        path = local(enclosure.get("url"))
+        if path is None or not path.is_file():
+            problems.append(f"episode {name!r}: enclosure {enclosure.get('url')} is not a file in {folder}")
+        elif str(path.stat().st_size) != enclosure.get("length"):
+            problems.append(f"episode {name!r}: enclosure length {enclosure.get('length')} but the file has {path.stat().st_size} bytes")
+        for linked in item.findall("podcast:transcript", ns) + item.findall("podcast:chapters", ns):
+            target = local(linked.get("url"))
+            if target is None or not target.is_file():
+                problems.append(f"episode {name!r}: {linked.get('url')} is not a file in {folder}")
+    if url:
+        problems += lint_host(url.rstrip("/") + "/", [item.find("enclosure") for item in items], base, timeout)
+    return problems
+
+
+def lint_host(url: str, enclosures: list, base: str, timeout: float) -> list[str]:
+    """Check the host serving the folder at url: the feed answers HEAD, each MP3 HEAD and byte ranges."""
+    import requests
+
+    problems = []
+
+    def at_host(link: str) -> str:
+        return url + link[len(base):] if link.startswith(base) else link
+
+    try:
+        response = requests.head(url + FEED, timeout=timeout, allow_redirects=True)
+        if response.status_code != 200:
+            problems.append(f"host: HEAD {url + FEED} answered {response.status_code}")
+        for enclosure in enclosures:
+            if enclosure is None:
+                continue
+            target = at_host(enclosure.get("url", ""))
+            head = requests.head(target, timeout=timeout, allow_redirects=True)
+            if head.status_code != 200:
+                problems.append(f"host: HEAD {target} answered {head.status_code}")
+                continue
+            if head.headers.get("Content-Length") != enclosure.get("length"):
+                problems.append(f"host: {target} has Content-Length {head.headers.get('Content-Length')}, feed says {enclosure.get('length')}")
+            ranged = requests.get(target, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True)
+            ranged.close()
+            if ranged.status_code != 206 or not ranged.headers.get("Content-Range", "").startswith("bytes 0-1/"):
+                problems.append(f"host: {target} does not answer byte-range requests (got {ranged.status_code}); iOS will not play it")
+    except requests.RequestException as error:
+        problems.append(f"host: cannot reach {url}: {type(error).__name__}")
+    return problems

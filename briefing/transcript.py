@@ -1,0 +1,96 @@
+"""Timed text from the known segment boundaries: chapters (one per section or story), WebVTT and
+SRT transcripts, and Podcasting 2.0 chapters JSON. No speech recognition is needed: the audio
+stage knows where every segment starts and ends."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .model import Script, TimedSegment
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: float
+    end: float
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def chapters(script: Script, timings: tuple[TimedSegment, ...], duration: float) -> list[Chapter]:
+    """Intro (from 0, with the sting), one chapter per story (from its headline), outro (to the end)."""
+    starts: list[tuple[float, str, str | None]] = []
+    seen: set[tuple[str, int | None]] = set()
+    for timed in timings:
+        segment = timed.segment
+        key = ("story", segment.story) if segment.story is not None else (segment.kind, None)
+        if key in seen:
+            continue
+        seen.add(key)
+        if segment.story is not None:
+            story = script.stories[segment.story]
+            starts.append((timed.start, story.title, story.url or _url_or_none(story.source)))
+        else:
+            starts.append((timed.start, "Introduction" if segment.kind == "intro" else "Closing", None))
+    if starts:
+        starts[0] = (0.0,) + starts[0][1:]
+    ends = [start for start, _, _ in starts[1:]] + [duration]
+    return [Chapter(title, round(start, 3), round(end, 3), url) for (start, title, url), end in zip(starts, ends)]
+
+
+def _url_or_none(source: str) -> str | None:
+    return source if source.startswith(("http://", "https://")) else None
+
+
+def cues(timings: tuple[TimedSegment, ...]) -> list[Cue]:
+    """One cue per sentence as written; the pieces of a sentence cut for an engine share one cue."""
+    found: list[Cue] = []
+    for timed in timings:
+        if timed.segment.text or not found:
+            found.append(Cue(timed.start, timed.end, timed.segment.text or timed.segment.spoken))
+        else:
+            found[-1] = Cue(found[-1].start, timed.end, found[-1].text)
+    return found
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    milliseconds = round(seconds * 1000)
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    whole, fraction = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{whole:02d}{separator}{fraction:03d}"
+
+
+def webvtt(timed_cues: list[Cue]) -> str:
+    blocks = [f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{_one_line(c.text)}"
+              for n, c in enumerate(timed_cues, start=1)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def srt(timed_cues: list[Cue]) -> str:
+    blocks = [f"{n}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{_one_line(c.text)}"
+              for n, c in enumerate(timed_cues, start=1)]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _one_line(text: str) -> str:
+    # A blank line ends a cue, and "-->" would read as a timing line.
+    return " ".join(text.split()).replace("-->", "->")
+
+
+def chapters_json(found: list[Chapter], title: str) -> str:
+    """Chapters in the Podcasting 2.0 JSON chapters format (version 1.2.0)."""
+    return json.dumps({
+        "version": "1.2.0",
+        "title": title,
+        "chapters": [{"startTime": c.start, "endTime": c.end, "title": c.title, **({"url": c.url} if c.url else {})}
+                     for c in found],
+    }, indent=2, ensure_ascii=False) + "\n"
