@@ -4,6 +4,7 @@ stage knows where every segment starts and ends."""
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 
@@ -70,7 +71,8 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def webvtt(timed_cues: list[Cue]) -> str:
-    blocks = [f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{_one_line(c.text)}"
+    # WebVTT cue text is markup: &, < and > must be escaped (SRT players show text as it is).
+    blocks = [f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{html.escape(_one_line(c.text), quote=False)}"
               for n, c in enumerate(timed_cues, start=1)]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
 

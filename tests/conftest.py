@@ -24,9 +24,10 @@ class Reply:
 
 
 class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 answering with `handler(method, path, body) -> Reply`."""
+    """A threaded HTTP server on 127.0.0.1 answering with `handler(method, path, body) -> Reply`,
+    or `handler(method, path, body, headers)` when with_headers is set."""
 
-    def __init__(self, handler: Callable[[str, str, bytes], Reply]):
+    def __init__(self, handler: Callable[..., Reply], with_headers: bool = False):
         self.handler = handler
         self.requests: list[tuple[str, str, bytes]] = []
         outer = self
@@ -36,7 +37,8 @@ class LocalServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 outer.requests.append((self.command, self.path, body))
-                reply = outer.handler(self.command, self.path, body)
+                extra = (self.headers,) if with_headers else ()
+                reply = outer.handler(self.command, self.path, body, *extra)
                 if reply.delay:
                     threading.Event().wait(reply.delay)
                 try:
@@ -46,7 +48,8 @@ class LocalServer:
                     if "Content-Length" not in reply.headers:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if self.command != "HEAD":
+                        self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -74,8 +77,8 @@ def local_server():
     """Start a LocalServer with the given handler; it is shut down after the test."""
     servers: list[LocalServer] = []
 
-    def start(handler: Callable[[str, str, bytes], Reply]) -> LocalServer:
-        server = LocalServer(handler).__enter__()
+    def start(handler: Callable[..., Reply], with_headers: bool = False) -> LocalServer:
+        server = LocalServer(handler, with_headers).__enter__()
         servers.append(server)
         return server
 
