@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -129,8 +129,9 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
         "sample_rate": options.master.sample_rate,
         "stories": [
             {"title": story.title, "source": story.source, "url": story.url, "outlet": story.outlet,
+             "lead": next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
              "dropped": [{"rule": block.rule, "text": block.text} for block in story.dropped]}
-            for story in script.stories
+            for index, story in enumerate(script.stories)
         ],
         "segments": [
             {"index": index, "kind": timed.segment.kind, "story": timed.segment.story, "paragraph": timed.segment.paragraph,
@@ -146,6 +147,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     and with options.publish add it to the podcast feed there."""
     folder = Path(options.output_dir)
     if options.publish:
+        options = replace(options, show=publish.with_known_base_url(options.show, folder))
         options.show.url("")  # a base URL is needed: fail before any slow work
         if options.show.artwork:
             publish.check_artwork(options.show.artwork)

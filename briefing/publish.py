@@ -20,7 +20,7 @@ import os
 import re
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import BriefingError
@@ -76,6 +76,19 @@ class PublishedEpisode:
     mp3_bytes: int
 
 
+def with_known_base_url(show: Show, folder: Path) -> Show:
+    """The show, taking its base URL from the folder's existing feed when none is configured."""
+    if show.base_url or not (Path(folder) / FEED).is_file():
+        return show
+    from lxml import etree
+
+    try:
+        link = etree.parse(str(Path(folder) / FEED)).findtext("channel/link")
+    except etree.XMLSyntaxError:
+        return show
+    return replace(show, base_url=link.rstrip("/")) if link else show
+
+
 def podcast_guid(feed_url: str) -> str:
     """The podcast:guid of a feed: UUIDv5 of its URL without scheme and trailing slashes."""
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")))
@@ -125,13 +138,15 @@ def published_episodes(folder: Path) -> list[PublishedEpisode]:
 
 
 def show_notes(episode: PublishedEpisode) -> str:
-    """HTML show notes: the stories, each linked to its source."""
+    """HTML show notes: the stories, each linked to its source, with its opening sentence."""
     items = []
     for story in episode.stories:
         title = html.escape(story.get("title") or "")
         url = story.get("url") or (story.get("source") if str(story.get("source", "")).startswith(("http://", "https://")) else None)
         outlet = f" ({html.escape(story['outlet'])})" if story.get("outlet") else ""
-        items.append(f'<li><a href="{html.escape(url)}">{title}</a>{outlet}</li>' if url else f"<li>{title}{outlet}</li>")
+        lead = f": {html.escape(story['lead'])}" if story.get("lead") else ""
+        heading = f'<a href="{html.escape(url)}">{title}</a>' if url else title
+        items.append(f"<li>{heading}{outlet}{lead}</li>")
     return f"<p>{html.escape(episode.title)}</p><ul>{''.join(items)}</ul>"
 
 
@@ -253,6 +268,7 @@ def ensure_cover(folder: Path, show: Show) -> None:
 
 def write_feed(folder: Path, show: Show) -> Path:
     """Rewrite feed.xml (and the cover when needed) from the episodes in the folder."""
+    show = with_known_base_url(show, folder)
     ensure_cover(folder, show)
     target = Path(folder) / FEED
     with StagedFiles() as staged:

@@ -88,6 +88,7 @@ def test_feedparser_reads_every_episode_and_the_tricky_characters(podcast):
     assert TRICKY_TITLE in latest.summary.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
     assert latest.enclosures[0].type == "audio/mpeg" and int(latest.enclosures[0].length) > 10_000
     assert re.fullmatch(r"\d\d:\d\d:\d\d", latest.itunes_duration)
+    assert "Members met in Tobruk." in latest.summary and "Tankers loaded at Ras Lanuf on Monday." in latest.summary
     assert len({entry.id for entry in parsed.entries}) == 2
 
 
@@ -235,6 +236,8 @@ def test_feed_commands(podcast, tmp_path):
     assert len(feedparser.parse(feed_bytes(folder)).entries) == 1
     missing = runner().invoke(main, ["feed", "remove", stem, "--dir", str(folder), "--base-url", BASE])
     assert missing.exit_code == 2 and f"no episode '{stem}'" in missing.stderr
+    remembered = runner().invoke(main, ["feed", "rebuild", "--dir", str(folder)])  # the feed knows its base URL
+    assert remembered.exit_code == 0 and feedparser.parse(feed_bytes(folder)).feed.link == BASE + "/"
     (folder / "feed.xml").unlink()
     rebuilt = runner().invoke(main, ["feed", "rebuild", "--dir", str(folder), "--base-url", BASE])
     assert rebuilt.exit_code == 0 and len(feedparser.parse(feed_bytes(folder)).entries) == 1
