@@ -209,6 +209,20 @@ def feed_lint(url, folder, show):
     click.echo(f"{folder / publish.FEED}: no problems found")
 
 
+@main.command("serve")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
+def serve_command(folder, host, port, base_url):
+    """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
+    from .serve import serve
+
+    with user_errors():
+        serve(folder, host, port, base_url, echo=click.echo)
+
+
 @main.command("voices")
 def voices_command() -> None:
     """List the engines and their voices, and whether each can be used here."""

@@ -162,7 +162,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
     found_chapters = transcript.chapters(script, timings, duration)
-    cues = transcript.cues(timings)
+    cues = transcript.cues((timed.start, timed.end, timed.segment.text) for timed in timings)
 
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}

@@ -1,6 +1,7 @@
 """Stage 5, publish: the output folder as a podcast that can be copied to any web host.
 
     FOLDER/feed.xml            RSS 2.0 with the iTunes and Podcasting 2.0 namespaces
+    FOLDER/index.html          the page for phones (page.py), with manifest.webmanifest and icons
     FOLDER/cover.png           square show artwork, 3000 px generated or the user's, checked
     FOLDER/episodes/STEM.*     .mp3 (ID3 chapters), .json (metadata), .txt, .vtt, .srt, .chapters.json
 
@@ -267,12 +268,16 @@ def ensure_cover(folder: Path, show: Show) -> None:
 
 
 def write_feed(folder: Path, show: Show) -> Path:
-    """Rewrite feed.xml (and the cover when needed) from the episodes in the folder."""
+    """Rewrite feed.xml, the web page (and the cover when needed) from the episodes in the folder."""
+    from .page import write_page
+
     show = with_known_base_url(show, folder)
     ensure_cover(folder, show)
+    episodes = published_episodes(folder)
     target = Path(folder) / FEED
     with StagedFiles() as staged:
-        staged.path(target).write_bytes(feed_xml(show, published_episodes(folder)))
+        staged.path(target).write_bytes(feed_xml(show, episodes))
+    write_page(folder, show, [episode.stem for episode in episodes], Path(folder) / COVER)
     return target
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from typing import Iterable
 
 from .model import Script, TimedSegment
 
@@ -51,14 +52,15 @@ def _url_or_none(source: str) -> str | None:
     return source if source.startswith(("http://", "https://")) else None
 
 
-def cues(timings: tuple[TimedSegment, ...]) -> list[Cue]:
-    """One cue per sentence as written; the pieces of a sentence cut for an engine share one cue."""
+def cues(pieces: Iterable[tuple[float, float, str]]) -> list[Cue]:
+    """One cue per sentence as written, from (start, end, written text) of each segment; the later
+    pieces of a sentence cut for an engine have no written text of their own and extend its cue."""
     found: list[Cue] = []
-    for timed in timings:
-        if timed.segment.text or not found:
-            found.append(Cue(timed.start, timed.end, timed.segment.text or timed.segment.spoken))
+    for start, end, text in pieces:
+        if text or not found:
+            found.append(Cue(start, end, text))
         else:
-            found[-1] = Cue(found[-1].start, timed.end, found[-1].text)
+            found[-1] = Cue(found[-1].start, end, found[-1].text)
     return found
 
 

@@ -1,0 +1,142 @@
+"""`briefing serve`: the podcast folder over HTTP, behaving like a podcast host.
+
+Starlette's static files give GET and HEAD, byte ranges (206, 416), ETag and Last-Modified with
+conditional requests, and refuse paths and symlinks that lead outside the folder. We add the
+content types podcast apps expect, and a feed whose URLs point at the address the listener used,
+unless a base URL is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from pathlib import Path
+
+from .errors import BriefingError
+from .publish import FEED
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+}
+
+
+def content_type(name: str) -> str | None:
+    """The content type a podcast app expects for a file of the folder."""
+    if name == FEED:
+        return "application/rss+xml; charset=utf-8"
+    if name.endswith(".chapters.json"):
+        return "application/json+chapters"
+    return CONTENT_TYPES.get(Path(name).suffix.lower())
+
+
+def rebase_feed(feed: bytes, base_url: str) -> bytes:
+    """The feed with every URL under its own base moved under base_url (the address being served)."""
+    from lxml import etree
+
+    tree = etree.fromstring(feed)
+    old = (tree.findtext("channel/link") or "").rstrip("/") + "/"
+    new = base_url.rstrip("/") + "/"
+    if old == "/" or old == new:
+        return feed
+    for element in tree.iter():
+        for name in ("href", "url"):
+            value = element.get(name)
+            if value and value.startswith(old):
+                element.set(name, new + value[len(old):])
+        if element.text and element.text.startswith(old):
+            element.text = new + element.text[len(old):]
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def create_app(folder: Path, base_url: str | None = None):
+    """The ASGI app serving folder; the feed's URLs follow the request's host unless base_url is given."""
+    from starlette.applications import Starlette
+    from starlette.datastructures import Headers
+    from starlette.responses import FileResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import NotModifiedResponse, StaticFiles
+
+    folder = Path(folder).resolve()
+    if not folder.is_dir():
+        raise BriefingError(f"no such folder: {folder}")
+
+    class PodcastFiles(StaticFiles):
+        def file_response(self, full_path, stat_result, scope, status_code=200):
+            response = FileResponse(full_path, status_code=status_code, stat_result=stat_result,
+                                    media_type=content_type(Path(full_path).name))
+            if self.is_not_modified(response.headers, Headers(scope=scope)):
+                return NotModifiedResponse(response.headers)
+            return response
+
+    files = PodcastFiles(directory=folder, html=True)
+
+    async def feed(request):
+        path = folder / FEED
+        if not path.is_file():
+            return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
+        body = rebase_feed(path.read_bytes(), str(request.base_url))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, media_type=content_type(FEED), headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+    routes = [] if base_url else [Route(f"/{FEED}", feed, methods=["GET", "HEAD"])]
+    return Starlette(routes=routes + [Mount("/", app=files)])
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback, as other devices on the network reach it."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except socket.gaierror:
+        return []
+    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
+def terminal_qr(text: str) -> str:
+    """A QR code of text drawn with block characters, for a phone camera to scan from the terminal."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
+def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print) -> None:
+    """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed."""
+    import uvicorn
+
+    app = create_app(folder, base_url)
+    check_port(host, port)
+    if host in ("0.0.0.0", "::"):
+        addresses = lan_addresses() or ["127.0.0.1"]
+        for address in addresses:
+            echo(f"page: http://{address}:{port}/   feed: http://{address}:{port}/{FEED}")
+        feed_url = base_url.rstrip("/") + f"/{FEED}" if base_url else f"http://{addresses[0]}:{port}/{FEED}"
+        echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
+    else:
+        echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=5)
+
+
+def check_port(host: str, port: int) -> None:
+    """BriefingError when host:port cannot be bound (uvicorn would only log and exit)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise BriefingError(f"cannot serve on {host}:{port}: {error.strerror}") from None

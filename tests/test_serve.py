@@ -1,0 +1,204 @@
+"""`briefing serve` as a process on 127.0.0.1, spoken to over real sockets."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from email.utils import formatdate
+from pathlib import Path
+
+import pytest
+import requests
+
+from briefing import MakeOptions, make
+from briefing.publish import Show, published_episodes
+from briefing.serve import content_type, rebase_feed, terminal_qr
+
+BASE = "https://pods.example.org/briefing"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Served:
+    def __init__(self, folder: Path, *extra: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen([sys.executable, "-m", "briefing", "serve", str(folder), "--port", str(self.port), *extra],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read())
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)  # Ctrl-C
+        return self.process.wait(timeout=10)
+
+    def raw(self, method: str, path: str, headers=None) -> http.client.HTTPResponse:
+        """A request with the path sent exactly as given (no client-side normalisation)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("serve")
+    source = work / "a.txt"
+    source.write_text("Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night.")
+    folder = work / "site"
+    make([str(source)], MakeOptions(output_dir=folder, show=Show(base_url=BASE), publish=True))
+    (work / "secret.txt").write_text("outside the folder")
+    os.symlink(work / "secret.txt", folder / "escape.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    served = Served(site)
+    yield served
+    assert served.stop() == 0  # Ctrl-C stops it cleanly
+
+
+@pytest.fixture(scope="module")
+def mp3(site):
+    stem = published_episodes(site)[0].stem
+    return f"/episodes/{stem}.mp3", (site / "episodes" / f"{stem}.mp3").read_bytes()
+
+
+def test_head_and_full_get(server, mp3):
+    path, data = mp3
+    head = requests.head(server.url + path)
+    assert head.status_code == 200 and head.headers["Content-Length"] == str(len(data))
+    assert head.headers["Accept-Ranges"] == "bytes" and head.headers["Content-Type"] == "audio/mpeg"
+    assert "ETag" in head.headers and "Last-Modified" in head.headers and head.content == b""
+    get = requests.get(server.url + path)
+    assert get.status_code == 200 and get.content == data
+
+
+@pytest.mark.parametrize("header, start, end", [("bytes=0-99", 0, 99), ("bytes=1000-", 1000, None), ("bytes=-500", -500, None)])
+def test_byte_ranges(server, mp3, header, start, end):
+    path, data = mp3
+    response = requests.get(server.url + path, headers={"Range": header})
+    expected = data[start:] if end is None else data[start:end + 1]
+    first = start if start >= 0 else len(data) + start
+    assert response.status_code == 206 and response.content == expected
+    assert response.headers["Content-Range"] == f"bytes {first}-{first + len(expected) - 1}/{len(data)}"
+
+
+@pytest.mark.parametrize("header", ["bytes=99999999-", "bytes=99999999-100000000"])
+def test_unsatisfiable_range_is_416(server, mp3, header):
+    path, data = mp3
+    response = requests.get(server.url + path, headers={"Range": header})
+    assert response.status_code == 416 and response.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
+@pytest.mark.parametrize("header", ["bytes=abc", "bytes=" + "1-2," * 5000, "pages=1-2"])
+def test_malformed_range_is_refused_not_a_crash(server, mp3, header):
+    path, _ = mp3
+    assert server.raw("GET", path, {"Range": header}).status in (200, 400, 416)
+    assert requests.head(server.url + path).status_code == 200  # still serving
+
+
+def test_conditional_get(server, mp3):
+    path, _ = mp3
+    first = requests.get(server.url + path)
+    assert requests.get(server.url + path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert requests.get(server.url + path, headers={"If-Modified-Since": formatdate(time.time() + 60, usegmt=True)}).status_code == 304
+    assert requests.get(server.url + path, headers={"If-None-Match": '"other"'}).status_code == 200
+    feed = requests.get(server.url + "/feed.xml")
+    assert requests.get(server.url + "/feed.xml", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/episodes/..%2f..%2f..%2fetc%2fpasswd",
+                                  "/..%5c..%5cetc%5cpasswd", "/escape.txt", "//etc/passwd", "/episodes/../../secret.txt"])
+def test_paths_outside_the_folder_are_refused(server, path):
+    response = server.raw("GET", path)
+    assert response.status in (400, 404) and b"outside the folder" not in response.body and b"root:" not in response.body
+
+
+@pytest.mark.parametrize("suffix, expected", [(".mp3", "audio/mpeg"), (".vtt", "text/vtt"), (".srt", "application/x-subrip"),
+                                              (".chapters.json", "application/json+chapters"), (".json", "application/json")])
+def test_episode_content_types(server, site, suffix, expected):
+    stem = published_episodes(site)[0].stem
+    assert requests.head(f"{server.url}/episodes/{stem}{suffix}").headers["Content-Type"].startswith(expected)
+
+
+def test_folder_content_types(server):
+    for path, expected in (("/", "text/html"), ("/feed.xml", "application/rss+xml"),
+                           ("/manifest.webmanifest", "application/manifest+json"), ("/cover.png", "image/png")):
+        response = requests.get(server.url + path)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith(expected), path
+
+
+def test_feed_points_at_the_serving_address(server, site):
+    body = requests.get(server.url + "/feed.xml").text
+    assert f'url="{server.url}/episodes/' in body and BASE not in body
+    assert BASE in (site / "feed.xml").read_text()  # the file itself is untouched
+    other_host = requests.get(server.url + "/feed.xml", headers={"Host": "192.0.2.7:8000"}).text
+    assert 'url="http://192.0.2.7:8000/episodes/' in other_host
+
+
+def test_a_configured_base_url_is_kept(site):
+    served = Served(site, "--base-url", BASE)
+    try:
+        assert f'url="{BASE}/episodes/' in requests.get(served.url + "/feed.xml").text
+    finally:
+        assert served.stop() == 0
+
+
+def test_port_in_use_is_one_line(site):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "briefing", "serve", str(site), "--port", str(port)],
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and result.stderr.strip().startswith("briefing: error: cannot serve on 127.0.0.1:")
+
+
+def test_lan_mode_prints_addresses_and_a_qr_code(site, monkeypatch):
+    import uvicorn
+
+    from briefing import serve as serving
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(serving, "lan_addresses", lambda: ["192.168.1.20"])
+    monkeypatch.setattr(serving, "check_port", lambda host, port: None)
+    lines = []
+    serving.serve(site, "0.0.0.0", 8123, echo=lines.append)
+    assert calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123
+    assert lines[0] == "page: http://192.168.1.20:8123/   feed: http://192.168.1.20:8123/feed.xml"
+    assert "http://192.168.1.20:8123/feed.xml" in lines[1] and "█" in lines[1]
+
+
+def test_qr_code_encodes_the_url():
+    art = terminal_qr("http://192.168.1.20:8000/feed.xml")
+    rows = art.strip("\n").split("\n")
+    assert len(rows) > 10 and len({len(row) for row in rows}) == 1
+
+
+def test_rebase_feed_and_content_type_helpers():
+    feed = b'<rss><channel><link>https://a.org/x/</link><item><enclosure url="https://a.org/x/e.mp3"/></item></channel></rss>'
+    assert b'url="http://127.0.0.1:9/e.mp3"' in rebase_feed(feed, "http://127.0.0.1:9/")
+    assert content_type("feed.xml").startswith("application/rss+xml") and content_type("a.chapters.json") == "application/json+chapters"
