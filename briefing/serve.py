@@ -93,12 +93,28 @@ def create_app(folder: Path, base_url: str | None = None):
 
 
 def lan_addresses() -> list[str]:
-    """This machine's IPv4 addresses other than loopback, as other devices on the network reach it."""
+    """This machine's IPv4 addresses other than loopback, as other devices on the network reach it:
+    each interface's (Linux), else what the host name resolves to."""
+    found: set[str] = set()
     try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except socket.gaierror:
-        return []
-    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _, name in socket.if_nameindex():
+                try:
+                    request = struct.pack("256s", name.encode()[:15])
+                    found.add(socket.inet_ntoa(fcntl.ioctl(probe.fileno(), 0x8915, request)[20:24]))  # SIOCGIFADDR
+                except OSError:
+                    continue  # an interface without an IPv4 address
+    except (ImportError, OSError):
+        pass
+    if not found:
+        try:
+            found = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+        except socket.gaierror:
+            pass
+    return sorted(address for address in found if not address.startswith("127."))
 
 
 def terminal_qr(text: str) -> str:

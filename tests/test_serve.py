@@ -1,6 +1,8 @@
 """`briefing serve` as a process on 127.0.0.1, spoken to over real sockets."""
 
 import http.client
+import re
+import shutil
 import os
 import signal
 import socket
@@ -202,3 +204,13 @@ def test_rebase_feed_and_content_type_helpers():
     feed = b'<rss><channel><link>https://a.org/x/</link><item><enclosure url="https://a.org/x/e.mp3"/></item></channel></rss>'
     assert b'url="http://127.0.0.1:9/e.mp3"' in rebase_feed(feed, "http://127.0.0.1:9/")
     assert content_type("feed.xml").startswith("application/rss+xml") and content_type("a.chapters.json") == "application/json+chapters"
+
+
+def test_lan_addresses_are_this_machines_non_loopback_ipv4():
+    from briefing.serve import lan_addresses
+
+    found = lan_addresses()
+    assert all(not address.startswith("127.") and socket.inet_aton(address) for address in found)
+    if shutil.which("ip"):
+        listed = subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
+        assert set(found) == {a for a in re.findall(r"inet (\d+\.\d+\.\d+\.\d+)", listed) if not a.startswith("127.")}
