@@ -14,7 +14,9 @@ from . import publish
 from .audio import MasterOptions
 from .config import load_config
 from .errors import BriefingError
+from .feeds import parse_since
 from .make import MakeOptions, explain, make, write_script
+from .make import dry_run as plan_only
 from .publish import Show
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, EngineSettings, list_voices
 
@@ -52,7 +54,12 @@ def synthesis_progress(quiet: bool):
 def script_settings(command):
     """Options shared by `make` and `script`: what the sources are and how they are cleaned and read."""
 
-    @click.argument("sources", nargs=-1, required=True)
+    @click.argument("sources", nargs=-1)
+    @click.option("--from-feed", "feeds", multiple=True, metavar="FEED",
+                  help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.")
+    @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories from the feeds.")
+    @click.option("--since", "since_text", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
+    @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
     @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
                   help="Do not apply this cleaning rule (see --explain); repeatable.")
@@ -64,12 +71,15 @@ def script_settings(command):
     @click.option("--config", "config_path", type=click.Path(path_type=Path),
                   help="Settings file (default: ./briefing.toml, else the user config folder's).")
     @functools.wraps(command)
-    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, **kwargs):
+    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, feeds, limit, since_text,
+                include_seen, **kwargs):
         with user_errors():
             config = load_config(config_path)
+            since = parse_since(since_text) if since_text else None
         settings = dict(keep_rules=config.keep_rules + keep_rules, drop_patterns=config.drop_patterns + drop_patterns,
                         lexicon=lexicon or config.lexicon, day_first=config.day_first if day_first is None else day_first,
-                        show=replace(config.show, title=show_title or config.show.title))
+                        show=replace(config.show, title=show_title or config.show.title),
+                        feeds=feeds, limit=limit, since=since, include_seen=include_seen)
         return command(*args, settings=settings, config=config, **kwargs)
 
     return wrapper
@@ -98,19 +108,28 @@ def main() -> None:
 @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
 @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
 @click.option("--keep", type=click.IntRange(min=1), help="With --publish: keep only the newest N episodes.")
+@click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
+@click.option("--minutes", type=click.FloatRange(min=0.5), help="Condense the stories so the episode lasts about this long.")
+@click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
 def make_command(sources, settings, config, output_dir, engine, voice, lang, tld, music, loudness, bitrate, sample_rate,
-                 publish, base_url, artwork, keep, quiet):
+                 publish, base_url, artwork, keep, title, minutes, dry_run, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
     settings["show"] = show_with(settings["show"], base_url, artwork)
     options = MakeOptions(
         engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir,
         music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
-        publish=publish, keep=keep or config.keep_episodes, **settings,
+        publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes, **settings,
     )
+    if dry_run:
+        with user_errors():
+            print_plan(plan_only(list(sources), options))
+        return
     with user_errors(), synthesis_progress(quiet) as progress:
         episode = make(list(sources), options, progress=progress)
+    for problem in episode.problems:
+        click.echo(f"briefing: skipped {problem}", err=True)
     if not quiet:
         minutes, seconds = divmod(round(episode.duration), 60)
         click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice})", err=True)
@@ -140,6 +159,23 @@ def script_command(sources, settings, config, output, explain_dropped):
                 click.echo(markdown, nl=False)
     if output:
         click.echo(str(output), err=explain_dropped)
+
+
+def print_plan(plan) -> None:
+    """The dry-run plan as a table on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Briefing plan" + ("" if plan.calibrated else " (pace not yet calibrated for this voice: a guess)"))
+    for column in ("story", "outlet", "words kept / total", "minutes", "gTTS requests"):
+        table.add_column(column, justify="left" if column in ("story", "outlet") else "right")
+    for story in plan.stories:
+        table.add_row(story.title, story.outlet or "", f"{story.words_kept} / {story.words_total}",
+                      f"{story.seconds / 60:.1f}", str(story.gtts_requests))
+    table.add_row("whole episode", "", "", f"{plan.seconds / 60:.1f}", str(sum(s.gtts_requests for s in plan.stories)))
+    Console(width=120).print(table)
+    for problem in plan.problems:
+        click.echo(f"briefing: skipped {problem}", err=True)
 
 
 def show_with(show: Show, base_url: str | None, artwork: Path | None) -> Show:

@@ -178,7 +178,8 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
     title = page.title or shorten_title(paragraphs[0])
     while len(paragraphs) > 1 and _same_words(paragraphs[0], title):
         paragraphs.pop(0)  # the headline, which the script already speaks
-    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=page.outlet)
+    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=page.outlet,
+                   published=page.published)
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -186,7 +187,10 @@ def _same_words(a: str, b: str) -> bool:
     return re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
 
 
-def fetch_url(url: str, limits: FetchLimits) -> Fetched:
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/x-opml")
+
+
+def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetched:
     """GET an http(s) URL with a total time limit, a size cap and bounded redirects."""
     import requests
 
@@ -215,7 +219,8 @@ def fetch_url(url: str, limits: FetchLimits) -> Fetched:
                     raise BriefingError(f"cannot fetch {url}: timed out after {limits.timeout:g} s")
                 chunks.append(chunk)
             content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if content_type and not (content_type.startswith("text/") or "html" in content_type):
+            readable = content_type.startswith("text/") or "html" in content_type or (accept_feeds and content_type in FEED_TYPES)
+            if content_type and not readable:
                 raise BriefingError(f"cannot read {url}: it is {content_type}, not an article")
             charset = response.encoding if "charset" in response.headers.get("Content-Type", "") else None
             return Fetched(url=response.url, content_type=content_type, charset=charset, body=b"".join(chunks))

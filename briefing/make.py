@@ -10,15 +10,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import audio, publish, transcript
+from . import audio, budget, feeds, publish, transcript
 from .artwork import cover_png
 from .cleaning import choose_rules
 from .errors import BriefingError
 from .files import StagedFiles, ensure_writable_dir, slugify
 from .ingest import FetchLimits, read_source
 from .lexicon import default_lexicon, load_lexicon
-from .model import DroppedBlock, Draft, Episode, Script, Story, TimedSegment
+from .dedupe import merge_duplicates
+from .model import Article, DroppedBlock, Draft, Episode, Script, Story, TimedSegment
 from .publish import Show
+from .seen import Seen
+from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
 from .script import ScriptOptions, draft, render
 from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .speech import normalizers
@@ -45,6 +48,39 @@ class MakeOptions:
     day_first: bool = False  # 12/03/2016 is the 12th of March
     publish: bool = False  # add the episode to the podcast feed in output_dir
     keep: int | None = None  # with publish: prune all but the newest this many episodes
+    feeds: tuple[str, ...] = ()  # RSS, Atom or OPML files or URLs whose entries are stories too
+    limit: int | None = None  # at most this many stories from the feeds
+    since: dt.timedelta | None = None  # only feed entries at most this old
+    include_seen: bool = False  # also stories briefed on earlier runs
+    minutes: float | None = None  # condense the stories so the episode lasts about this long
+    title: str | None = None  # the episode's title (default: the headline, or show and date)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a briefing will say, before synthesis."""
+
+    draft: Draft
+    articles: tuple[Article, ...] = ()  # the articles it tells, to remember as seen
+    problems: tuple[str, ...] = ()  # feeds and entries that failed, one line each
+
+
+@dataclass(frozen=True)
+class PlannedStory:
+    title: str
+    outlet: str | None
+    words_kept: int
+    words_total: int
+    seconds: float
+    gtts_requests: int
+
+
+@dataclass(frozen=True)
+class DryRun:
+    stories: tuple[PlannedStory, ...]
+    seconds: float
+    calibrated: bool
+    problems: tuple[str, ...]
 
 
 def script_options(options: MakeOptions, engine: Engine | None = None) -> ScriptOptions:
@@ -58,27 +94,42 @@ def script_options(options: MakeOptions, engine: Engine | None = None) -> Script
                          speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
 
 
-def prepare(sources: Sequence[str], options: MakeOptions) -> Draft:
-    """The draft of a briefing: read from a script file, or drafted from articles."""
-    if not sources:
-        raise BriefingError("no sources given")
+def prepare(sources: Sequence[str], options: MakeOptions) -> Plan:
+    """What the briefing will say: a script file as it is, or articles from the sources and feeds,
+    less those already briefed (feed entries only), near-duplicates merged, drafted."""
+    if not sources and not options.feeds:
+        raise BriefingError("no sources given (name files or URLs, or --from-feed)")
     scripts = [source for source in sources if is_script_file(source)]
     if scripts:
-        if len(sources) > 1:
+        if len(sources) > 1 or options.feeds:
             raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
-        return read_script(scripts[0])
+        return Plan(read_script(scripts[0]))
     rules = script_options(options)  # checks the cleaning and lexicon settings before any fetching
-    return draft([read_source(source, options.fetch) for source in sources], rules)
+    articles = [read_source(source, options.fetch) for source in sources]
+    problems: tuple[str, ...] = ()
+    if options.feeds:
+        seen = Seen() if options.include_seen else Seen.load(options.output_dir)
+        gathered = feeds.gather(list(options.feeds), options.limit, options.since, options.fetch,
+                                skip=lambda entry: seen.has_url(entry.link))
+        articles += [article for article in gathered.articles if not seen.has(article)]
+        problems = gathered.problems
+    if not articles:
+        raise BriefingError("nothing new to brief" + (f" ({'; '.join(problems)})" if problems else ""))
+    articles = merge_duplicates(articles)
+    plan = draft(articles, rules)
+    if options.title:
+        plan = replace(plan, title=options.title)
+    return Plan(plan, tuple(articles), problems)
 
 
 def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[tuple[Story, DroppedBlock]]:
     """Every block cleaning dropped, with its story."""
-    return [(story, block) for story in prepare(sources, options).stories for block in story.dropped]
+    return [(story, block) for story in prepare(sources, options).draft.stories for block in story.dropped]
 
 
 def write_script(sources: Sequence[str], options: MakeOptions, destination: Path | None = None) -> str:
     """The editable Markdown script of a briefing, also written to destination when given."""
-    plan = prepare(sources, options)
+    plan = prepare(sources, options).draft
     markdown = to_markdown(with_explicit_section_pauses(plan, script_options(options).section_pause))
     if destination is not None:
         ensure_writable_dir(destination.parent)
@@ -154,7 +205,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     plan = prepare(sources, options)
     voices = Voices(options.engine, options.engine_settings)
     engine = voices.main
-    script = render(plan, script_options(options, engine))
+    rendering = script_options(options, engine)
+    script = render(fit_to_time(plan.draft, options, engine, rendering), rendering)
     output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
@@ -188,6 +240,48 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
             publish.write_feed(folder, options.show)
     if options.publish and options.keep:
         publish.prune(folder, options.keep, options.show)
+    remember(plan.articles, folder)
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
-                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings)
+                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems)
+
+
+def remember(articles: tuple[Article, ...], folder: Path) -> None:
+    """Record the briefed articles in the folder's seen-state, under the folder's lock."""
+    if not articles:
+        return
+    with publish.feed_lock(folder):
+        seen = Seen.load(folder)
+        for article in articles:
+            seen.add(article)
+        seen.save(folder)
+
+
+def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: ScriptOptions, measure: bool = True) -> Draft:
+    """The draft condensed to options.minutes, when a budget is set."""
+    if not options.minutes:
+        return plan
+    rate = budget.speech_rate(engine, measure=measure)
+    return budget.condense(plan, options.minutes * 60,
+                           lambda candidate: budget.estimate(render(candidate, rendering), rate, engine.sample_rate))
+
+
+def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> DryRun:
+    """The plan of a briefing, story by story, with estimated durations: nothing is synthesised or written."""
+    plan = prepare(sources, options)
+    engine = create_engine(options.engine, options.engine_settings)
+    rendering = script_options(options, engine)
+    rate = budget.speech_rate(engine, measure=False)
+    fitted = fit_to_time(plan.draft, options, engine, rendering, measure=False)
+    script = render(fitted, rendering)
+    requests = render(fitted, replace(rendering, max_chars=GTTS_MAX_CHARS))
+    full = {section.story.title: section for section in plan.draft.sections if section.story}
+    stories = []
+    for index, story in enumerate(script.stories):
+        spoken = [s for s in script.segments if s.story == index]
+        kept = sum(len(s.text.split()) for s in spoken if s.kind == "body")
+        total = sum(len(p.text.split()) for p in full[story.title].paragraphs)
+        seconds = sum(rate.seconds(s.spoken) + s.pause_after for s in spoken)
+        stories.append(PlannedStory(story.title, story.outlet, kept, total, seconds,
+                                    sum(1 for s in requests.segments if s.story == index)))
+    return DryRun(tuple(stories), budget.estimate(script, rate, engine.sample_rate), rate.calibrated, plan.problems)

@@ -19,6 +19,7 @@ class Article:
     source: str  # as the user named it: a path, a URL, or "-" for standard input
     url: str | None = None  # the address it was fetched from, when it came from the web
     outlet: str | None = None  # the site or publication name, when known
+    published: dt.datetime | None = None  # when the outlet published it, when known
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Story:
     url: str | None
     outlet: str | None
     dropped: tuple[DroppedBlock, ...] = ()
+    published: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,4 @@ class Episode:
     engine: str
     voice: str
     timings: tuple[TimedSegment, ...] = field(default=())
+    problems: tuple[str, ...] = ()  # feeds and entries that failed and were skipped

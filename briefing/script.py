@@ -30,6 +30,7 @@ class ScriptOptions:
     paragraph_pause: float = 0.8
     intro_pause: float = 0.6  # between the intro's lines
     section_pause: float = 1.5  # after the intro and after each story
+    now: dt.datetime | None = None  # for "three hours ago"; the current time when None
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +132,7 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
         kept, dropped = clean(article.paragraphs, options.rules)
         if not kept:
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
-        story = Story(article.title, article.source, article.url, article.outlet, dropped)
+        story = Story(article.title, article.source, article.url, article.outlet, dropped, article.published)
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
     outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
     sections.append(Section("outro", (outro,)))
@@ -149,11 +150,36 @@ def default_pause(section: Section, index: int, options: ScriptOptions) -> float
     return options.intro_pause if section.kind == "intro" else options.paragraph_pause
 
 
-def headline(section: Section, position: int, count: int) -> str:
-    """The spoken headline of a story: its title, led by First/Next/Finally when there are several, and its outlet."""
+def how_long_ago(published: dt.datetime | None, now: dt.datetime) -> str | None:
+    """ "in the last hour", "3 hours ago", "yesterday", "4 days ago", "on November 3"; None when unknown or ahead."""
+    if published is None:
+        return None
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=dt.timezone.utc)
+    age = now - published
+    if age < dt.timedelta(0):
+        return None
+    hours = int(age.total_seconds() // 3600)
+    if hours < 1:
+        return "in the last hour"
+    if hours < 24:
+        return "an hour ago" if hours == 1 else f"{hours} hours ago"
+    if age.days < 2:
+        return "yesterday"
+    if age.days < 7:
+        return f"{age.days} days ago"
+    return f"on {published:%B} {published.day}"
+
+
+def headline(section: Section, position: int, count: int, now: dt.datetime) -> str:
+    """The spoken headline of a story: its title, led by First/Next/Finally when there are several,
+    then its outlet and how long ago it was published, when known."""
+    story = section.story
     lead = "" if count == 1 else "First: " if position == 0 else "Finally: " if position == count - 1 else "Next: "
-    outlet = f" From {section.story.outlet}." if section.story.outlet else ""
-    return f"{lead}{_sentence(section.story.title)}{outlet}"
+    ago = how_long_ago(story.published, now)
+    credit = (f" From {story.outlet}, {ago}." if story.outlet and ago else f" From {story.outlet}." if story.outlet
+              else f" Published {ago}." if ago else "")
+    return f"{lead}{_sentence(story.title)}{credit}"
 
 
 def render(plan: Draft, options: ScriptOptions = ScriptOptions()) -> Script:
@@ -161,10 +187,11 @@ def render(plan: Draft, options: ScriptOptions = ScriptOptions()) -> Script:
     segments: list[Segment] = []
     story_sections = [section for section in plan.sections if section.kind == "story"]
     story_index = -1
+    now = options.now or dt.datetime.now(dt.timezone.utc)
     for section in plan.sections:
         if section.kind == "story":
             story_index += 1
-            text = headline(section, story_index, len(story_sections))
+            text = headline(section, story_index, len(story_sections), now)
             segments.extend(_segments("headline", text, options.paragraph_pause, story_index, None, None, options))
         story = story_index if section.kind == "story" else None
         for index, paragraph in enumerate(section.paragraphs):

@@ -43,7 +43,7 @@ from .model import DroppedBlock, Draft, Paragraph, Section, Story
 
 FRONT_MATTER = "+++"
 FRONT_MATTER_KEYS = {"title", "show", "date", "voice", "sources"}
-STORY_FIELDS = ("source", "url", "outlet")
+STORY_FIELDS = ("source", "url", "outlet", "published")
 PAUSE = re.compile(r"^\[pause\s+(\d+(?:\.\d+)?)\s*(s|ms)\]$", re.I)
 VOICE = re.compile(r"^\[voice\s+([^\]\s]+)\]$", re.I)
 DIRECTIVE = re.compile(r"^\[(\w+)\b[^\]]*\]$")
@@ -87,7 +87,8 @@ def to_markdown(plan: Draft) -> str:
     for section in plan.sections:
         lines += ["", f"# {section.kind.capitalize() if section.story is None else section.story.title}"]
         if section.story is not None:
-            lines += [_comment(f"{name}: {value}") for name in STORY_FIELDS
+            lines += [_comment(f"{name}: {value.isoformat() if isinstance(value, dt.datetime) else value}")
+                      for name in STORY_FIELDS
                       if (value := getattr(section.story, name)) and not (name == "url" and value == section.story.source)]
             lines += [_comment(f"dropped ({block.rule}): {block.text}") for block in section.story.dropped]
         for paragraph in section.paragraphs:
@@ -183,8 +184,14 @@ class _Reader:
             self.story = replace(self.story, dropped=self.story.dropped + (DroppedBlock(match.group(1), match.group(2)),))
             return
         name, _, value = text.partition(":")
-        if name.strip() in STORY_FIELDS and value.strip():
-            self.story = replace(self.story, **{name.strip(): value.strip()})
+        name, value = name.strip(), value.strip()
+        if name == "published" and value:
+            try:
+                self.story = replace(self.story, published=dt.datetime.fromisoformat(value))
+            except ValueError:
+                self.fail(number, f"published must be a date and time such as 2026-11-24T07:30:00+00:00, not {value!r}")
+        elif name in STORY_FIELDS and value:
+            self.story = replace(self.story, **{name: value})
 
 
 def parse_script(text: str, source: str) -> Draft:

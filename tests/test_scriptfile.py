@@ -26,8 +26,8 @@ def test_unedited_script_renders_the_same_plan_as_the_source(tmp_path, engine):
     path = tmp_path / "script.md"
     write_script([SAMPLE], OPTIONS, path)
     rendering = script_options(OPTIONS, engine)
-    direct = render(prepare([SAMPLE], OPTIONS), rendering)
-    from_file = render(prepare([str(path)], OPTIONS), rendering)
+    direct = render(prepare([SAMPLE], OPTIONS).draft, rendering)
+    from_file = render(prepare([str(path)], OPTIONS).draft, rendering)
     assert from_file.segments == direct.segments
     assert from_file.stories == direct.stories and from_file.title == direct.title and from_file.date == direct.date
 
@@ -40,8 +40,8 @@ def test_several_sources_round_trip(tmp_path):
     text = path.read_text()
     assert text.count("\n# ") == 4 and "# Oil exports resume" in text and "<!-- dropped (photo-credit): Photo: AP -->" in text
     rendering = script_options(OPTIONS, PiperLike())
-    assert render(prepare([str(path)], OPTIONS), rendering).segments == \
-        render(prepare([SAMPLE, str(second)], OPTIONS), rendering).segments
+    assert render(prepare([str(path)], OPTIONS).draft, rendering).segments == \
+        render(prepare([SAMPLE, str(second)], OPTIONS).draft, rendering).segments
 
 
 def test_edits_are_read():
@@ -121,4 +121,4 @@ def test_markdown_articles_are_not_scripts(tmp_path):
     article = tmp_path / "article.md"
     article.write_text("# A Markdown article\n\nSome text.")
     assert read_source(str(article)).title == "A Markdown article"
-    assert prepare([str(article)], OPTIONS).sections[1].story.title == "A Markdown article"
+    assert prepare([str(article)], OPTIONS).draft.sections[1].story.title == "A Markdown article"

@@ -1,0 +1,119 @@
+"""News feeds in: RSS, Atom and OPML lists of feeds (feedparser), each entry's page fetched and
+extracted like a URL source, with bounded concurrency; failures are reported and skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import BriefingError
+from .ingest import FetchLimits, fetch_url, read_source
+from .model import Article
+
+FETCH_CONCURRENCY = 4
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    link: str
+    published: dt.datetime | None
+    outlet: str | None  # the feed's title
+
+
+def parse_since(text: str) -> dt.timedelta:
+    """ "24h", "90m", "2d", "1w" -> a time span."""
+    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text or "")
+    if not match:
+        raise BriefingError(f"--since takes an age such as 24h, 90m, 2d or 1w, not {text!r}")
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+    return dt.timedelta(**{unit: int(match.group(1))})
+
+
+def _read_bytes(source: str, limits: FetchLimits) -> bytes:
+    if re.match(r"^https?://", source):
+        return fetch_url(source, limits, accept_feeds=True).body
+    path = Path(source)
+    if not path.is_file():
+        raise BriefingError(f"no such feed file: {source}")
+    return path.read_bytes()
+
+
+def opml_feeds(data: bytes) -> list[str] | None:
+    """The feed addresses an OPML document lists, or None when data is not OPML."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    if root.tag.lower() != "opml":
+        return None
+    return [outline.get("xmlUrl") for outline in root.iter("outline") if outline.get("xmlUrl")]
+
+
+def read_feed(source: str, limits: FetchLimits = FetchLimits()) -> list[FeedEntry]:
+    """The entries of an RSS or Atom feed, or of every feed an OPML file lists (path or URL)."""
+    import feedparser
+
+    data = _read_bytes(source, limits)
+    listed = opml_feeds(data)
+    if listed is not None:
+        return [entry for feed in listed for entry in read_feed(feed, limits)]
+    parsed = feedparser.parse(data)
+    if parsed.bozo and not parsed.entries:
+        raise BriefingError(f"{source} is not a readable RSS, Atom or OPML feed")
+    outlet = (parsed.feed.get("title") or "").strip() or None
+    entries = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = dt.datetime(*when[:6], tzinfo=dt.timezone.utc) if when else None
+        entries.append(FeedEntry((entry.get("title") or "").strip(), link, published, outlet))
+    return entries
+
+
+@dataclass(frozen=True)
+class Gathered:
+    articles: tuple[Article, ...]
+    problems: tuple[str, ...]  # one line for each feed or page that failed
+
+
+def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | None = None,
+           limits: FetchLimits = FetchLimits(), now: dt.datetime | None = None,
+           skip=lambda entry: False) -> Gathered:
+    """Articles from the feeds' entries, newest first: at most `limit`, none older than `since`,
+    none that `skip(entry)` rejects (already briefed). Pages are fetched FETCH_CONCURRENCY at a time."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    problems: list[str] = []
+    entries: list[FeedEntry] = []
+    for feed in feeds:
+        try:
+            entries.extend(read_feed(feed, limits))
+        except BriefingError as error:
+            problems.append(f"feed {feed}: {error}")
+    seen_links: set[str] = set()
+    chosen = []
+    for entry in sorted(entries, key=lambda e: e.published or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True):
+        if entry.link in seen_links or (since and entry.published and now - entry.published > since) or skip(entry):
+            continue
+        seen_links.add(entry.link)
+        chosen.append(entry)
+    chosen = chosen[:limit] if limit else chosen
+
+    def fetch(entry: FeedEntry) -> Article | str:
+        try:
+            article = read_source(entry.link, limits)
+        except BriefingError as error:
+            return f"entry {entry.title or entry.link}: {error}"
+        return replace(article, outlet=entry.outlet or article.outlet, published=entry.published or article.published)
+
+    with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
+        results = list(pool.map(fetch, chosen))
+    problems += [result for result in results if isinstance(result, str)]
+    return Gathered(tuple(result for result in results if isinstance(result, Article)), tuple(problems))
