@@ -18,7 +18,7 @@ import numpy as np
 
 from .audio import LEAD_IN, LEAD_OUT, make_sting, trim_silence
 from .model import Draft, Paragraph, Script, Section
-from .script import split_sentences
+from .script import intro, split_sentences
 
 CALIBRATION = (
     "Officials confirmed the talks on Monday.",
@@ -148,6 +148,10 @@ def condense(plan: Draft, seconds: float, cost) -> Draft:
     def build(kept: set[Choice], stories: list[int]) -> Draft:
         sections = []
         for number, section in enumerate(plan.sections):
+            if section.kind == "intro" and len(stories) < len(choices):  # name only the stories still told
+                titles = [plan.sections[n].story.title for n in stories]
+                sections.append(replace(section, paragraphs=intro(plan.show, plan.date, titles)))
+                continue
             if section.kind != "story":
                 sections.append(section)
                 continue

@@ -31,9 +31,9 @@ def credit(outlets: list[str]) -> str | None:
     return ", ".join(unique[:-1]) + f" and {unique[-1]}"
 
 
-def merge_duplicates(articles: list[Article] | tuple[Article, ...]) -> list[Article]:
-    """Articles with near-duplicates merged: in first-seen order, each keeping the longest text of
-    its group and crediting every outlet that ran it."""
+def merge_duplicates(articles: list[Article] | tuple[Article, ...]) -> list[tuple[Article, tuple[Article, ...]]]:
+    """Articles with near-duplicates merged, in first-seen order: each the longest text of its
+    group crediting every outlet that ran it, with the group's articles."""
     groups: list[list[Article]] = []
     fingerprints: list[set[int]] = []
     for article in articles:
@@ -47,5 +47,5 @@ def merge_duplicates(articles: list[Article] | tuple[Article, ...]) -> list[Arti
     merged = []
     for group in groups:
         fullest = max(group, key=lambda a: sum(len(p) for p in a.paragraphs))
-        merged.append(replace(fullest, outlet=credit([a.outlet for a in group])) if len(group) > 1 else fullest)
+        merged.append((replace(fullest, outlet=credit([a.outlet for a in group])) if len(group) > 1 else fullest, tuple(group)))
     return merged

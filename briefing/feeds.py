@@ -55,17 +55,11 @@ def opml_feeds(data: bytes) -> list[str] | None:
     return [outline.get("xmlUrl") for outline in root.iter("outline") if outline.get("xmlUrl")]
 
 
-def read_feed(source: str, limits: FetchLimits = FetchLimits()) -> list[FeedEntry]:
-    """The entries of an RSS or Atom feed, or of every feed an OPML file lists (path or URL)."""
+def feed_entries(data: bytes, source: str) -> list[FeedEntry]:
+    """The entries of an RSS or Atom document."""
     import feedparser
 
-    data = _read_bytes(source, limits)
-    listed = opml_feeds(data)
-    if listed is not None:
-        return [entry for feed in listed for entry in read_feed(feed, limits)]
     parsed = feedparser.parse(data)
-    if parsed.bozo and not parsed.entries:
-        raise BriefingError(f"{source} is not a readable RSS, Atom or OPML feed")
     outlet = (parsed.feed.get("title") or "").strip() or None
     entries = []
     for entry in parsed.entries:
@@ -75,7 +69,29 @@ def read_feed(source: str, limits: FetchLimits = FetchLimits()) -> list[FeedEntr
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = dt.datetime(*when[:6], tzinfo=dt.timezone.utc) if when else None
         entries.append(FeedEntry((entry.get("title") or "").strip(), link, published, outlet))
+    if parsed.bozo and not entries:
+        raise BriefingError(f"{source} is not a readable RSS, Atom or OPML feed")
     return entries
+
+
+def read_feeds(sources: list[str], limits: FetchLimits) -> tuple[list[FeedEntry], list[str]]:
+    """Entries of every feed named, an OPML file standing for the feeds it lists; a feed that
+    cannot be read is a problem line, and the others are still read."""
+    entries: list[FeedEntry] = []
+    problems: list[str] = []
+    for source in sources:
+        try:
+            data = _read_bytes(source, limits)
+        except BriefingError as error:
+            problems.append(f"feed {source}: {error}")
+            continue
+        listed = opml_feeds(data)
+        for feed in listed if listed is not None else [source]:
+            try:
+                entries.extend(feed_entries(data if listed is None else _read_bytes(feed, limits), feed))
+            except BriefingError as error:
+                problems.append(f"feed {feed}: {error}")
+    return entries, problems
 
 
 @dataclass(frozen=True)
@@ -90,13 +106,7 @@ def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | Non
     """Articles from the feeds' entries, newest first: at most `limit`, none older than `since`,
     none that `skip(entry)` rejects (already briefed). Pages are fetched FETCH_CONCURRENCY at a time."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    problems: list[str] = []
-    entries: list[FeedEntry] = []
-    for feed in feeds:
-        try:
-            entries.extend(read_feed(feed, limits))
-        except BriefingError as error:
-            problems.append(f"feed {feed}: {error}")
+    entries, problems = read_feeds(feeds, limits)
     seen_links: set[str] = set()
     chosen = []
     for entry in sorted(entries, key=lambda e: e.published or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True):

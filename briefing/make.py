@@ -61,8 +61,17 @@ class Plan:
     """What a briefing will say, before synthesis."""
 
     draft: Draft
-    articles: tuple[Article, ...] = ()  # the articles it tells, to remember as seen
+    groups: tuple[tuple[Article, ...], ...] = ()  # for each story (by source), the articles it tells
     problems: tuple[str, ...] = ()  # feeds and entries that failed, one line each
+
+    def told(self, script: Script) -> list[Article]:
+        """The articles behind the stories the script still tells (condensing may drop some)."""
+        sources = {story.source for story in script.stories}
+        return [article for group in self.groups if group and self.story_source(group) in sources for article in group]
+
+    @staticmethod
+    def story_source(group: tuple[Article, ...]) -> str:
+        return max(group, key=lambda a: sum(len(p) for p in a.paragraphs)).source
 
 
 @dataclass(frozen=True)
@@ -115,11 +124,11 @@ def prepare(sources: Sequence[str], options: MakeOptions) -> Plan:
         problems = gathered.problems
     if not articles:
         raise BriefingError("nothing new to brief" + (f" ({'; '.join(problems)})" if problems else ""))
-    articles = merge_duplicates(articles)
-    plan = draft(articles, rules)
+    merged = merge_duplicates(articles)
+    plan = draft([story for story, _ in merged], rules)
     if options.title:
         plan = replace(plan, title=options.title)
-    return Plan(plan, tuple(articles), problems)
+    return Plan(plan, tuple(group for _, group in merged), problems)
 
 
 def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[tuple[Story, DroppedBlock]]:
@@ -240,13 +249,13 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
             publish.write_feed(folder, options.show)
     if options.publish and options.keep:
         publish.prune(folder, options.keep, options.show)
-    remember(plan.articles, folder)
+    remember(plan.told(script), folder)
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems)
 
 
-def remember(articles: tuple[Article, ...], folder: Path) -> None:
+def remember(articles: list[Article], folder: Path) -> None:
     """Record the briefed articles in the folder's seen-state, under the folder's lock."""
     if not articles:
         return

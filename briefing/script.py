@@ -117,17 +117,22 @@ def _sentence(text: str) -> str:
     return text if re.search(r"[.!?…]['\"”’)]*$", text) else text + "."
 
 
+def intro(show: str, date: dt.date, titles: list[str]) -> tuple[Paragraph, ...]:
+    """The show's opening: its name and the date, then the stories when there are several."""
+    opening = [Paragraph(f"This is {show}, for {written_date(date)}.")]
+    if len(titles) > 1:
+        titles = [title.rstrip(".") for title in titles]
+        opening.append(Paragraph(f"Today: {'; '.join(titles[:-1])}; and {titles[-1]}."))
+    return tuple(opening)
+
+
 def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Draft:
     """Clean the articles and frame them: an intro with the date (and the stories, when several), the
     stories, and an outro. Nothing is normalised yet: a draft is what an editable script file holds."""
     if not articles:
         raise BriefingError("nothing to brief: no articles")
     date = options.date or dt.date.today()
-    intro = [Paragraph(f"This is {options.show}, for {written_date(date)}.")]
-    if len(articles) > 1:
-        titles = [article.title.rstrip(".") for article in articles]
-        intro.append(Paragraph(f"Today: {'; '.join(titles[:-1])}; and {titles[-1]}."))
-    sections = [Section("intro", tuple(intro))]
+    sections = [Section("intro", intro(options.show, date, [article.title for article in articles]))]
     for article in articles:
         kept, dropped = clean(article.paragraphs, options.rules)
         if not kept:
