@@ -14,6 +14,9 @@ from . import publish
 from .audio import MasterOptions
 from .config import load_config
 from .errors import BriefingError
+from .cache import SegmentCache
+from .cache import default_folder as default_cache_folder
+from .cache import parse_size as parse_cache_size
 from .feeds import parse_since
 from .make import MakeOptions, explain, make, write_script
 from .make import dry_run as plan_only
@@ -111,16 +114,22 @@ def main() -> None:
 @click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
 @click.option("--minutes", type=click.FloatRange(min=0.5), help="Condense the stories so the episode lasts about this long.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
+@click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
+@click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
 def make_command(sources, settings, config, output_dir, engine, voice, lang, tld, music, loudness, bitrate, sample_rate,
-                 publish, base_url, artwork, keep, title, minutes, dry_run, quiet):
+                 publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
     settings["show"] = show_with(settings["show"], base_url, artwork)
+    with user_errors():
+        cache_bytes = parse_cache_size(cache_max)
     options = MakeOptions(
         engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir,
         music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
-        publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes, **settings,
+        publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes,
+        cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, **settings,
     )
     if dry_run:
         with user_errors():
@@ -132,7 +141,8 @@ def make_command(sources, settings, config, output_dir, engine, voice, lang, tld
         click.echo(f"briefing: skipped {problem}", err=True)
     if not quiet:
         minutes, seconds = divmod(round(episode.duration), 60)
-        click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice})", err=True)
+        click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "
+                   f"{episode.cache_misses} segments synthesised, {episode.cache_hits} from the cache)", err=True)
     click.echo(episode.mp3)
 
 
@@ -257,6 +267,27 @@ def serve_command(folder, host, port, base_url):
 
     with user_errors():
         serve(folder, host, port, base_url, echo=click.echo)
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The cache of synthesised segments."""
+
+
+@cache_group.command("info")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
+def cache_info(cache_dir):
+    """Where the cache is, how many segments it holds and how much space they take."""
+    info = SegmentCache(cache_dir or default_cache_folder()).info()
+    click.echo(f"{info['folder']}: {info['entries']} segments, {info['bytes'] / 1024**2:.1f} MB "
+               f"(bound {info['max_bytes'] / 1024**3:.1f} GB), last used {info['last_used'] or 'never'}")
+
+
+@cache_group.command("clear")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
+def cache_clear(cache_dir):
+    """Remove every cached segment."""
+    click.echo(f"removed {SegmentCache(cache_dir or default_cache_folder()).clear()} segments")
 
 
 @main.command("voices")

@@ -12,6 +12,9 @@ from typing import Callable, Sequence
 
 from . import audio, budget, feeds, publish, transcript
 from .artwork import cover_png
+from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
+from .cache import SegmentCache
+from .cache import default_folder as default_cache_folder
 from .cleaning import choose_rules
 from .errors import BriefingError
 from .files import StagedFiles, ensure_writable_dir, slugify
@@ -25,7 +28,7 @@ from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
 from .script import ScriptOptions, draft, render
 from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .speech import normalizers
-from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine
+from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, synthesize_all
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
@@ -54,6 +57,9 @@ class MakeOptions:
     include_seen: bool = False  # also stories briefed on earlier runs
     minutes: float | None = None  # condense the stories so the episode lasts about this long
     title: str | None = None  # the episode's title (default: the headline, or show and date)
+    cache_dir: Path | None = None  # the segment cache (default: the user cache folder's)
+    use_cache: bool = True
+    cache_max: int = DEFAULT_CACHE_BYTES
 
 
 @dataclass(frozen=True)
@@ -163,19 +169,43 @@ class Voices:
         return self._others[voice]
 
 
-def synthesize(voices: Voices, script: Script, progress: Progress | None = None) -> list:
-    """One clip per segment, in script order, at the main voice's sample rate."""
-    clips = []
+def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None, progress: Progress | None = None) -> list:
+    """One clip per segment, in script order, at the main voice's sample rate: from the cache
+    when there, the rest synthesised (in parallel where the engine can) and cached."""
     total = len(script.segments)
-    for done, segment in enumerate(script.segments, start=1):
-        clip = voices.for_voice(segment.voice).synthesize(segment.spoken)
-        clips.append(clip.set_frame_rate(voices.main.sample_rate))
+    clips: list = [None] * total
+    pending: dict[int, list[tuple[int, str, str | None]]] = {}  # engine -> (segment index, text, cache key)
+    engines: dict[int, Engine] = {}
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
         if progress:
             progress("synthesising", done, total)
-    return clips
+
+    for index, segment in enumerate(script.segments):
+        engine = voices.for_voice(segment.voice)
+        key = cache.key(engine.identity(), segment.spoken) if cache else None
+        clips[index] = cache.get(key) if cache else None
+        if clips[index] is None:
+            engines[id(engine)] = engine
+            pending.setdefault(id(engine), []).append((index, segment.spoken, key))
+        else:
+            tick()
+    for engine_id, items in pending.items():
+        made = synthesize_all(engines[engine_id], [text for _, text, _ in items], tick)
+        for (index, _, key), clip in zip(items, made):
+            clips[index] = clip
+            if cache:
+                cache.put(key, clip)
+    if cache:
+        cache.prune()
+    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips]
 
 
-def metadata(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions) -> dict:
+def metadata(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
+             cache: SegmentCache | None = None) -> dict:
     """The episode's JSON metadata: what was said, by which voice, and when."""
     return {
         "title": script.title,
@@ -187,6 +217,7 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
         "loudness_target_lufs": options.master.loudness,
         "bitrate_kbps": options.master.bitrate,
         "sample_rate": options.master.sample_rate,
+        "cache": {"hits": cache.hits, "misses": cache.misses} if cache else None,
         "stories": [
             {"title": story.title, "source": story.source, "url": story.url, "outlet": story.outlet,
              "lead": next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
@@ -219,7 +250,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
-    clips = synthesize(voices, script, progress)
+    cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max) if options.use_cache else None
+    clips = synthesize(voices, script, cache, progress)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
     found_chapters = transcript.chapters(script, timings, duration)
@@ -228,7 +260,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
     sources_said = ", ".join(story.url or story.source for story in script.stories)
-    record = metadata(script, engine, duration, timings, options)
+    record = metadata(script, engine, duration, timings, options, cache)
     if progress:
         progress("mastering", 0, 1)
     with (publish.feed_lock(folder) if options.publish else nullcontext()):
@@ -252,7 +284,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     remember(plan.told(script), folder)
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
-                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems)
+                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
+                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0)
 
 
 def remember(articles: list[Article], folder: Path) -> None:

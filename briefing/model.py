@@ -133,3 +133,5 @@ class Episode:
     voice: str
     timings: tuple[TimedSegment, ...] = field(default=())
     problems: tuple[str, ...] = ()  # feeds and entries that failed and were skipped
+    cache_hits: int = 0  # segments taken from the segment cache
+    cache_misses: int = 0  # segments synthesised

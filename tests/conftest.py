@@ -87,6 +87,15 @@ def local_server():
         server.__exit__()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_user_folders(tmp_path_factory):
+    """Keep the segment cache, calibrations and config lookups of the tests away from the user's own."""
+    import os
+
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[variable] = str(tmp_path_factory.mktemp(variable.lower()))
+
+
 @pytest.fixture(scope="session")
 def piper_engine():
     from briefing.tts import create_engine

@@ -65,7 +65,7 @@ def test_429_then_success_honours_retry_after(local_server, piper_engine):
     sleeps = []
     clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
     assert clip.duration_seconds > 0.3
-    assert sleeps == [7.0] and len(google.texts) == 2
+    assert sleeps == [pytest.approx(7.0, abs=0.05)] and len(google.texts) == 2
 
 
 def test_5xx_backs_off_exponentially(local_server, piper_engine):
@@ -87,6 +87,17 @@ def test_timeout_is_retried(local_server, piper_engine):
     sleeps = []
     clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
     assert clip.duration_seconds > 0.3 and len(sleeps) == 1
+
+
+def test_concurrent_requests_share_one_pause(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(429, b"", {"Retry-After": "1"})])
+    server = local_server(google)
+    engine = GTTSEngine("en", "com", endpoint=server.url, policy=FAST)
+    start = time.monotonic()
+    clips = engine.synthesize_all([f"Sentence number {n}." for n in range(6)])
+    assert len(clips) == 6 and all(clip.duration_seconds > 0.5 for clip in clips)
+    assert time.monotonic() - start >= 1.0  # everyone waited out the Retry-After
+    assert len(google.texts) == 7 and {t for t, _ in google.texts} == {f"Sentence number {n}." for n in range(6)}
 
 
 def test_real_wait_on_retry_after(local_server, piper_engine):

@@ -8,7 +8,7 @@ whether it takes IPA phonemes in [[ ]] blocks, and `synthesize(text) -> pydub.Au
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from ..errors import BriefingError
 
@@ -24,6 +24,22 @@ class Engine(Protocol):
 
     def synthesize(self, text: str):
         """Speak text; returns a mono 16-bit pydub AudioSegment at self.sample_rate."""
+
+    def identity(self) -> dict:
+        """Everything about the engine that changes its audio, for the segment cache's key."""
+
+
+def synthesize_all(engine: Engine, texts: list[str], done: Callable[[], None] | None = None) -> list:
+    """Clips for texts, in order: in parallel where the engine can (a synthesize_all method of its own)."""
+    own = getattr(engine, "synthesize_all", None)
+    if own is not None:
+        return own(texts, done)
+    clips = []
+    for text in texts:
+        clips.append(engine.synthesize(text))
+        if done:
+            done()
+    return clips
 
 
 @dataclass(frozen=True)

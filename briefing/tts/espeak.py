@@ -25,6 +25,9 @@ class EspeakEngine:
         self.voice = voice
         self.sample_rate = 22050
 
+    def identity(self) -> dict:
+        return {"name": self.name, "voice": self.voice}
+
     def synthesize(self, text: str):
         result = subprocess.run([espeak_exe() or "espeak-ng", "-v", self.voice, "--stdout", text], capture_output=True)
         if result.returncode != 0:

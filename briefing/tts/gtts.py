@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -73,6 +74,9 @@ def _routed_gtts_class():
     return RoutedGTTS
 
 
+CONCURRENT_REQUESTS = 4
+
+
 class GTTSEngine:
     name = "gtts"
     max_chars = MAX_CHARS
@@ -86,6 +90,21 @@ class GTTSEngine:
         self.voice = f"{lang}-{tld}"
         self._sleep, self._jitter = sleep, jitter
         self._gtts = _routed_gtts_class()
+        self._pause_until = 0.0  # shared by concurrent requests: when the service says slow down, all wait
+        self._pause_lock = threading.Lock()
+
+    def identity(self) -> dict:
+        return {"name": self.name, "lang": self.lang, "tld": self.tld}
+
+    def _wait_for_pause(self) -> None:
+        with self._pause_lock:
+            remaining = self._pause_until - time.monotonic()
+        if remaining > 0:
+            self._sleep(remaining)
+
+    def _pause_all(self, seconds: float) -> None:
+        with self._pause_lock:
+            self._pause_until = max(self._pause_until, time.monotonic() + seconds)
 
     def fetch_mp3(self, text: str) -> bytes:
         """The MP3 bytes for text (at most MAX_CHARS), retrying failures that may pass."""
@@ -96,6 +115,7 @@ class GTTSEngine:
         request = self._gtts(text, lang=self.lang, tld=self.tld, lang_check=False, timeout=self.policy.timeout,
                              pre_processor_funcs=[], tokenizer_func=lambda whole: [whole], endpoint=self.endpoint)
         for attempt in range(1, self.policy.attempts + 1):
+            self._wait_for_pause()
             try:
                 mp3 = b"".join(request.stream())
                 if not mp3:
@@ -109,11 +129,28 @@ class GTTSEngine:
                     tries = f" after {attempt} attempts" if attempt > 1 else ""
                     raise BriefingError(f"gTTS could not speak {text[:40]!r}: {error.msg}{tries}") from None
                 retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
-                self._sleep(self.policy.delay(attempt, retry_after, self._jitter()))
+                delay = self.policy.delay(attempt, retry_after, self._jitter())
+                if retry_after is not None or status == 429:
+                    self._pause_all(delay)  # the service asked us to slow down: every request waits, this one too
+                else:
+                    self._sleep(delay)
         raise AssertionError("unreachable")
 
     def synthesize(self, text: str):
         return decode(self.fetch_mp3(text), self.sample_rate, what="gTTS audio")
+
+    def synthesize_all(self, texts: list[str], done=None) -> list:
+        """Several requests at a time (CONCURRENT_REQUESTS), results in the order given."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(text: str):
+            clip = self.synthesize(text)
+            if done:
+                done()
+            return clip
+
+        with ThreadPoolExecutor(CONCURRENT_REQUESTS) as pool:
+            return list(pool.map(one, texts))
 
 
 def languages() -> dict[str, str]:

@@ -1,0 +1,133 @@
+"""A content-addressed cache of synthesised segments, so re-rendering re-synthesises only what changed.
+
+The key is a hash of everything that changes the audio: the engine's identity (name, voice,
+settings, model), the exact text after normalisation, and FORMAT_VERSION. Entries are WAV files,
+written to a temporary name and renamed, so concurrent runs can share the folder; an entry that
+does not read back whole is deleted and made again. Reading an entry touches it, and the least
+recently used go when the folder grows past its bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BriefingError
+from .ffmpeg import audio_segment_class
+
+FORMAT_VERSION = 1
+DEFAULT_MAX_BYTES = 2 * 1024**3
+
+
+def default_folder() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("briefing")) / "segments"
+
+
+def parse_size(text: str) -> int:
+    """ "500MB", "2GB", "1.5G", "800k" or a number of bytes."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text.lower())
+    if not match:
+        raise BriefingError(f"cache size must look like 500MB or 2GB, not {text!r}")
+    return int(float(match.group(1)) * 1024 ** " kmgt".index(match.group(2) or " "))
+
+
+@dataclass
+class SegmentCache:
+    folder: Path = field(default_factory=default_folder)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    hits: int = 0
+    misses: int = 0
+
+    @staticmethod
+    def key(identity: dict, text: str) -> str:
+        material = json.dumps({"format": FORMAT_VERSION, "engine": identity, "text": text}, sort_keys=True)
+        return hashlib.sha256(material.encode()).hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.wav"
+
+    def get(self, key: str):
+        """The cached clip, or None (a missing or unreadable entry counts as a miss)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+            with wave.open(io.BytesIO(data)) as wav:
+                frames, width, rate, channels = wav.getnframes(), wav.getsampwidth(), wav.getframerate(), wav.getnchannels()
+                pcm = wav.readframes(frames)
+            if len(pcm) != frames * width * channels or frames == 0:
+                raise wave.Error("truncated")
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, EOFError, wave.Error):
+            path.unlink(missing_ok=True)  # corrupt: made again by the caller
+            self.misses += 1
+            return None
+        os.utime(path)  # most recently used
+        self.hits += 1
+        return audio_segment_class()(data=pcm, sample_width=width, frame_rate=rate, channels=channels)
+
+    def put(self, key: str, clip) -> None:
+        """Store a clip atomically; a cache that cannot be written only costs speed."""
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+            with os.fdopen(descriptor, "wb") as handle, wave.open(handle, "wb") as wav:
+                wav.setnchannels(clip.channels)
+                wav.setsampwidth(clip.sample_width)
+                wav.setframerate(clip.frame_rate)
+                wav.writeframes(clip.raw_data)
+            os.replace(temporary, path)
+        except OSError:
+            try:
+                os.unlink(temporary)
+            except (OSError, UnboundLocalError):
+                pass
+
+    def entries(self) -> list[Path]:
+        return list(self.folder.glob("*/*.wav")) if self.folder.is_dir() else []
+
+    def size(self) -> int:
+        return sum(entry.stat().st_size for entry in self.entries())
+
+    def prune(self) -> int:
+        """Remove least recently used entries until the cache is within max_bytes; returns how many went."""
+        stats = []
+        for entry in self.entries():
+            try:
+                stats.append((entry.stat().st_mtime, entry.stat().st_size, entry))
+            except FileNotFoundError:
+                continue
+        total = sum(size for _, size, _ in stats)
+        removed = 0
+        for _, size, entry in sorted(stats):
+            if total <= self.max_bytes:
+                break
+            entry.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
+    def clear(self) -> int:
+        entries = self.entries()
+        for entry in entries:
+            entry.unlink(missing_ok=True)
+        return len(entries)
+
+    def info(self) -> dict:
+        entries = self.entries()
+        newest = max((e.stat().st_mtime for e in entries), default=None)
+        return {"folder": str(self.folder), "entries": len(entries), "bytes": sum(e.stat().st_size for e in entries),
+                "max_bytes": self.max_bytes, "last_used": time.strftime("%Y-%m-%d %H:%M", time.localtime(newest)) if newest else None}

@@ -1,0 +1,87 @@
+"""The segment cache with real Piper renders: hits and misses, edits, corruption, bounds, commands."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import MakeOptions, make
+from briefing.cache import SegmentCache, parse_size
+from briefing.cli import main
+
+ARTICLE = ("Cache test\n\nThe first paragraph has two sentences. It is short.\n\n"
+           "The second paragraph says something else entirely.\n\nThe third paragraph closes the story.")
+
+
+def render(tmp_path: Path, source: Path, cache: Path, **extra) -> dict:
+    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache_dir=cache, **extra))
+    return json.loads(Path(episode.metadata_json).read_text())
+
+
+def test_rerender_is_all_hits_and_an_edit_misses_only_its_own_segments(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    first = render(tmp_path, source, cache)
+    segments = len(first["segments"])
+    assert first["cache"] == {"hits": 0, "misses": segments}
+    assert render(tmp_path, source, cache)["cache"] == {"hits": segments, "misses": 0}
+    source.write_text(ARTICLE.replace("says something else entirely", "says something new"))
+    assert render(tmp_path, source, cache)["cache"] == {"hits": segments - 1, "misses": 1}
+
+
+def test_a_corrupt_entry_is_made_again(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    render(tmp_path, source, cache)
+    entries = sorted(cache.glob("*/*.wav"))
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
+    entries[1].write_bytes(b"not a wav file at all")
+    again = render(tmp_path, source, cache)
+    assert again["cache"]["misses"] == 2
+    assert render(tmp_path, source, cache)["cache"]["misses"] == 0
+
+
+def test_no_cache_and_the_bound(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    assert render(tmp_path, source, cache, use_cache=False)["cache"] is None
+    assert not cache.exists()
+    render(tmp_path, source, cache, cache_max=60_000)
+    assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.wav"))) >= 1
+
+
+def test_least_recently_used_go_first(tmp_path, piper_engine):
+    cache = SegmentCache(tmp_path / "cache", max_bytes=10**9)
+    for number, text in enumerate(["One.", "Two.", "Three."]):
+        cache.put(str(number) * 64, piper_engine.synthesize(text))
+    for age, key in ((300, "0" * 64), (200, "1" * 64), (100, "2" * 64)):
+        os.utime(cache.path(key), (1_700_000_000 - age, 1_700_000_000 - age))
+    cache.get("0" * 64)  # used just now
+    cache.max_bytes = cache.path("0" * 64).stat().st_size + cache.path("2" * 64).stat().st_size
+    assert cache.prune() == 1 and not cache.path("1" * 64).exists() and cache.path("0" * 64).exists()
+
+
+def test_cache_commands(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    render(tmp_path, source, cache)
+    info = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(cache)])
+    assert info.exit_code == 0 and f"{cache}:" in info.output and " segments, " in info.output
+    cleared = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(cache)])
+    assert cleared.exit_code == 0 and not list(cache.glob("*/*.wav"))
+
+
+@pytest.mark.parametrize("text, size", [("2GB", 2 * 1024**3), ("500MB", 500 * 1024**2), ("1.5g", int(1.5 * 1024**3)), ("800k", 800 * 1024)])
+def test_parse_size(text, size):
+    assert parse_size(text) == size
+
+
+def test_bad_cache_size_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["make", "x.txt", "--cache-max", "lots"])
+    assert result.exit_code == 2 and "cache size must look like" in result.output
