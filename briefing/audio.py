@@ -1,8 +1,8 @@
 """Stage 4, audio: stitch clips with pauses and a sting, master the loudness, encode MP3, tag it.
 
 Clips are levelled to one speech level first (Piper peak-normalises every sentence, so raw
-sentences differ in loudness) and joined in one pass; the whole briefing is then measured once,
-given one linear gain under a look-ahead limiter, and encoded in the same ffmpeg pass.
+sentences differ in loudness) and joined in one pass; the whole briefing is then measured, given
+one linear gain under a look-ahead limiter, and encoded once.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ LEAD_IN = 0.4  # seconds between the sting and the first words
 LEAD_OUT = 1.0  # seconds between the last words and the closing sting
 MUSIC_MAX_SECONDS = 20.0
 MUSIC_FADE_SECONDS = 2.0
-LOUDNESS_TOLERANCE = 0.2  # LU off target before the MP3 is encoded again
-MASTERING_PASSES = 4  # encodes at most, searching for the gain
+LOUDNESS_TOLERANCE = 0.1  # LU from the goal at which the gain search stops
+MASTERING_PASSES = 4  # measurements at most, searching for the gain
+CODEC_EXCERPT_MS = 30_000
 TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot MP3 encoding adds
 
 
@@ -42,14 +43,6 @@ class MasterOptions:
     true_peak: float = -1.0  # dBTP ceiling
     bitrate: int = 64  # kbps, constant
     sample_rate: int = 44100  # 44100 or 22050
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """What ffmpeg's EBU R128 meter measured."""
-
-    integrated: float  # LUFS
-    true_peak: float  # dBTP
 
 
 def level(clip, target_dbfs: float = SPEECH_LEVEL_DBFS):
@@ -143,25 +136,24 @@ def _pcm_input(audio) -> list[str]:
     return ["-f", "s16le", "-ar", str(audio.frame_rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def measure(audio, chain: str | None = None) -> Loudness:
-    """Integrated loudness and true peak of the audio (after the filter chain when one is given).
+def measure(audio, chain: str | None = None) -> float:
+    """Integrated loudness (LUFS) of the audio, after the filter chain when one is given.
 
     ffmpeg's ebur128 meter agrees with pyloudnorm to 0.1 LU here; loudnorm's own analysis
     reads speech about 0.4 LU louder, so it is not used.
     """
-    meter = "ebur128=peak=true:framelog=quiet"
+    meter = "ebur128=framelog=quiet"
     result = ffmpeg.run([*_pcm_input(audio), "-af", f"{chain},{meter}" if chain else meter, "-f", "null", "-"],
                         stdin=audio.raw_data, what="measuring loudness")
     return parse_ebur128(result.stderr.decode(errors="replace"))
 
 
-def parse_ebur128(log: str) -> Loudness:
-    """The summary figures from ffmpeg's ebur128 log."""
-    integrated = re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", log)
-    peak = re.findall(r"Peak:\s+(-?[\d.]+|-inf) dBFS", log)
-    if not integrated or not peak:
+def parse_ebur128(log: str) -> float:
+    """The integrated loudness from ffmpeg's ebur128 summary."""
+    found = re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", log)
+    if not found:
         raise BriefingError("measuring loudness failed: ffmpeg printed no measurement")
-    return Loudness(float(integrated[-1]), float(peak[-1]))
+    return float(found[-1])
 
 
 def mastering_filter(gain_db: float, options: MasterOptions) -> str:
@@ -174,48 +166,54 @@ def mastering_filter(gain_db: float, options: MasterOptions) -> str:
             f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled")
 
 
-def encode_mp3(audio, gain_db: float, destination: str | Path, options: MasterOptions) -> None:
-    """Apply the mastering chain with this gain and encode a constant-bitrate mono MP3."""
-    ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain_db, options), "-ar", str(options.sample_rate),
-                "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{options.bitrate}k", "-f", "mp3", str(destination)],
-               stdin=audio.raw_data, what="encoding MP3")
+def _encode_args(options: MasterOptions) -> list[str]:
+    return ["-ar", str(options.sample_rate), "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{options.bitrate}k", "-f", "mp3"]
 
 
-def measure_file(path: str | Path) -> Loudness:
-    """Loudness of an audio file as a player would decode it."""
-    result = ffmpeg.run(["-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
-                        what="measuring loudness")
-    return parse_ebur128(result.stderr.decode(errors="replace"))
+def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
+    """How much loudness the MP3 encoder takes off (about 0.4 LU, even on a sine), measured on an
+    excerpt of this audio encoded in memory."""
+    middle = len(audio) // 2
+    excerpt = audio[max(0, middle - CODEC_EXCERPT_MS // 2) : middle + CODEC_EXCERPT_MS // 2]
+    chain = mastering_filter(gain_db, options)
+    mp3 = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), "pipe:1"], stdin=excerpt.raw_data,
+                     what="encoding MP3").stdout
+    decoded = ffmpeg.run(["-i", "pipe:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"], stdin=mp3,
+                         what="measuring loudness")
+    return measure(excerpt, chain) - parse_ebur128(decoded.stderr.decode(errors="replace"))
 
 
-def master_to_mp3(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> Loudness:
-    """Master the whole briefing to the target loudness as encoded, and return what the MP3 measures.
+def master_to_mp3(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
+    """Master the whole briefing to the target loudness and encode it once; returns the loudness
+    the MP3 is expected to measure.
 
     One linear gain keeps speech natural (loudnorm's own second pass turns to dynamic compression
     when the peaks do not allow a linear gain, and then misses the target by half a unit or more).
-    The limiter shaves loudness off speech whose peaks stand 18-23 dB above it, and the MP3 codec
-    another 0.4 dB, so the encoded file is measured and the gain corrected by secant steps until
-    it lands within LOUDNESS_TOLERANCE (one correction at the default target).
+    The limiter shaves loudness off speech whose peaks stand 18-23 dB above it, so the gain is found
+    by secant steps on the PCM through the mastering chain; the codec's own loss is measured on an
+    excerpt and made good in the same gain.
     """
     if options.sample_rate not in (22050, 44100):
         raise BriefingError(f"sample rate must be 22050 or 44100, not {options.sample_rate}")
     before = measure(audio)
-    if math.isinf(before.integrated) or before.integrated <= -70:
+    if math.isinf(before) or before <= -70:
         raise BriefingError("the rendered briefing is silent")
-    gain, slope = options.loudness - before.integrated, 1.0
-    previous: tuple[float, float] | None = None
+    gain = options.loudness - before
+    goal = options.loudness + codec_loss(audio, gain, options)
+    slope, previous, reached = 1.0, None, None
     for _ in range(MASTERING_PASSES):
-        encode_mp3(audio, gain, destination, options)
-        result = measure_file(destination)
-        miss = options.loudness - result.integrated
+        reached = measure(audio, mastering_filter(gain, options))
+        miss = goal - reached
         if abs(miss) <= LOUDNESS_TOLERANCE:
             break
         if previous is not None and gain != previous[0]:
             # Loudness gained per dB of gain: below 1 where the limiter is already working.
-            slope = min(1.0, max(0.2, (result.integrated - previous[1]) / (gain - previous[0])))
-        previous = (gain, result.integrated)
+            slope = min(1.0, max(0.2, (reached - previous[1]) / (gain - previous[0])))
+        previous = (gain, reached)
         gain += miss / slope
-    return result
+    ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain, options), *_encode_args(options), str(destination)],
+               stdin=audio.raw_data, what="encoding MP3")
+    return reached - (goal - options.loudness)
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,11 @@ class PiperEngine:
     accepts_ipa = True  # [[ ]] blocks of IPA, from the lexicon
 
     def __init__(self, voice: str | None = None):
-        from piper import PiperVoice
+        import json
 
         self.voice, self._model, self._config = voice_paths(voice)
-        self._voice = PiperVoice.load(self._model, self._config)
-        self.sample_rate = self._voice.config.sample_rate
+        self.sample_rate = json.loads(self._config.read_text(encoding="utf-8"))["audio"]["sample_rate"]
+        self._voice = None  # loaded on first use: a render served from the segment cache never needs it
 
     def identity(self) -> dict:
         return {"name": self.name, "voice": self.voice, "model": f"{self._model.name}:{self._model.stat().st_size}",
@@ -54,8 +54,10 @@ class PiperEngine:
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
 
     def synthesize(self, text: str):
-        from piper import SynthesisConfig
+        from piper import PiperVoice, SynthesisConfig
 
+        if self._voice is None:
+            self._voice = PiperVoice.load(self._model, self._config)
         return self._clip(b"".join(chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, SynthesisConfig())))
 
 
