@@ -108,3 +108,12 @@ def test_edge_silence_is_trimmed_to_a_small_margin():
     assert trimmed.duration_seconds == pytest.approx(1.0 + 2 * audio.EDGE_KEEP_MS / 1000, abs=0.006)
     assert audio.trim_silence(tone(1.0)).duration_seconds == pytest.approx(1.0, abs=0.001)
     assert audio.trim_silence(audio.silence(1.0, RATE)).duration_seconds == pytest.approx(1.0)
+
+
+def test_stitching_2000_segments_gives_the_exact_sample_count():
+    clips = [tone(0.05 + (n % 7) * 0.01) for n in range(2000)]
+    segments = [Segment("body", "t", "t", 0.3 if n % 5 else 0.8) for n in range(2000)]
+    stitched, timings = audio.stitch(segments, clips, RATE)
+    expected = sum(len(c.raw_data) // 2 for c in clips) + sum(int(s.pause_after * RATE) for s in segments)
+    assert len(stitched.raw_data) // 2 == expected
+    assert timings[-1].end * RATE == pytest.approx(expected - int(0.3 * RATE), abs=1)

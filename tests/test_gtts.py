@@ -29,9 +29,15 @@ class FakeGoogle:
         self.piper = piper_engine
         self.failures = list(failures)  # Replies to give, in order, before speaking
         self.texts: list[tuple[str, str]] = []  # (text, lang) of every request
+        self.spoken: dict[str, bytes] = {}
 
     def mp3_for(self, text: str) -> bytes:
-        pcm = self.piper.synthesize(text).raw_data
+        if text not in self.spoken:  # the same text always gets the same audio, as from a real service
+            self.spoken[text] = self.encode(self.piper.synthesize(text).raw_data)
+        return self.spoken[text]
+
+    @staticmethod
+    def encode(pcm: bytes) -> bytes:
         return subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0",
                                "-ar", "24000", "-c:a", "libmp3lame", "-b:a", "32k", "-f", "mp3", "pipe:1"],
                               input=pcm, capture_output=True, check=True).stdout
@@ -174,3 +180,14 @@ def test_unknown_language_is_refused():
 
     with pytest.raises(BriefingError, match="does not speak language 'xx'"):
         create_engine("gtts", EngineSettings(lang="xx"))
+
+
+def test_concurrent_output_is_in_script_order(local_server, piper_engine):
+    google = FakeGoogle(piper_engine)
+    engine = GTTSEngine("en", "com", endpoint=local_server(google).url, policy=FAST)
+    texts = ["One.", "This sentence is a good deal longer than the first one was.", "Two words.",
+             "Another long sentence, read so that its clip lasts several seconds at least.", "Short.", "Yes."]
+    concurrent = engine.synthesize_all(texts)
+    serial = [engine.synthesize(text) for text in texts]
+    assert [len(c.raw_data) for c in concurrent] == [len(s.raw_data) for s in serial]
+    assert len({len(c.raw_data) for c in concurrent}) == len(texts)  # all different, so order shows
