@@ -7,7 +7,6 @@ one linear gain under a look-ahead limiter, and encoded once.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import LEAD_IN, LEAD_OUT, make_sting, trim_silence
-from .model import Draft, Paragraph, Script, Section
+from .model import Draft, Script
 from .script import intro, split_sentences
 
 CALIBRATION = (

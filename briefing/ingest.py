@@ -11,7 +11,6 @@ from pathlib import Path
 from .errors import BriefingError
 from .model import Article
 
-TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 

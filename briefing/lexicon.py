@@ -41,7 +41,7 @@ class Lexicon:
         def apply_lexicon(text: str) -> str:
             """Words of the pronunciation lexicon said as it says."""
             for pattern, spoken in compiled:
-                text = pattern.sub(lambda _: spoken, text)
+                text = pattern.sub(lambda _, said=spoken: said, text)
             return text
 
         return apply_lexicon

@@ -17,7 +17,6 @@ import fcntl
 import html
 import io
 import json
-import os
 import re
 import uuid
 from contextlib import contextmanager

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
-from num2words import num2words
 
 from .cleaning import RULES, CleaningRule, clean
 from .errors import BriefingError

@@ -9,7 +9,6 @@ Measured on the text-normalisation benchmark in shared/eval with scripts/eval.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Callable
 
@@ -93,7 +92,7 @@ def _words(number: str) -> str:
     whole, _, decimals = number.replace(",", "").partition(".")
     try:
         words = num2words(int(whole or "0"))
-    except (ValueError, InvalidOperation):
+    except ValueError:
         return number
     if decimals:
         words += " point " + " ".join(DIGIT_WORDS[int(d)] for d in decimals)

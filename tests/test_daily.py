@@ -3,7 +3,6 @@ duplicates told once, and a time budget checked against the rendered audio."""
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import pytest

@@ -21,7 +21,6 @@ from PIL import Image
 
 from briefing import MakeOptions, make
 from briefing.cli import main
-from briefing.errors import BriefingError
 from briefing.publish import Show, lint, podcast_guid, published_episodes
 from conftest import Reply, decode_to_array
 

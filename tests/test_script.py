@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
