@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from pathlib import Path
 
 BACKGROUND_TOP = (18, 32, 56)
 BACKGROUND_BOTTOM = (40, 86, 120)
@@ -41,3 +42,21 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+EMBEDDED_SIZE = 1400  # for ID3 art: Apple's minimum, and small enough to keep MP3s light
+
+
+def embedded_cover(show: str, artwork: Path | None = None) -> bytes:
+    """PNG art for an MP3's tags: the user's artwork made RGB and scaled down, else generated art."""
+    if artwork is None:
+        return cover_png(show, EMBEDDED_SIZE)
+    from PIL import Image
+
+    with Image.open(artwork) as image:
+        image = image.convert("RGB")
+        if image.width > EMBEDDED_SIZE:
+            image = image.resize((EMBEDDED_SIZE, EMBEDDED_SIZE), Image.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()

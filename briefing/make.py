@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import audio, budget, feeds, publish, transcript
-from .artwork import cover_png
+from .artwork import embedded_cover
 from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
@@ -272,7 +272,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
             audio.master_to_mp3(stitched, staged_mp3, options.master)
             audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                                                     comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
-                                                    cover_png=cover_png(script.show), chapters=tuple(found_chapters)))
+                                                    cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
             for suffix, text in ((".txt", script.spoken_text()), (".vtt", transcript.webvtt(cues)),
                                  (".srt", transcript.srt(cues)), (".chapters.json", transcript.chapters_json(found_chapters, script.title)),
                                  (".json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")):

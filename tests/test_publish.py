@@ -250,6 +250,9 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
     make([source], MakeOptions(output_dir=folder, show=Show(base_url=BASE, artwork=art), publish=True))
     with Image.open(folder / "cover.png") as cover:
         assert cover.size == (1400, 1400) and cover.mode == "RGB"
+    mp3 = next((folder / "episodes").glob("*.mp3"))
+    with Image.open(io.BytesIO(ID3(mp3)["APIC:Cover"].data)) as embedded:
+        assert embedded.mode == "RGB" and embedded.getpixel((700, 700))[0] > 150  # the user's red, not generated art
     wide = tmp_path / "wide.png"
     Image.new("RGB", (2000, 1400)).save(wide)
     result = runner().invoke(main, ["make", source, "--publish", "--base-url", BASE, "--artwork", str(wide), "-o", str(tmp_path / "x")])
