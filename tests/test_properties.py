@@ -1,0 +1,66 @@
+"""Property tests (hypothesis): the text rules never raise on any Unicode input, lose or duplicate
+nothing except what a named cleaning rule removed, and chunks never exceed an engine's limit."""
+
+import datetime as dt
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefing.cleaning import clean
+from briefing.model import Draft, Paragraph, Section, Story
+from briefing.script import speak_sentence, split_sentences
+from briefing.scriptfile import parse_script, to_markdown
+from briefing.speech import normalize
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Text that looks like news: words, numbers, dates, money, abbreviations, punctuation, any Unicode.
+newsy = st.lists(st.one_of(
+    st.text(min_size=1, max_size=12),
+    st.sampled_from(["U.S.", "Gen.", "No.", "$4.5", "billion", "5,000", "3rd", "1990s", "12/03/2016", "3:30", "p.m.",
+                     "—", "(", ")", "&", "%", "#", "@", "XIV", "World War II", "F-16", "COVID-19", "May", "26,", "2004",
+                     "St.", "Mr", "e.g.", "http://example.org/a?b=1", "a@b.org", "½", "–", "'80s", "km", "°C"]),
+    st.from_regex(r"[A-Za-z]{1,10}[.,;:!?]?", fullmatch=True),
+    st.integers(min_value=-10**12, max_value=10**12).map(str),
+), max_size=30).map(" ".join)
+
+
+@SETTINGS
+@given(newsy)
+def test_normalize_never_raises(text):
+    assert isinstance(normalize(text), str)
+
+
+@SETTINGS
+@given(st.lists(newsy, max_size=8))
+def test_cleaning_loses_and_duplicates_nothing(blocks):
+    kept, dropped = clean(blocks)
+    assert sorted(kept + tuple(d.text for d in dropped)) == sorted(blocks)
+    assert [b for b in blocks if b in kept] == list(kept)  # order kept
+
+
+@SETTINGS
+@given(newsy)
+def test_sentence_splitting_keeps_every_character(paragraph):
+    sentences = split_sentences(paragraph)
+    assert re.sub(r"\s", "", "".join(sentences)) == re.sub(r"\s", "", paragraph)
+
+
+@SETTINGS
+@given(newsy, st.integers(min_value=20, max_value=200))
+def test_chunks_fit_the_limit_and_keep_every_word(sentence, limit):
+    pieces = speak_sentence(sentence, limit)
+    assert all(len(spoken) <= limit for _, spoken in pieces)
+    assert "".join(spoken for _, spoken in pieces).replace(" ", "") == normalize(sentence).replace(" ", "")
+
+
+@SETTINGS
+@given(st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()), min_size=1, max_size=5),
+       st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t))
+def test_script_files_round_trip_any_text(paragraphs, title):
+    texts = [" ".join(p.split()) for p in paragraphs]
+    title = " ".join(title.split())
+    story = Story(title, "source.txt", None, None)
+    plan = Draft(title, "Show", dt.date(2026, 1, 1), (Section("story", tuple(Paragraph(t) for t in texts), story),))
+    read = parse_script(to_markdown(plan), "x.md")
+    assert [p.text for p in read.sections[0].paragraphs] == texts
