@@ -38,7 +38,7 @@ def parse_size(text: str) -> int:
 
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text.lower())
     if not match:
-        raise BriefingError(f"cache size must look like 500MB or 2GB, not {text!r}")
+        raise BriefingError(f"a size must look like 500MB or 2GB, not {text!r}")
     return int(float(match.group(1)) * 1024 ** " kmgt".index(match.group(2) or " "))
 
 

@@ -18,6 +18,7 @@ from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
 from .cache import parse_size as parse_cache_size
 from .feeds import parse_since
+from .ingest import FetchLimits
 from .make import MakeOptions, explain, make, write_script
 from .make import dry_run as plan_only
 from .publish import Show
@@ -63,6 +64,9 @@ def script_settings(command):
     @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories from the feeds.")
     @click.option("--since", "since_text", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
+    @click.option("--max-input", default="5MB", show_default=True, help="Largest article file, input or download accepted.")
+    @click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
+                  help="Seconds allowed for fetching each web page or feed.")
     @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
                   help="Do not apply this cleaning rule (see --explain); repeatable.")
@@ -75,14 +79,15 @@ def script_settings(command):
                   help="Settings file (default: ./briefing.toml, else the user config folder's).")
     @functools.wraps(command)
     def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, feeds, limit, since_text,
-                include_seen, **kwargs):
+                include_seen, max_input, timeout, **kwargs):
         with user_errors():
             config = load_config(config_path)
             since = parse_since(since_text) if since_text else None
+            limits = FetchLimits(timeout=timeout, max_bytes=parse_cache_size(max_input))
         settings = dict(keep_rules=config.keep_rules + keep_rules, drop_patterns=config.drop_patterns + drop_patterns,
                         lexicon=lexicon or config.lexicon, day_first=config.day_first if day_first is None else day_first,
                         show=replace(config.show, title=show_title or config.show.title),
-                        feeds=feeds, limit=limit, since=since, include_seen=include_seen)
+                        feeds=feeds, limit=limit, since=since, include_seen=include_seen, fetch=limits)
         return command(*args, settings=settings, config=config, **kwargs)
 
     return wrapper

@@ -13,6 +13,7 @@ from .model import Article
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MIN_ARTICLE_WORDS = 15  # less than this from a web page is navigation or a notice, not an article
 
 # A headline is short and does not end like a sentence; a kicker ("Analysis. Le Monde has...")
 # or standfirst before it is a full sentence.
@@ -22,10 +23,10 @@ HEADLINE_SEARCH_BLOCKS = 4
 
 @dataclass(frozen=True)
 class FetchLimits:
-    """Bounds on fetching a URL, so a hostile or broken server cannot hang or flood us."""
+    """Bounds on reading a source, so a hostile server or a stray huge file cannot hang or flood us."""
 
     timeout: float = 20.0  # seconds for the whole download
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = 5 * 1024 * 1024  # for a file, standard input or a download (5 MB is about 90 hours of speech)
     max_redirects: int = 5
 
 
@@ -42,7 +43,10 @@ class Fetched:
 def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
     """Read one source as the user named it: a path, "-" for standard input, or an http(s) URL."""
     if source == "-":
-        return parse_document(sys.stdin.buffer.read(), source, kind=None)
+        data = sys.stdin.buffer.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:
+            raise BriefingError(f"standard input is larger than the limit of {limits.max_bytes} bytes (--max-input)")
+        return parse_document(data, source, kind=None)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and not Path(source).exists():
         scheme = source.split(":", 1)[0].lower()
         if scheme not in ("http", "https"):
@@ -51,9 +55,13 @@ def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
         kind = "html" if "html" in fetched.content_type else "text"
         return parse_document(fetched.body, source, kind=kind, url=fetched.url, charset=fetched.charset)
     path = Path(source)
+    if path.is_dir():
+        raise BriefingError(f"{source} is a folder, not an article")
     if not path.is_file():
         raise BriefingError(f"no such file: {source}")
     try:
+        if path.stat().st_size > limits.max_bytes:
+            raise BriefingError(f"{source} is {path.stat().st_size} bytes, larger than the limit of {limits.max_bytes} (--max-input)")
         data = path.read_bytes()
     except OSError as error:
         raise BriefingError(f"cannot read {source}: {error.strerror}") from None
@@ -92,9 +100,15 @@ def decode_text(data: bytes, source: str, charset: str | None = None) -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None:
         raise BriefingError(f"{source} is not text (cannot tell its character encoding)")
+    # Short text often fits several code pages equally well; like browsers, prefer Windows-1252
+    # (a superset of Latin-1) for legacy text when it reads as cleanly as the detector's first pick.
+    western = next((r for r in results if r.encoding in ("cp1252", "latin_1", "iso8859_15")), None)
+    if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence:
+        return str(western)
     return str(best)
 
 
@@ -172,7 +186,7 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
 
     page = extract(html, url)
     paragraphs = list(page.paragraphs)
-    if not paragraphs:
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:  # a menu or a cookie wall, not an article
         raise BriefingError(f"no article text found in {source}")
     title = page.title or shorten_title(paragraphs[0])
     while len(paragraphs) > 1 and _same_words(paragraphs[0], title):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -263,7 +263,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     record = metadata(script, engine, duration, timings, options, cache)
     if progress:
         progress("mastering", 0, 1)
-    with (publish.feed_lock(folder) if options.publish else nullcontext()):
+    with writing_errors(output_dir), (publish.feed_lock(folder) if options.publish else nullcontext()):
         if options.publish:
             guid, published = publish.identity(folder, stem)
             record.update(guid=guid, published=published.isoformat())
@@ -286,6 +286,15 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0)
+
+
+@contextmanager
+def writing_errors(folder: Path):
+    """A full disk or a folder gone read-only while writing is the user's to fix: one line, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise BriefingError(f"cannot write to {folder}: {error.strerror or error}") from None
 
 
 def remember(articles: list[Article], folder: Path) -> None:

@@ -84,4 +84,4 @@ def test_parse_size(text, size):
 
 def test_bad_cache_size_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["make", "x.txt", "--cache-max", "lots"])
-    assert result.exit_code == 2 and "cache size must look like" in result.output
+    assert result.exit_code == 2 and "a size must look like" in result.output
