@@ -178,7 +178,7 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
     engines: dict[int, Engine] = {}
     done = 0
 
-    def tick() -> None:
+    def tick() -> None:  # one more segment ready
         nonlocal done
         done += 1
         if progress:
@@ -194,11 +194,14 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
         else:
             tick()
     for engine_id, items in pending.items():
-        made = synthesize_all(engines[engine_id], [text for _, text, _ in items], tick)
-        for (index, _, key), clip in zip(items, made):
+        def made(position: int, clip, items=items) -> None:
+            index, _, key = items[position]
             clips[index] = clip
             if cache:
-                cache.put(key, clip)
+                cache.put(key, clip)  # at once: if a later segment fails, running again resumes from here
+            tick()
+
+        synthesize_all(engines[engine_id], [text for _, text, _ in items], made)
     if cache:
         cache.prune()
     return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips]

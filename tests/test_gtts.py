@@ -185,9 +185,33 @@ def test_unknown_language_is_refused():
 def test_concurrent_output_is_in_script_order(local_server, piper_engine):
     google = FakeGoogle(piper_engine)
     engine = GTTSEngine("en", "com", endpoint=local_server(google).url, policy=FAST)
-    texts = ["One.", "This sentence is a good deal longer than the first one was.", "Two words.",
-             "Another long sentence, read so that its clip lasts several seconds at least.", "Short.", "Yes."]
+    # Lengths of 1, 3, 6, 9, 13 and 18 words (at most 90 characters), mixed, so each clip's length says which text it is.
+    counts = [6, 1, 13, 3, 18, 9]
+    texts = [" ".join(["word"] * n) + "." for n in counts]
     concurrent = engine.synthesize_all(texts)
     serial = [engine.synthesize(text) for text in texts]
     assert [len(c.raw_data) for c in concurrent] == [len(s.raw_data) for s in serial]
     assert len({len(c.raw_data) for c in concurrent}) == len(texts)  # all different, so order shows
+
+
+def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, local_server, piper_engine, monkeypatch):
+    from briefing import MakeOptions, make
+
+    google = FakeGoogle(piper_engine)
+    server = local_server(google)
+    monkeypatch.setenv("BRIEFING_GTTS_ENDPOINT", server.url)
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Doomed sentence here.")
+    def refuse_doomed(method, path, body):
+        return Reply(403, b"no") if b"Doomed" in body else google(method, path, body)
+
+    server.handler = refuse_doomed
+    options = MakeOptions(engine="gtts", output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    with pytest.raises(BriefingError, match="Doomed"):
+        make([str(article)], options)
+    made_before = len(list((tmp_path / "cache").glob("*/*.wav")))
+    assert made_before >= 4  # intro, headline and the sentences that were spoken
+    server.handler = google
+    asked = len(google.texts)
+    episode = make([str(article)], options)
+    assert episode.cache_hits == made_before and len(google.texts) - asked == episode.cache_misses

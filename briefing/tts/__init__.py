@@ -29,16 +29,17 @@ class Engine(Protocol):
         """Everything about the engine that changes its audio, for the segment cache's key."""
 
 
-def synthesize_all(engine: Engine, texts: list[str], done: Callable[[], None] | None = None) -> list:
-    """Clips for texts, in order: in parallel where the engine can (a synthesize_all method of its own)."""
+def synthesize_all(engine: Engine, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
+    """Clips for texts, in order: in parallel where the engine can (a synthesize_all method of its own).
+    done(position, clip) is called as each clip is made, so a failure later loses none of them."""
     own = getattr(engine, "synthesize_all", None)
     if own is not None:
         return own(texts, done)
     clips = []
-    for text in texts:
+    for position, text in enumerate(texts):
         clips.append(engine.synthesize(text))
         if done:
-            done()
+            done(position, clips[-1])
     return clips
 
 

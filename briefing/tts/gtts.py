@@ -143,14 +143,14 @@ class GTTSEngine:
         """Several requests at a time (CONCURRENT_REQUESTS), results in the order given."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(text: str):
+        def one(position: int, text: str):
             clip = self.synthesize(text)
             if done:
-                done()
+                done(position, clip)
             return clip
 
         with ThreadPoolExecutor(CONCURRENT_REQUESTS) as pool:
-            return list(pool.map(one, texts))
+            return list(pool.map(one, range(len(texts)), texts))
 
 
 def languages() -> dict[str, str]:
