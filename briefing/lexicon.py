@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -75,6 +76,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
     return parse_lexicon(text, str(path))
 
 
+@lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The lexicon that ships with briefing."""
     return parse_lexicon(files("briefing").joinpath("data/lexicon.toml").read_text(encoding="utf-8"), "built-in")

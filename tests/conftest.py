@@ -15,6 +15,16 @@ import pytest
 from briefing.ffmpeg import ffmpeg_exe
 
 
+def runner():
+    """A click CliRunner keeping stderr apart from stdout (click < 8.2 mixes them unless told)."""
+    from click.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
 @dataclass
 class Reply:
     status: int = 200

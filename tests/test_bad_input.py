@@ -8,20 +8,13 @@ import time
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
 from briefing.cli import main
-from conftest import Reply
+from conftest import Reply, runner
 
 GOOD = "Headline\n\nA sentence to read."
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 @pytest.fixture

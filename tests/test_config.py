@@ -1,18 +1,12 @@
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from briefing.cleaning import choose_rules
 from briefing.cli import main
 from briefing.config import load_config
 from briefing.errors import BriefingError
-
-def runner():
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
+from conftest import runner
 
 
 SAMPLE = str(Path(__file__).parent.parent / "examples" / "libya-intervention.txt")

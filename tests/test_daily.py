@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from briefing import MakeOptions, make
 from briefing.budget import textrank
@@ -16,7 +15,7 @@ from briefing.feeds import parse_since
 from briefing.make import dry_run
 from briefing.script import how_long_ago, split_sentences
 from briefing.seen import canonical_url
-from conftest import Reply, decode_to_array
+from conftest import Reply, decode_to_array, runner
 
 NOW = dt.datetime.now(dt.timezone.utc)
 STORIES = {
@@ -82,12 +81,6 @@ def news(local_server, tmp_path, monkeypatch):
                                      f'<outline text="Broken" xmlUrl="{server.url}/broken.xml"/></body></opml>')
     return server, feeds, routes
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 def test_feeds_make_one_episode_with_a_chapter_per_story(news, tmp_path):

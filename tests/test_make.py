@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 from PIL import Image
 
@@ -15,7 +14,7 @@ from briefing import MakeOptions, make
 from briefing.publish import Show
 from briefing.cli import main
 from briefing.errors import BriefingError
-from conftest import decode_to_array, integrated_loudness
+from conftest import decode_to_array, integrated_loudness, runner
 
 ARTICLE = """Analysis. A short dispatch about drones and diplomacy.
 
@@ -30,12 +29,6 @@ Subscribe to our newsletter
 Share this article
 """
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2 mixes unless told
-    except TypeError:
-        return CliRunner()
 
 
 @pytest.fixture(scope="module")

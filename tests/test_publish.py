@@ -15,26 +15,19 @@ import podcastparser
 import pytest
 import srt
 import webvtt
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 from PIL import Image
 
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.publish import Show, lint, podcast_guid, published_episodes
-from conftest import Reply, decode_to_array
+from conftest import Reply, decode_to_array, runner
 
 BASE = "https://pods.example.org/briefing"
 SHOW = Show(title="Morning Desk", author="Jane Doe", owner_email="jane@example.org", base_url=BASE,
             description="The day's news & more, read aloud.")
 TRICKY_TITLE = 'Q&A: "Tobruk" <votes> — café ünïcode'
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 def article(folder: Path, name: str, title: str, body: str) -> str:
