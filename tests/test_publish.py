@@ -273,3 +273,19 @@ def test_show_settings_come_from_briefing_toml(tmp_path, monkeypatch):
     assert "<title>Toml Desk</title>" in text and '<itunes:category text="Daily News"/>' in text
     assert "<itunes:explicit>true</itunes:explicit>" in text
     assert lint(tmp_path / "site") == []
+
+
+def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "site"
+    (tmp_path / "briefing.toml").write_text(f'[show]\nowner_email = "jane@example.org"\nbase_url = "{BASE}"\n')
+    sources = [article(tmp_path, f"{name}.txt", f"Story {name}", f"The {name} story has one sentence.") for name in ("one", "two")]
+    runs = [subprocess.Popen([sys.executable, "-m", "briefing", "make", source, "--publish", "-o", str(folder), "-q",
+                              "--cache-dir", str(tmp_path / f"cache-{n}")], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, source in enumerate(sources)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    titles = {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries}
+    assert titles == {"Story one", "Story two"}
+    assert lint(folder) == []
