@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .errors import BriefingError
 from .model import Article
+from .retry import RetryPolicy, parse_retry_after
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -25,9 +27,10 @@ HEADLINE_SEARCH_BLOCKS = 4
 class FetchLimits:
     """Bounds on reading a source, so a hostile server or a stray huge file cannot hang or flood us."""
 
-    timeout: float = 20.0  # seconds for the whole download
+    timeout: float = 20.0  # seconds for the whole download, each attempt
     max_bytes: int = 5 * 1024 * 1024  # for a file, standard input or a download (5 MB is about 90 hours of speech)
     max_redirects: int = 5
+    retry: RetryPolicy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)  # for failures that may pass
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,29 @@ def _same_words(a: str, b: str) -> bool:
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/x-opml")
 
 
+class _MayPass(Exception):
+    """A failure worth another attempt: 429, 5xx, a timeout or a dropped connection."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetched:
-    """GET an http(s) URL with a total time limit, a size cap and bounded redirects."""
+    """GET an http(s) URL with a time limit, a size cap and bounded redirects, trying again with
+    backoff (and Retry-After) when the failure may pass."""
+    for attempt in range(1, limits.retry.attempts + 1):
+        try:
+            return _fetch_once(url, limits, accept_feeds)
+        except _MayPass as failure:
+            if attempt == limits.retry.attempts:
+                tries = f" after {attempt} attempts" if attempt > 1 else ""
+                raise BriefingError(f"{failure}{tries}") from None
+            time.sleep(limits.retry.delay(attempt, failure.retry_after, random.random()))
+    raise AssertionError("unreachable")
+
+
+def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
     import requests
 
     session = requests.Session()
@@ -218,6 +242,9 @@ def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetc
             headers={"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"},
         )
         with response:
+            if response.status_code == 429 or response.status_code >= 500:
+                raise _MayPass(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}",
+                               parse_retry_after(response.headers.get("Retry-After")))
             if response.status_code >= 400:
                 raise BriefingError(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}")
             declared = int(response.headers.get("Content-Length") or 0)
@@ -229,7 +256,7 @@ def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetc
                 if size > limits.max_bytes:
                     raise BriefingError(f"cannot fetch {url}: larger than {limits.max_bytes} bytes")
                 if time.monotonic() > deadline:
-                    raise BriefingError(f"cannot fetch {url}: timed out after {limits.timeout:g} s")
+                    raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s")
                 chunks.append(chunk)
             content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             readable = content_type.startswith("text/") or "html" in content_type or (accept_feeds and content_type in FEED_TYPES)
@@ -240,7 +267,6 @@ def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetc
     except requests.TooManyRedirects:
         raise BriefingError(f"cannot fetch {url}: more than {limits.max_redirects} redirects") from None
     except requests.Timeout:
-        raise BriefingError(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
+        raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
     except requests.RequestException as error:
-        reason = type(error).__name__
-        raise BriefingError(f"cannot fetch {url}: {reason}") from None
+        raise _MayPass(f"cannot fetch {url}: {type(error).__name__}") from None

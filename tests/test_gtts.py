@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.ffmpeg import ffmpeg_exe
-from briefing.tts.gtts import MAX_CHARS, GTTSEngine, RetryPolicy, parse_retry_after
+from briefing.retry import RetryPolicy, parse_retry_after
+from briefing.tts.gtts import MAX_CHARS, GTTSEngine
 from conftest import Reply, decode_to_array
 
 FAST = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30.0, timeout=1.0)

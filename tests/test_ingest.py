@@ -5,8 +5,10 @@ import pytest
 
 from briefing.errors import BriefingError
 from briefing.ingest import FetchLimits, looks_like_headline, markdown_to_text, parse_text, read_source
+from briefing.retry import RetryPolicy
 from conftest import Reply
 
+QUICK = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 ARTICLE_HTML = b"""<!doctype html><html><head><title>Drones over Sabratha | The Daily</title>
 <meta property="og:site_name" content="The Daily"></head><body>
 <nav><a href="/">Home</a> <a href="/world">World</a></nav>
@@ -128,9 +130,34 @@ def test_url_charset_from_headers(local_server):
 def test_url_failures(local_server, reply, message):
     server = local_server(lambda m, p, b: reply)
     with pytest.raises(BriefingError, match=message):
-        read_source(server.url + "/loop", FetchLimits(timeout=1.0, max_bytes=1000))
+        read_source(server.url + "/loop", FetchLimits(timeout=1.0, max_bytes=1000, retry=QUICK))
 
 
 def test_unreachable_url():
-    with pytest.raises(BriefingError, match="cannot fetch"):
-        read_source("http://127.0.0.1:9/nothing", FetchLimits(timeout=2))
+    with pytest.raises(BriefingError, match="cannot fetch .*ConnectionError after 3 attempts"):
+        read_source("http://127.0.0.1:9/nothing", FetchLimits(timeout=2, retry=QUICK))
+
+
+@pytest.mark.parametrize("failures", [[Reply(503, b"busy")], [Reply(429, b"", {"Retry-After": "0"}), Reply(502, b"")],
+                                      [Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=2)]])
+def test_failures_that_may_pass_are_tried_again(local_server, failures):
+    pending = list(failures)
+    server = local_server(lambda m, p, b: pending.pop(0) if pending else
+                          Reply(200, ARTICLE_HTML, {"Content-Type": "text/html"}))
+    article = read_source(server.url + "/story", FetchLimits(timeout=1.0, retry=QUICK))
+    assert article.paragraphs[0].startswith("Italian officials") and not pending
+    assert len(server.requests) == len(failures) + 1
+
+
+def test_permanent_failures_are_not_tried_again(local_server):
+    server = local_server(lambda m, p, b: Reply(404, b"gone"))
+    with pytest.raises(BriefingError, match="HTTP 404 Not Found$"):
+        read_source(server.url + "/story", FetchLimits(retry=QUICK))
+    assert len(server.requests) == 1
+
+
+def test_giving_up_says_how_often_it_tried(local_server):
+    server = local_server(lambda m, p, b: Reply(500, b"oops"))
+    with pytest.raises(BriefingError, match="HTTP 500 Internal Server Error after 3 attempts"):
+        read_source(server.url + "/story", FetchLimits(retry=QUICK))
+    assert len(server.requests) == 3
