@@ -105,6 +105,8 @@ def main() -> None:
               show_default=True, help="Folder for the MP3, its script and metadata.")
 @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
 @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
+@click.option("--fallback-engine", type=click.Choice(ENGINE_NAMES),
+              help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
 @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
 @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
 @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
@@ -123,7 +125,7 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
 @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, settings, config, output_dir, engine, voice, lang, tld, music, loudness, bitrate, sample_rate,
+def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, music, loudness, bitrate, sample_rate,
                  publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
@@ -134,7 +136,7 @@ def make_command(sources, settings, config, output_dir, engine, voice, lang, tld
         engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir,
         music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
         publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes,
-        cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, **settings,
+        cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,
     )
     if dry_run:
         with user_errors():
@@ -144,6 +146,9 @@ def make_command(sources, settings, config, output_dir, engine, voice, lang, tld
         episode = make(list(sources), options, progress=progress)
     for problem in episode.problems:
         click.echo(f"briefing: skipped {problem}", err=True)
+    if episode.fallback_segments:
+        click.echo(f"briefing: {episode.engine} kept failing; {episode.fallback_segments} segments were made by "
+                   f"{options.fallback_engine}", err=True)
     if not quiet:
         minutes, seconds = divmod(round(episode.duration), 60)
         click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "

@@ -60,6 +60,7 @@ class MakeOptions:
     cache_dir: Path | None = None  # the segment cache (default: the user cache folder's)
     use_cache: bool = True
     cache_max: int = DEFAULT_CACHE_BYTES
+    fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
 
 
 @dataclass(frozen=True)
@@ -169,13 +170,15 @@ class Voices:
         return self._others[voice]
 
 
-def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None, progress: Progress | None = None) -> list:
-    """One clip per segment, in script order, at the main voice's sample rate: from the cache
-    when there, the rest synthesised (in parallel where the engine can) and cached."""
+def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None, progress: Progress | None = None,
+               fallback: Callable[[], Engine] | None = None) -> tuple[list, list[str]]:
+    """One clip per segment, in script order, at the main voice's sample rate, and which engine
+    made each ("name/voice"). Clips come from the cache when there; the rest are synthesised (in
+    parallel where the engine can) and cached as they are made. When an engine gives up and a
+    fallback is given, the fallback engine makes whatever is still missing."""
     total = len(script.segments)
     clips: list = [None] * total
-    pending: dict[int, list[tuple[int, str, str | None]]] = {}  # engine -> (segment index, text, cache key)
-    engines: dict[int, Engine] = {}
+    made_by: list[str] = [""] * total
     done = 0
 
     def tick() -> None:  # one more segment ready
@@ -184,31 +187,45 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
         if progress:
             progress("synthesising", done, total)
 
-    for index, segment in enumerate(script.segments):
-        engine = voices.for_voice(segment.voice)
-        key = cache.key(engine.identity(), segment.spoken) if cache else None
-        clips[index] = cache.get(key) if cache else None
-        if clips[index] is None:
-            engines[id(engine)] = engine
-            pending.setdefault(id(engine), []).append((index, segment.spoken, key))
-        else:
-            tick()
-    for engine_id, items in pending.items():
-        def made(position: int, clip, items=items) -> None:
-            index, _, key = items[position]
-            clips[index] = clip
+    def run(engine: Engine, indexes: list[int]) -> None:
+        """Synthesise the segments at indexes with engine, taking what the cache has first."""
+        keys = {index: cache.key(engine.identity(), script.segments[index].spoken) if cache else None for index in indexes}
+        missing = []
+        for index in indexes:
+            clips[index] = cache.get(keys[index]) if cache else None
+            if clips[index] is None:
+                missing.append(index)
+            else:
+                made_by[index] = f"{engine.name}/{engine.voice}"
+                tick()
+
+        def made(position: int, clip) -> None:
+            index = missing[position]
+            clips[index], made_by[index] = clip, f"{engine.name}/{engine.voice}"
             if cache:
-                cache.put(key, clip)  # at once: if a later segment fails, running again resumes from here
+                cache.put(keys[index], clip)  # at once: if a later segment fails, running again resumes from here
             tick()
 
-        synthesize_all(engines[engine_id], [text for _, text, _ in items], made)
+        synthesize_all(engine, [script.segments[index].spoken for index in missing], made)
+
+    by_engine: dict[int, tuple[Engine, list[int]]] = {}
+    for index, segment in enumerate(script.segments):
+        engine = voices.for_voice(segment.voice)
+        by_engine.setdefault(id(engine), (engine, []))[1].append(index)
+    for engine, indexes in by_engine.values():
+        try:
+            run(engine, indexes)
+        except BriefingError:
+            if fallback is None:
+                raise
+            run(fallback(), [index for index in indexes if clips[index] is None])
     if cache:
         cache.prune()
-    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips]
+    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by
 
 
 def metadata(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
-             cache: SegmentCache | None = None) -> dict:
+             cache: SegmentCache | None = None, made_by: list[str] | None = None) -> dict:
     """The episode's JSON metadata: what was said, by which voice, and when."""
     return {
         "title": script.title,
@@ -230,7 +247,8 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
         "segments": [
             {"index": index, "kind": timed.segment.kind, "story": timed.segment.story, "paragraph": timed.segment.paragraph,
              "start": round(timed.start, 3), "end": round(timed.end, 3), "text": timed.segment.text,
-             "spoken": timed.segment.spoken, **({"voice": timed.segment.voice} if timed.segment.voice else {})}
+             "spoken": timed.segment.spoken, **({"voice": timed.segment.voice} if timed.segment.voice else {}),
+             **({"made_by": made_by[index]} if made_by else {})}
             for index, timed in enumerate(timings)
         ],
     }
@@ -254,7 +272,9 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
     cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max) if options.use_cache else None
-    clips = synthesize(voices, script, cache, progress)
+    fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang))) \
+        if options.fallback_engine else None
+    clips, made_by = synthesize(voices, script, cache, progress, fallback)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
     found_chapters = transcript.chapters(script, timings, duration)
@@ -263,7 +283,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
     sources_said = ", ".join(story.url or story.source for story in script.stories)
-    record = metadata(script, engine, duration, timings, options, cache)
+    record = metadata(script, engine, duration, timings, options, cache, made_by)
     if progress:
         progress("mastering", 0, 1)
     with writing_errors(output_dir), (publish.feed_lock(folder) if options.publish else nullcontext()):
@@ -288,7 +308,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
-                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0)
+                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0,
+                   fallback_segments=sum(1 for maker in made_by if maker != f"{engine.name}/{engine.voice}"))
 
 
 @contextmanager

@@ -135,3 +135,4 @@ class Episode:
     problems: tuple[str, ...] = ()  # feeds and entries that failed and were skipped
     cache_hits: int = 0  # segments taken from the segment cache
     cache_misses: int = 0  # segments synthesised
+    fallback_segments: int = 0  # segments the fallback engine made

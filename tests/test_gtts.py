@@ -5,6 +5,7 @@ The real gTTS library builds and parses every request; only the host is ours
 """
 
 import base64
+from pathlib import Path
 import json
 import subprocess
 import time
@@ -216,3 +217,33 @@ def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, loca
     asked = len(google.texts)
     episode = make([str(article)], options)
     assert episode.cache_hits == made_before and len(google.texts) - asked == episode.cache_misses
+
+
+def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server, piper_engine, monkeypatch):
+    from conftest import integrated_loudness, runner
+
+    google = FakeGoogle(piper_engine)
+    server = local_server(lambda m, p, b: Reply(503, b"down") if b"Third" in b or b"Fourth" in b else google(m, p, b))
+    monkeypatch.setattr("briefing.tts.gtts.create", lambda settings: GTTSEngine(
+        settings.lang, settings.tld, endpoint=server.url, policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05)))
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Fourth sentence here.")
+    result = runner().invoke(main, ["make", str(article), "--engine", "gtts", "--fallback-engine", "piper",
+                                    "-o", str(tmp_path / "out"), "-q", "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.stderr
+    assert "gtts kept failing; 2 segments were made by piper" in result.stderr
+    meta = json.loads(Path(result.stdout.strip()).with_suffix(".json").read_text())
+    made_by = {s["text"]: s["made_by"] for s in meta["segments"]}
+    assert made_by["First sentence here."] == "gtts/en-com" and made_by["Third sentence here."] == "piper/joe"
+    assert abs(integrated_loudness(decode_to_array(result.stdout.strip())) - (-19.0)) <= 1.0
+
+
+def test_without_a_fallback_the_failure_is_one_line(tmp_path, local_server, monkeypatch):
+    from conftest import runner
+
+    server = local_server(lambda m, p, b: Reply(403, b"no"))
+    monkeypatch.setenv("BRIEFING_GTTS_ENDPOINT", server.url)
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nOne sentence.")
+    result = runner().invoke(main, ["make", str(article), "--engine", "gtts", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "gTTS could not speak" in result.stderr and result.stderr.count("\n") == 1
