@@ -25,7 +25,7 @@ from .model import Article, DroppedBlock, Draft, Episode, Script, Story, TimedSe
 from .publish import Show
 from .seen import Seen
 from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
-from .script import ScriptOptions, draft, render
+from .script import ScriptOptions, draft, render, speak_sentence
 from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .speech import normalizers
 from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, synthesize_all
@@ -110,9 +110,10 @@ def script_options(options: MakeOptions, engine: Engine | None = None) -> Script
                          speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
 
 
-def prepare(sources: Sequence[str], options: MakeOptions) -> Plan:
+def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions | None = None) -> Plan:
     """What the briefing will say: a script file as it is, or articles from the sources and feeds,
-    less those already briefed (feed entries only), near-duplicates merged, drafted."""
+    less those already briefed (feed entries only), near-duplicates merged, drafted with `rules`
+    (default: script_options(options))."""
     if not sources and not options.feeds:
         raise BriefingError("no sources given (name files or URLs, or --from-feed)")
     scripts = [source for source in sources if is_script_file(source)]
@@ -120,7 +121,7 @@ def prepare(sources: Sequence[str], options: MakeOptions) -> Plan:
         if len(sources) > 1 or options.feeds:
             raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
         return Plan(read_script(scripts[0]))
-    rules = script_options(options)  # checks the cleaning and lexicon settings before any fetching
+    rules = rules or script_options(options)  # checks the cleaning and lexicon settings before any fetching
     articles = [read_source(source, options.fetch) for source in sources]
     problems: tuple[str, ...] = ()
     if options.feeds:
@@ -263,10 +264,10 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         options.show.url("")  # a base URL is needed: fail before any slow work
         if options.show.artwork:
             publish.check_artwork(options.show.artwork)
-    plan = prepare(sources, options)
     voices = Voices(options.engine, options.engine_settings)
     engine = voices.main
     rendering = script_options(options, engine)
+    plan = prepare(sources, options, rendering)
     script = render(fit_to_time(plan.draft, options, engine, rendering), rendering)
     output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
@@ -337,15 +338,21 @@ def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: Sc
     if not options.minutes:
         return plan
     rate = budget.speech_rate(engine, measure=measure)
+
+    def sentence_cost(text: str) -> float:
+        pieces = speak_sentence(text, rendering.max_chars, rendering.speech)
+        return sum(rate.seconds(spoken) for _, spoken in pieces) + rendering.sentence_pause
+
     return budget.condense(plan, options.minutes * 60,
-                           lambda candidate: budget.estimate(render(candidate, rendering), rate, engine.sample_rate))
+                           lambda candidate: budget.estimate(render(candidate, rendering), rate, engine.sample_rate),
+                           sentence_cost)
 
 
 def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> DryRun:
     """The plan of a briefing, story by story, with estimated durations: nothing is synthesised or written."""
-    plan = prepare(sources, options)
     engine = create_engine(options.engine, options.engine_settings)
     rendering = script_options(options, engine)
+    plan = prepare(sources, options, rendering)
     rate = budget.speech_rate(engine, measure=False)
     fitted = fit_to_time(plan.draft, options, engine, rendering, measure=False)
     script = render(fitted, rendering)

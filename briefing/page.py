@@ -104,10 +104,10 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
 
 
-def episode_html(folder: Path, stem: str, index: int) -> str:
-    """One episode's card, from its metadata and chapters files."""
+def episode_html(folder: Path, episode, index: int) -> str:
+    """One episode's card, from its metadata record and chapters file."""
+    stem, record = episode.stem, episode.record
     base = Path(folder) / "episodes" / stem
-    record = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
     chapters_file = Path(f"{base}.chapters.json")
     chapters = json.loads(chapters_file.read_text(encoding="utf-8"))["chapters"] if chapters_file.is_file() else []
     e = html.escape
@@ -144,9 +144,9 @@ def episode_html(folder: Path, stem: str, index: int) -> str:
 </article>"""
 
 
-def page_html(show, stems: list[str], folder: Path) -> str:
+def page_html(show, episodes: list, folder: Path) -> str:
     e = html.escape
-    episodes = "".join(episode_html(folder, stem, index) for index, stem in enumerate(stems)) or "<p>No episodes yet.</p>"
+    cards = "".join(episode_html(folder, episode, index) for index, episode in enumerate(episodes)) or "<p>No episodes yet.</p>"
     return f"""<!doctype html>
 <html lang="{e(show.language)}">
 <head>
@@ -167,7 +167,7 @@ def page_html(show, stems: list[str], folder: Path) -> str:
   <div><h1>{e(show.title)}</h1><p>{e(show.description)}</p>
   <a class="subscribe" href="feed.xml">Subscribe (podcast feed)</a></div>
 </header>
-<main>{episodes}
+<main>{cards}
 </main>
 <script>{SCRIPT}</script>
 </body>
@@ -183,13 +183,13 @@ def manifest(show) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_page(folder: Path, show, stems: list[str], cover: Path) -> None:
+def write_page(folder: Path, show, episodes: list, cover: Path) -> None:
     """index.html, manifest.webmanifest and the icons (from the cover), all written atomically."""
     from PIL import Image
 
     folder = Path(folder)
     with StagedFiles() as staged:
-        staged.path(folder / "index.html").write_text(page_html(show, stems, folder), encoding="utf-8")
+        staged.path(folder / "index.html").write_text(page_html(show, episodes, folder), encoding="utf-8")
         staged.path(folder / "manifest.webmanifest").write_text(manifest(show), encoding="utf-8")
         with Image.open(cover) as art:
             for size in ICON_SIZES:

@@ -20,7 +20,7 @@ import json
 import re
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import BriefingError
@@ -74,6 +74,7 @@ class PublishedEpisode:
     duration: float
     stories: tuple[dict, ...]
     mp3_bytes: int
+    record: dict = field(default_factory=dict, compare=False, repr=False)  # the whole metadata JSON
 
 
 def with_known_base_url(show: Show, folder: Path) -> Show:
@@ -131,7 +132,7 @@ def published_episodes(folder: Path) -> list[PublishedEpisode]:
             data = json.loads(record.read_text(encoding="utf-8"))
             found.append(PublishedEpisode(record.stem, data["title"], data["guid"],
                                           dt.datetime.fromisoformat(data["published"]), float(data["duration"]),
-                                          tuple(data.get("stories", ())), mp3.stat().st_size))
+                                          tuple(data.get("stories", ())), mp3.stat().st_size, data))
         except (OSError, ValueError, KeyError):
             continue
     return sorted(found, key=lambda episode: (episode.published, episode.stem), reverse=True)
@@ -276,7 +277,7 @@ def write_feed(folder: Path, show: Show) -> Path:
     target = Path(folder) / FEED
     with StagedFiles() as staged:
         staged.path(target).write_bytes(feed_xml(show, episodes))
-    write_page(folder, show, [episode.stem for episode in episodes], Path(folder) / COVER)
+    write_page(folder, show, episodes, Path(folder) / COVER)
     return target
 
 
