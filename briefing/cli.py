@@ -109,6 +109,7 @@ def main() -> None:
               help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
 @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
 @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
+@click.option("--workers", type=click.IntRange(min=1), help="Piper: processes speaking at once (default: one per core).")
 @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
 @click.option("--loudness", type=float, default=-19.0, show_default=True, help="Target integrated loudness, LUFS.")
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
@@ -125,7 +126,7 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
 @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, music, loudness, bitrate, sample_rate,
+def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, workers, music, loudness, bitrate, sample_rate,
                  publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
@@ -133,7 +134,7 @@ def make_command(sources, settings, config, output_dir, engine, voice, fallback_
     with user_errors():
         cache_bytes = parse_cache_size(cache_max)
     options = MakeOptions(
-        engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld), output_dir=output_dir,
+        engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld, workers=workers), output_dir=output_dir,
         music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
         publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes,
         cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,

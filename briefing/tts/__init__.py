@@ -50,6 +50,7 @@ class EngineSettings:
     voice: str | None = None  # piper: a bundled voice name or a .onnx path; espeak: a voice name
     lang: str = "en"  # gtts and espeak
     tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
+    workers: int | None = None  # piper: processes speaking at once (None: one per core)
 
 
 @dataclass(frozen=True)
