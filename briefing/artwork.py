@@ -40,7 +40,7 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     draw.text((margin, size - margin - size // 28), "news briefing · spoken", font=caption, fill=ACCENT)
 
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")  # optimize=True would save 3% at twice the time, every render
     return buffer.getvalue()
 
 
