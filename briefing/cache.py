@@ -3,7 +3,8 @@
 The key is a hash of everything that changes the audio: the engine's identity (name, voice,
 settings, model), the exact text after normalisation, and FORMAT_VERSION. Entries are WAV files,
 written to a temporary name and renamed, so concurrent runs can share the folder; an entry that
-does not read back whole is deleted and made again. Reading an entry touches it, and the least
+does not read back whole is deleted and made again. Mastered briefings are kept too, keyed by
+their stitched audio, so rendering an unchanged briefing again does not master it again. Reading an entry touches it, and the least
 recently used go when the folder grows past its bound.
 """
 
@@ -80,39 +81,76 @@ class SegmentCache:
 
     def put(self, key: str, clip) -> None:
         """Store a clip atomically; a cache that cannot be written only costs speed."""
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-            with os.fdopen(descriptor, "wb") as handle, wave.open(handle, "wb") as wav:
+
+        def write(handle) -> None:
+            with wave.open(handle, "wb") as wav:
                 wav.setnchannels(clip.channels)
                 wav.setsampwidth(clip.sample_width)
                 wav.setframerate(clip.frame_rate)
                 wav.writeframes(clip.raw_data)
+
+        self._store(self.path(key), write)
+
+    @staticmethod
+    def master_key(pcm: bytes, settings: dict) -> str:
+        """The key of a mastered briefing: its stitched audio and the mastering settings."""
+        digest = hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": settings}, sort_keys=True).encode())
+        digest.update(pcm)
+        return digest.hexdigest()
+
+    def get_master(self, key: str) -> bytes | None:
+        """The MP3 mastered before from exactly the same audio and settings, or None. Entries carry
+        a digest of their content, so a damaged one is found, deleted and made again."""
+        path = self.folder / key[:2] / f"{key}.mp3"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest, mp3 = data[:32], data[32:]
+        if hashlib.sha256(mp3).digest() != digest or not mp3:
+            path.unlink(missing_ok=True)
+            return None
+        os.utime(path)
+        return mp3
+
+    def put_master(self, key: str, mp3: bytes) -> None:
+        self._store(self.folder / key[:2] / f"{key}.mp3", lambda handle: handle.write(hashlib.sha256(mp3).digest() + mp3))
+
+    @staticmethod
+    def _store(path: Path, write) -> None:
+        """Write an entry under a temporary name and rename it into place; a cache that cannot be
+        written only costs speed."""
+        temporary = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+            with os.fdopen(descriptor, "wb") as handle:
+                write(handle)
             os.replace(temporary, path)
         except OSError:
-            try:
-                os.unlink(temporary)
-            except (OSError, UnboundLocalError):
-                pass
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
 
     def entries(self) -> list[Path]:
-        return list(self.folder.glob("*/*.wav")) if self.folder.is_dir() else []
+        if not self.folder.is_dir():
+            return []
+        return [*self.folder.glob("*/*.wav"), *self.folder.glob("*/*.mp3")]
 
     def size(self) -> int:
         return sum(entry.stat().st_size for entry in self.entries())
 
     def prune(self) -> int:
-        """Remove least recently used entries until the cache is within max_bytes; returns how many went."""
+        """Remove entries until the cache is within max_bytes, returning how many went: mastered
+        briefings first (a second's work to make again), then segments, least recently used first."""
         stats = []
         for entry in self.entries():
             try:
-                stats.append((entry.stat().st_mtime, entry.stat().st_size, entry))
+                stats.append((entry.suffix == ".wav", entry.stat().st_mtime, entry.stat().st_size, entry))
             except FileNotFoundError:
                 continue
-        total = sum(size for _, size, _ in stats)
+        total = sum(size for _, _, size, _ in stats)
         removed = 0
-        for _, size, entry in sorted(stats):
+        for _, _, size, entry in sorted(stats):
             if total <= self.max_bytes:
                 break
             entry.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -167,7 +167,7 @@ class Voices:
         if voice is None or voice == self.main.voice:
             return self.main
         if voice not in self._others:
-            self._others[voice] = create_engine(self.name, EngineSettings(voice, self.settings.lang, self.settings.tld))
+            self._others[voice] = create_engine(self.name, replace(self.settings, voice=voice))
         return self._others[voice]
 
 
@@ -220,8 +220,6 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
             if fallback is None:
                 raise
             run(fallback(), [index for index in indexes if clips[index] is None])
-    if cache:
-        cache.prune()
     return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by
 
 
@@ -293,7 +291,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
             record.update(guid=guid, published=published.isoformat())
         with StagedFiles() as staged:
             staged_mp3 = staged.path(path[".mp3"])
-            audio.master_to_mp3(stitched, staged_mp3, options.master)
+            master(stitched, staged_mp3, options.master, cache)
             audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                                                     comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
                                                     cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
@@ -311,6 +309,19 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0,
                    fallback_segments=sum(1 for maker in made_by if maker != f"{engine.name}/{engine.voice}"))
+
+
+def master(stitched, destination: Path, options: audio.MasterOptions, cache: SegmentCache | None) -> None:
+    """Master and encode the briefing; audio exactly as an earlier render's comes from the cache."""
+    key = cache.master_key(stitched.raw_data, {**asdict(options), "version": audio.MASTERING_VERSION}) if cache else None
+    mp3 = cache.get_master(key) if cache else None
+    if mp3 is not None:
+        destination.write_bytes(mp3)
+        return
+    audio.master_to_mp3(stitched, destination, options)
+    if cache:
+        cache.put_master(key, destination.read_bytes())
+        cache.prune()
 
 
 @contextmanager

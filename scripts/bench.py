@@ -2,7 +2,8 @@
 command is timed), on the sample article:
 
 1. bare Piper: its own CLI speaking exactly the script text `briefing make` produced;
-2. `briefing make`, cold segment cache; ratio to 1 (goal <= 1.05);
+2. `briefing make`, cold segment cache; ratio to 1 (goal <= 1.05); and the same with one Piper
+   process on every core (--workers 1) instead of a worker process per core;
 3. the same again, warm cache; ratio to 2 (goal <= 0.05);
 4. one paragraph edited (through the editable script); ratio to 2 (goal <= its share + 0.05);
 5. gTTS against a local endpoint answering with a real MP3 after 150 ms: the gTTS CLI's way (the
@@ -81,6 +82,8 @@ def main() -> None:
         cold_runs = iter(range(args.runs))
         figures["make_cold_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
                                                    "--cache-dir", str(work / f"cold-{next(cold_runs)}")]), args.runs)
+        figures["make_cold_one_process_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
+                                                               "--workers", "1", "--no-cache"]), args.runs)
         mp3 = next(out.glob("*.mp3"))
         meta = json.loads(mp3.with_suffix(".json").read_text())
         figures["audio_s"] = meta["duration"]
@@ -154,6 +157,8 @@ def main() -> None:
     print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each")
     print(f"  1. bare Piper CLI, same script text      {r['bare_piper_s']:7.2f} s")
     print(f"  2. briefing make, cold cache              {r['make_cold_s']:7.2f} s   ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 1.05)")
+    print(f"     the same, one Piper process (--workers 1) {r['make_cold_one_process_s']:7.2f} s   "
+          f"workers per core are {r['make_cold_one_process_s'] / r['make_cold_s']:.2f}x as fast")
     print(f"  3. briefing make, warm cache              {r['make_warm_s']:7.2f} s   ratio to 2: {r['make_warm_s'] / r['make_cold_s']:.3f}  (goal <= 0.05)")
     print(f"  4. one paragraph edited                   {r['make_one_edit_s']:7.2f} s   ratio to 2: {r['make_one_edit_s'] / r['make_cold_s']:.3f}"
           f"  (goal <= {r['edited_share'] + 0.05:.3f}: its share {r['edited_share']:.3f} + 0.05)")

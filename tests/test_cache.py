@@ -85,3 +85,28 @@ def test_parse_size(text, size):
 def test_bad_cache_size_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["make", "x.txt", "--cache-max", "lots"])
     assert result.exit_code == 2 and "a size must look like" in result.output
+
+
+def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
+    from briefing import audio
+
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    first = Path(make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache_dir=cache)).mp3).read_bytes()
+    [master] = cache.glob("*/*.mp3")
+    mastered = []
+    real_master = audio.master_to_mp3
+    monkeypatch.setattr(audio, "master_to_mp3", lambda *args: mastered.append(1) or real_master(*args))
+
+    again = Path(make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache_dir=cache)).mp3).read_bytes()
+    assert mastered == [] and again == first
+
+    master.write_bytes(master.read_bytes()[:-500])  # damaged: found by its digest and made again
+    remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache_dir=cache))
+    assert mastered == [1] and Path(remade.mp3).stat().st_size > 10_000
+    assert SegmentCache(cache).get_master(master.stem) is not None
+
+    source.write_text(ARTICLE.replace("closes the story", "ends the story"))
+    make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache_dir=cache))
+    assert mastered == [1, 1] and len(list(cache.glob("*/*.mp3"))) == 2
