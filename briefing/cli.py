@@ -272,12 +272,14 @@ def feed_lint(url, folder, show):
               help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
-def serve_command(folder, host, port, base_url):
+@click.option("--client-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a client has to send each request; slower ones are disconnected.")
+def serve_command(folder, host, port, base_url, client_timeout):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
     from .serve import serve
 
     with user_errors():
-        serve(folder, host, port, base_url, echo=click.echo)
+        serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout)
 
 
 @main.group("cache")

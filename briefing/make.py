@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -285,7 +285,9 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     record = metadata(script, engine, duration, timings, options, cache, made_by)
     if progress:
         progress("mastering", 0, 1)
-    with writing_errors(output_dir), (publish.feed_lock(folder) if options.publish else nullcontext()):
+    # Under the folder's lock, published or not: the leftovers of killed runs are cleared there.
+    with writing_errors(output_dir), publish.feed_lock(folder):
+        publish.clear_leftovers(folder)
         if options.publish:
             guid, published = publish.identity(folder, stem)
             record.update(guid=guid, published=published.isoformat())
@@ -299,15 +301,18 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
                                  (".srt", transcript.srt(cues)), (".chapters.json", transcript.chapters_json(found_chapters, script.title)),
                                  (".json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")):
                 staged.path(path[suffix]).write_text(text, encoding="utf-8")
+            if options.publish:  # the feed is renamed into place right after the episode's files
+                listed = publish.stage_feed(folder, options.show, staged,
+                                            publish.episode_from_record(stem, record, staged_mp3.stat().st_size))
         if options.publish:
-            publish.write_feed(folder, options.show)
+            publish.write_page_for(folder, options.show, listed)
     if options.publish and options.keep:
         publish.prune(folder, options.keep, options.show)
     remember(plan.told(script), folder)
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
-                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0,
+                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(timings),
                    fallback_segments=sum(1 for maker in made_by if maker != f"{engine.name}/{engine.voice}"))
 
 

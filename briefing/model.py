@@ -134,5 +134,5 @@ class Episode:
     timings: tuple[TimedSegment, ...] = field(default=())
     problems: tuple[str, ...] = ()  # feeds and entries that failed and were skipped
     cache_hits: int = 0  # segments taken from the segment cache
-    cache_misses: int = 0  # segments synthesised
+    cache_misses: int = 0  # segments synthesised (all of them without a cache)
     fallback_segments: int = 0  # segments the fallback engine made

@@ -127,15 +127,22 @@ def published_episodes(folder: Path) -> list[PublishedEpisode]:
     for record in sorted(episodes_dir(folder).glob("*.json")):
         if record.name.endswith(".chapters.json"):
             continue
-        mp3 = record.with_suffix(".mp3")
         try:
-            data = json.loads(record.read_text(encoding="utf-8"))
-            found.append(PublishedEpisode(record.stem, data["title"], data["guid"],
-                                          dt.datetime.fromisoformat(data["published"]), float(data["duration"]),
-                                          tuple(data.get("stories", ())), mp3.stat().st_size, data))
+            found.append(episode_from_record(record.stem, json.loads(record.read_text(encoding="utf-8")),
+                                             record.with_suffix(".mp3").stat().st_size))
         except (OSError, ValueError, KeyError):
             continue
-    return sorted(found, key=lambda episode: (episode.published, episode.stem), reverse=True)
+    return newest_first(found)
+
+
+def episode_from_record(stem: str, data: dict, mp3_bytes: int) -> PublishedEpisode:
+    """An episode from its metadata record (KeyError or ValueError when the record is incomplete)."""
+    return PublishedEpisode(stem, data["title"], data["guid"], dt.datetime.fromisoformat(data["published"]),
+                            float(data["duration"]), tuple(data.get("stories", ())), mp3_bytes, data)
+
+
+def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
+    return sorted(episodes, key=lambda episode: (episode.published, episode.stem), reverse=True)
 
 
 def show_notes(episode: PublishedEpisode) -> str:
@@ -269,16 +276,41 @@ def ensure_cover(folder: Path, show: Show) -> None:
 
 def write_feed(folder: Path, show: Show) -> Path:
     """Rewrite feed.xml, the web page (and the cover when needed) from the episodes in the folder."""
-    from .page import write_page
+    with StagedFiles() as staged:
+        episodes = stage_feed(folder, show, staged)
+    write_page_for(folder, show, episodes)
+    return Path(folder) / FEED
 
+
+def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedEpisode | None = None) -> list[PublishedEpisode]:
+    """Stage feed.xml, listing the folder's episodes and `adding` (an episode whose files are staged
+    in the same StagedFiles), and return the episodes listed. The feed is renamed into place right
+    after the episode's files, so a crash at any moment leaves a feed that lists exactly the
+    episodes whose files are all there."""
     show = with_known_base_url(show, folder)
     ensure_cover(folder, show)
     episodes = published_episodes(folder)
-    target = Path(folder) / FEED
-    with StagedFiles() as staged:
-        staged.path(target).write_bytes(feed_xml(show, episodes))
-    write_page(folder, show, episodes, Path(folder) / COVER)
-    return target
+    if adding is not None:
+        episodes = newest_first([episode for episode in episodes if episode.stem != adding.stem] + [adding])
+    staged.path(Path(folder) / FEED).write_bytes(feed_xml(show, episodes))
+    return episodes
+
+
+def write_page_for(folder: Path, show: Show, episodes: list[PublishedEpisode]) -> None:
+    from .page import write_page
+
+    write_page(folder, with_known_base_url(show, folder), episodes, Path(folder) / COVER)
+
+
+def clear_leftovers(folder: Path) -> int:
+    """Delete the temporary files of runs that were killed before they could (hidden `.NAME.*.part`
+    files); returns how many. Call it holding feed_lock(folder): every writer there holds it."""
+    removed = 0
+    for directory in (Path(folder), episodes_dir(folder)):
+        for leftover in directory.glob(".*.part") if directory.is_dir() else ():
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def episode_files(folder: Path, stem: str) -> list[Path]:

@@ -15,6 +15,9 @@ from pathlib import Path
 from .errors import BriefingError
 from .publish import FEED
 
+CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
+MAX_RANGES = 16  # byte ranges accepted in one request
+MAX_CONNECTIONS = 100  # beyond this, new requests get 503 rather than queueing without bound
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",
     ".vtt": "text/vtt; charset=utf-8",
@@ -70,6 +73,9 @@ def create_app(folder: Path, base_url: str | None = None):
 
     class PodcastFiles(StaticFiles):
         def file_response(self, full_path, stat_result, scope, status_code=200):
+            if Headers(scope=scope).get("range", "").count(",") >= MAX_RANGES:
+                # Players ask for one range; hundreds of them is an attack on the multipart encoder.
+                return Response(status_code=416, headers={"Content-Range": f"bytes */{stat_result.st_size}"})
             response = FileResponse(full_path, status_code=status_code, stat_result=stat_result,
                                     media_type=content_type(Path(full_path).name))
             if self.is_not_modified(response.headers, Headers(scope=scope)):
@@ -130,8 +136,42 @@ def terminal_qr(text: str) -> str:
     return out.getvalue()
 
 
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print) -> None:
-    """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed."""
+def prompt_clients_protocol(seconds: float):
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request has not fully arrived within
+    `seconds` of connecting or of the previous response. uvicorn itself waits for ever on a client
+    that connects and says nothing, or trickles its headers, so a few such clients could hold
+    every connection (slowloris)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class PromptClients(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._request_deadline = self.loop.call_later(seconds, self._close_if_no_request)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._request_deadline.cancel()
+                self._request_deadline = self.loop.call_later(seconds, self._close_if_no_request)
+
+        def connection_lost(self, exc) -> None:
+            self._request_deadline.cancel()
+            super().connection_lost(exc)
+
+        def _close_if_no_request(self) -> None:
+            # Once its headers are in, a request moves h11 past IDLE; a slow *reader* of a long
+            # MP3 (a paused phone) is left alone.
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+    return PromptClients
+
+
+def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print,
+          client_timeout: float = CLIENT_TIMEOUT) -> None:
+    """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
+    Clients have client_timeout seconds to send each request."""
     import uvicorn
 
     app = create_app(folder, base_url)
@@ -144,7 +184,8 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str
         echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
     else:
         echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=5)
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=5,
+                http=prompt_clients_protocol(client_timeout), limit_concurrency=MAX_CONNECTIONS)
 
 
 def check_port(host: str, port: int) -> None:

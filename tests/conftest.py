@@ -4,6 +4,8 @@ measured independently of the code under test (pyloudnorm, 4x-oversampled true p
 from __future__ import annotations
 
 import subprocess
+import socket
+import struct
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +33,7 @@ class Reply:
     body: bytes = b""
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
+    reset: bool = False  # no answer: the connection is reset (TCP RST), as by a failing proxy
 
 
 class LocalServer:
@@ -51,6 +54,11 @@ class LocalServer:
                 reply = outer.handler(self.command, self.path, body, *extra)
                 if reply.delay:
                     threading.Event().wait(reply.delay)
+                if reply.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():

@@ -49,8 +49,9 @@ def test_no_cache_and_the_bound(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
-    assert render(tmp_path, source, cache, use_cache=False)["cache"] is None
-    assert not cache.exists()
+    uncached = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache_dir=cache, use_cache=False))
+    assert json.loads(Path(uncached.metadata_json).read_text())["cache"] is None and not cache.exists()
+    assert uncached.cache_misses == len(uncached.timings) > 3 and uncached.cache_hits == 0  # all synthesised
     render(tmp_path, source, cache, cache_max=60_000)
     assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.wav"))) >= 1
 

@@ -132,6 +132,22 @@ def test_giving_up_names_the_attempts(local_server, piper_engine):
     assert len(sleeps) == 3
 
 
+def test_connection_reset_is_retried(local_server, piper_engine):
+    google = FakeGoogle(piper_engine, [Reply(reset=True), Reply(reset=True)])
+    sleeps = []
+    clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    assert clip.duration_seconds > 0.3 and sleeps == [0.5, 1.0]
+
+
+def test_dns_failure_is_retried_then_a_clear_error():
+    sleeps = []
+    engine = GTTSEngine("en", "com", endpoint="http://no-such-host.invalid", policy=RetryPolicy(attempts=3),
+                        sleep=sleeps.append, jitter=lambda: 0.0)
+    with pytest.raises(BriefingError, match=r"gTTS could not speak 'Hello.': .* after 3 attempts"):
+        engine.synthesize("Hello.")
+    assert len(sleeps) == 2
+
+
 def test_unreachable_host_is_a_clear_error():
     engine = GTTSEngine("en", "com", endpoint="http://127.0.0.1:9", policy=RetryPolicy(attempts=2), sleep=lambda s: None)
     with pytest.raises(BriefingError, match="Failed to connect.* after 2 attempts"):

@@ -168,7 +168,7 @@ def test_failure_during_encoding_leaves_nothing(tmp_path, monkeypatch):
     source.write_text("Headline\n\nBody.")
     with pytest.raises(BriefingError, match="disk full"):
         make([str(source)], MakeOptions(output_dir=tmp_path / "out"))
-    assert list((tmp_path / "out").iterdir()) == []
+    assert [path.name for path in (tmp_path / "out").iterdir()] == [".briefing.lock"]  # the folder's lock, and nothing else
 
 
 def test_voices_lists_engines_and_usability():

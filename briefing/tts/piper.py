@@ -10,6 +10,7 @@ from ..ffmpeg import audio_segment_class
 from . import EngineSettings, VoiceInfo
 
 BUNDLED_VOICE = "joe"
+PARENT_CHECK_SECONDS = 0.5
 
 
 def _bundled_paths() -> tuple[Path, Path]:
@@ -63,9 +64,24 @@ def speak(voice, text: str, variation: bool = True) -> bytes:
 _worker_voice = None  # in a worker process: the voice it loaded once
 
 
-def _load_worker_voice(model: Path, config: Path) -> None:
+def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
     global _worker_voice
+    _exit_with(parent)
     _worker_voice = load_voice(model, config, threads=1)
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when its parent is gone, even by kill -9: forked workers hold the write end
+    of their own task queue, so they would never see it close, and would wait forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker_speak(text: str, variation: bool) -> bytes:
@@ -127,7 +143,7 @@ class PiperEngine:
         context = multiprocessing.get_context("fork")
         clips: list = [None] * len(texts)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_worker_voice,
-                                   initargs=(self._model, self._config))
+                                   initargs=(self._model, self._config, os.getpid()))
         try:
             longest_first = sorted(range(len(texts)), key=lambda position: -len(texts[position]))
             futures = {pool.submit(_worker_speak, texts[position], self.variation): position for position in longest_first}
