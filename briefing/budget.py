@@ -64,7 +64,7 @@ def rates_file() -> Path:
 def speech_rate(engine, measure: bool = True) -> SpeechRate:
     """The engine's calibrated pace from the cache; calibrated now (and cached) when missing and
     measure is set, else a built-in guess marked as uncalibrated."""
-    key = f"{engine.name}:{engine.voice}"
+    key = json.dumps(engine.identity(), sort_keys=True)  # voice, rate and all that changes the pace
     path = rates_file()
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))

@@ -58,6 +58,10 @@ class SegmentCache:
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.wav"
 
+    def discard(self, key: str) -> None:
+        """Forget a segment, so the next render synthesises it afresh."""
+        self.path(key).unlink(missing_ok=True)
+
     def get(self, key: str):
         """The cached clip, or None (a missing or unreadable entry counts as a miss)."""
         path = self.path(key)

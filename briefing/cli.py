@@ -22,7 +22,7 @@ from .ingest import FetchLimits
 from .make import MakeOptions, explain, make, write_script
 from .make import dry_run as plan_only
 from .publish import Show
-from .tts import DEFAULT_ENGINE, ENGINE_NAMES, EngineSettings, list_voices
+from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSettings, list_voices
 
 
 @contextmanager
@@ -109,6 +109,9 @@ def main() -> None:
               help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
 @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
 @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
+@click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
+@click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
+                               "or ENGINE:VOICE (e.g. espeak:en-gb).")
 @click.option("--workers", type=click.IntRange(min=1), help="Piper: processes speaking at once (default: one per core).")
 @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
 @click.option("--loudness", type=float, default=-19.0, show_default=True, help="Target integrated loudness, LUFS.")
@@ -125,16 +128,24 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
 @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
+@click.option("--verify", is_flag=True, help="Transcribe the episode with a local recogniser and list segments it "
+                                              "did not hear as written (needs briefing[check]); exit 1 if any.")
+@click.option("--retry", is_flag=True, help="With --verify: synthesise failing segments again (by the fallback engine "
+                                             "when one is set) and check once more.")
+@click.option("--check-model", metavar="NAME|FOLDER", help="With --verify: the Whisper model (default tiny.en).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, workers, music, loudness, bitrate, sample_rate,
-                 publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, quiet):
+def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, rate, voice2, workers, music, loudness, bitrate, sample_rate,
+                 publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, verify, retry,
+                 check_model, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
     settings["show"] = show_with(settings["show"], base_url, artwork)
     with user_errors():
         cache_bytes = parse_cache_size(cache_max)
     options = MakeOptions(
-        engine=engine, engine_settings=EngineSettings(voice=voice, lang=lang, tld=tld, workers=workers), output_dir=output_dir,
+        engine=engine, engine_settings=EngineSettings(voice=voice or config.voice, lang=lang, tld=tld, workers=workers,
+                                       rate=rate or config.rate or 1.0),
+        voice2=voice2 or config.voice2, output_dir=output_dir,
         music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
         publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes,
         cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,
@@ -143,8 +154,14 @@ def make_command(sources, settings, config, output_dir, engine, voice, fallback_
         with user_errors():
             print_plan(plan_only(list(sources), options))
         return
+    report = None
     with user_errors(), synthesis_progress(quiet) as progress:
-        episode = make(list(sources), options, progress=progress)
+        if verify:
+            from .check import Recogniser, verify as make_and_verify
+
+            episode, report = make_and_verify(list(sources), options, progress, Recogniser(check_model), retry=retry)
+        else:
+            episode = make(list(sources), options, progress=progress)
     for problem in episode.problems:
         click.echo(f"briefing: skipped {problem}", err=True)
     if episode.fallback_segments:
@@ -155,6 +172,20 @@ def make_command(sources, settings, config, output_dir, engine, voice, fallback_
         click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "
                    f"{episode.cache_misses} segments synthesised, {episode.cache_hits} from the cache)", err=True)
     click.echo(episode.mp3)
+    if report is not None:
+        echo_report(report)
+        if report.failing:
+            sys.exit(1)
+
+
+def echo_report(report) -> None:
+    """The check's summary, and a line for each segment above the threshold, on stderr."""
+    click.echo(f"check: word error rate {report.wer:.3f} over {len(report.segments)} segments (model {report.model}); "
+               f"{len(report.failing)} above {report.threshold:.2f}", err=True)
+    for segment in report.failing:
+        minutes, seconds = divmod(segment.start, 60)
+        click.echo(f"  #{segment.index} at {int(minutes)}:{seconds:04.1f} WER {segment.wer:.2f}: "
+                   f"said {segment.expected!r}, heard {segment.heard!r}", err=True)
 
 
 @main.command("script")
@@ -303,11 +334,48 @@ def cache_clear(cache_dir):
     click.echo(f"removed {SegmentCache(cache_dir or default_cache_folder()).clear()} segments")
 
 
+@main.command("check")
+@click.argument("episode", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.34, show_default=True,
+              help="List segments whose word error rate is above this.")
+def check_command(episode, model, threshold):
+    """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
+    rate of each segment against the script; exit 1 when any is above the threshold."""
+    from .check import Recogniser, check
+
+    with user_errors():
+        report = check(episode, Recogniser(model), threshold)
+    echo_report(report)
+    if report.failing:
+        sys.exit(1)
+
+
+@main.command("preview")
+@click.argument("text")
+@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
+@click.option("--voice", help="Voice for the engine (see `briefing voices`).")
+@click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), default=1.0, show_default=True, help="Speaking rate.")
+@click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
+@click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The MP3 to write (default: output/preview-ENGINE-VOICE.mp3).")
+def preview_command(text, engine, voice, rate, lang, tld, output):
+    """Say TEXT with a voice, to compare voices and rates: writes a short MP3 and prints its path."""
+    from .make import preview
+
+    with user_errors():
+        click.echo(preview(text, engine, EngineSettings(voice=voice, lang=lang, tld=tld, rate=rate), output))
+
+
 @main.command("voices")
-def voices_command() -> None:
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Only this engine's voices.")
+def voices_command(engine) -> None:
     """List the engines and their voices, and whether each can be used here."""
     with user_errors():
         for voice in list_voices():
+            if engine and voice.engine != engine:
+                continue
             state = "usable" if voice.usable else "unavailable"
             rate = f"{voice.sample_rate} Hz" if voice.sample_rate else "-"
             click.echo(f"{voice.engine:<7} {voice.voice:<10} {voice.language:<24} {rate:<9} {state:<12} {voice.note}")

@@ -8,6 +8,11 @@
     lexicon = "names.toml"             # a pronunciation lexicon, relative to this file
     day_first = true                   # 12/03/2016 is the 12th of March
 
+    [voice]
+    voice = "joe"                      # the engine's voice (--voice)
+    rate = 1.1                         # speaking rate, 0.8-1.5 (--rate)
+    voice2 = "espeak:en-gb"            # headlines, intro, outro and quotes (--voice2)
+
     [show]                             # the podcast (see publish.Show)
     title = "Morning Desk"
     author = "Jane Doe"
@@ -35,7 +40,8 @@ from .publish import Show
 CONFIG_NAME = "briefing.toml"
 SHOW_KEYS = {"title", "author", "description", "language", "category", "explicit", "owner_email", "base_url",
              "artwork", "locked", "keep"}
-SECTIONS = {"cleaning": {"keep", "drop"}, "speech": {"lexicon", "day_first"}, "show": SHOW_KEYS}
+SECTIONS = {"cleaning": {"keep", "drop"}, "speech": {"lexicon", "day_first"}, "voice": {"voice", "rate", "voice2"},
+            "show": SHOW_KEYS}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,9 @@ class Config:
     day_first: bool = False
     show: Show = field(default_factory=Show)
     keep_episodes: int | None = None
+    voice: str | None = None
+    rate: float | None = None
+    voice2: str | None = None
     path: Path | None = None  # where it was read from
 
 
@@ -77,6 +86,9 @@ def load_config(path: Path | None = None) -> Config:
         if unknown:
             raise BriefingError(f"{path}: unknown setting {sorted(unknown)[0]!r} in [{section}]")
     cleaning, speech, show = data.get("cleaning", {}), data.get("speech", {}), dict(data.get("show", {}))
+    voice = data.get("voice", {})
+    if not isinstance(voice.get("rate", 1.0), (int, float)):
+        raise BriefingError(f"{path}: rate in [voice] must be a number, like 1.1")
     lexicon = speech.get("lexicon")
     keep = show.pop("keep", None)
     if show.get("artwork"):
@@ -88,5 +100,8 @@ def load_config(path: Path | None = None) -> Config:
         drop_patterns=tuple(cleaning.get("drop", ())),
         lexicon=(Path(path).parent / lexicon) if lexicon else None,
         day_first=bool(speech.get("day_first", False)),
+        voice=voice.get("voice"),
+        rate=float(voice["rate"]) if "rate" in voice else None,
+        voice2=voice.get("voice2"),
         path=Path(path),
     )

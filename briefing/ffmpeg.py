@@ -50,10 +50,12 @@ def run(args: list[str], stdin: bytes | None = None, what: str = "ffmpeg") -> su
     return result
 
 
-def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio"):
-    """Decode any audio ffmpeg reads (bytes or a path) to a mono 16-bit pydub AudioSegment at sample_rate."""
+def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio", tempo: float = 1.0):
+    """Decode any audio ffmpeg reads (bytes or a path) to a mono 16-bit pydub AudioSegment at
+    sample_rate, tempo times as fast (pitch kept)."""
     data = source if isinstance(source, bytes) else None
     input_arg = "pipe:0" if data is not None else str(source)
-    result = run(["-i", input_arg, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
+    stretch = ["-af", f"atempo={tempo}"] if tempo != 1.0 else []
+    result = run(["-i", input_arg, *stretch, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
                  stdin=data, what=f"decoding {what}")
     return audio_segment_class()(data=result.stdout, sample_width=2, frame_rate=sample_rate, channels=1)

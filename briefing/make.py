@@ -21,14 +21,14 @@ from .files import StagedFiles, ensure_writable_dir, slugify
 from .ingest import FetchLimits, read_source
 from .lexicon import default_lexicon, load_lexicon
 from .dedupe import merge_duplicates
-from .model import Article, DroppedBlock, Draft, Episode, Script, Story, TimedSegment
+from .model import Article, DroppedBlock, Draft, Episode, Script, Segment, Story, TimedSegment
 from .publish import Show
 from .seen import Seen
 from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
-from .script import ScriptOptions, draft, render, speak_sentence
+from .script import ScriptOptions, draft, render, speak_sentence, split_sentences
 from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .speech import normalizers
-from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, synthesize_all
+from .tts import DEFAULT_ENGINE, ENGINE_NAMES, Engine, EngineSettings, create_engine, synthesize_all
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
@@ -61,6 +61,8 @@ class MakeOptions:
     use_cache: bool = True
     cache_max: int = DEFAULT_CACHE_BYTES
     fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
+    voice2: str | None = None  # headlines, intro, outro and quotations: a VOICE of the engine, or ENGINE:VOICE
+    segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,16 @@ class DryRun:
     problems: tuple[str, ...]
 
 
-def script_options(options: MakeOptions, engine: Engine | None = None) -> ScriptOptions:
-    """How to draft and render for these options and (when rendering) this engine."""
+def script_options(options: MakeOptions, engines: Sequence[Engine] = ()) -> ScriptOptions:
+    """How to draft and render for these options and (when rendering) these engines: the
+    strictest request limit of them, and IPA only if every one takes it."""
     lexicon = default_lexicon()
     if options.lexicon:
         lexicon = lexicon.merged(load_lexicon(options.lexicon))
-    accepts_ipa = engine.accepts_ipa if engine else False
+    accepts_ipa = bool(engines) and all(engine.accepts_ipa for engine in engines)
+    limits = [engine.max_chars for engine in engines if engine.max_chars]
     return ScriptOptions(show=options.show.title, date=options.date, rules=choose_rules(options.keep_rules, options.drop_patterns),
-                         max_chars=engine.max_chars if engine else None,
+                         max_chars=min(limits) if limits else None, second_voice=options.voice2,
                          speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
 
 
@@ -155,28 +159,37 @@ def write_script(sources: Sequence[str], options: MakeOptions, destination: Path
     return markdown
 
 
-class Voices:
-    """The episode's engine, and the same engine with another voice for segments that ask for one."""
+PREVIEW_MAX_CHARS = 1000
 
-    def __init__(self, name: str, settings: EngineSettings):
+
+class Voices:
+    """The episode's engine, and the engines of segments that ask for another voice: a voice of the
+    same engine by name, or another engine's as ENGINE:VOICE."""
+
+    def __init__(self, name: str, settings: EngineSettings, second: str | None = None):
         self.name, self.settings = name, settings
         self.main = create_engine(name, settings)
         self._others: dict[str, Engine] = {}
+        self.second = self.for_voice(second) if second else None  # made now: an unknown voice fails before any work
 
     def for_voice(self, voice: str | None) -> Engine:
         if voice is None or voice == self.main.voice:
             return self.main
         if voice not in self._others:
-            self._others[voice] = create_engine(self.name, replace(self.settings, voice=voice))
+            engine, _, named = voice.partition(":") if voice.split(":")[0] in ENGINE_NAMES else (self.name, "", voice)
+            self._others[voice] = create_engine(engine, replace(self.settings, voice=named or None))
         return self._others[voice]
+
+    def all(self) -> list[Engine]:
+        return [self.main, *([self.second] if self.second else [])]
 
 
 def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None, progress: Progress | None = None,
-               fallback: Callable[[], Engine] | None = None) -> tuple[list, list[str]]:
-    """One clip per segment, in script order, at the main voice's sample rate, and which engine
-    made each ("name/voice"). Clips come from the cache when there; the rest are synthesised (in
-    parallel where the engine can) and cached as they are made. When an engine gives up and a
-    fallback is given, the fallback engine makes whatever is still missing."""
+               fallback: Callable[[], Engine] | None = None) -> tuple[list, list[str], int]:
+    """One clip per segment, in script order, at the main voice's sample rate; which engine made
+    each ("name/voice"); and how many the fallback made. Clips come from the cache when there; the
+    rest are synthesised (in parallel where the engine can) and cached as they are made. When an
+    engine gives up and a fallback is given, the fallback engine makes whatever is still missing."""
     total = len(script.segments)
     clips: list = [None] * total
     made_by: list[str] = [""] * total
@@ -209,6 +222,7 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
 
         synthesize_all(engine, [script.segments[index].spoken for index in missing], made)
 
+    fell_back = 0
     by_engine: dict[int, tuple[Engine, list[int]]] = {}
     for index, segment in enumerate(script.segments):
         engine = voices.for_voice(segment.voice)
@@ -219,8 +233,10 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
         except BriefingError:
             if fallback is None:
                 raise
-            run(fallback(), [index for index in indexes if clips[index] is None])
-    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by
+            still_missing = [index for index in indexes if clips[index] is None]
+            run(fallback(), still_missing)
+            fell_back += len(still_missing)
+    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by, fell_back
 
 
 def metadata(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
@@ -262,18 +278,23 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         options.show.url("")  # a base URL is needed: fail before any slow work
         if options.show.artwork:
             publish.check_artwork(options.show.artwork)
-    voices = Voices(options.engine, options.engine_settings)
+    voices = Voices(options.engine, options.engine_settings, options.voice2)
     engine = voices.main
-    rendering = script_options(options, engine)
+    rendering = script_options(options, voices.all())
     plan = prepare(sources, options, rendering)
     script = render(fit_to_time(plan.draft, options, engine, rendering), rendering)
+    if options.segment_voices:
+        chosen = dict(options.segment_voices)
+        script = replace(script, segments=tuple(replace(segment, voice=chosen.get(index, segment.voice))
+                                                for index, segment in enumerate(script.segments)))
     output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
     sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
 
     cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max) if options.use_cache else None
-    fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang))) \
+    fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang,
+                                                                                rate=options.engine_settings.rate))) \
         if options.fallback_engine else None
-    clips, made_by = synthesize(voices, script, cache, progress, fallback)
+    clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
     found_chapters = transcript.chapters(script, timings, duration)
@@ -313,7 +334,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(timings),
-                   fallback_segments=sum(1 for maker in made_by if maker != f"{engine.name}/{engine.voice}"))
+                   fallback_segments=fell_back)
 
 
 def master(stitched, destination: Path, options: audio.MasterOptions, cache: SegmentCache | None) -> None:
@@ -327,6 +348,29 @@ def master(stitched, destination: Path, options: audio.MasterOptions, cache: Seg
     if cache:
         cache.put_master(key, destination.read_bytes())
         cache.prune()
+
+
+def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),
+            destination: Path | None = None, master: audio.MasterOptions = audio.MasterOptions()) -> Path:
+    """A short MP3 of a voice saying text, normalised and mastered as an episode would be, to compare
+    voices and rates; written to destination (default: output/preview-ENGINE-VOICE.mp3)."""
+    if not text.strip():
+        raise BriefingError("nothing to preview: give some text")
+    if len(text) > PREVIEW_MAX_CHARS:
+        raise BriefingError(f"a preview is at most {PREVIEW_MAX_CHARS} characters; render longer texts with make")
+    voices = Voices(engine, settings)
+    voice = voices.main
+    rendering = script_options(MakeOptions(), voices.all())
+    spoken = [spoken for sentence in split_sentences(text)
+              for _, spoken in speak_sentence(sentence, rendering.max_chars, rendering.speech) if spoken.strip()]
+    clips = synthesize_all(voice, spoken)
+    segments = [Segment("body", piece, piece, rendering.sentence_pause) for piece in spoken]
+    stitched, _ = audio.stitch(segments, [clip.set_frame_rate(voice.sample_rate) for clip in clips], voice.sample_rate)
+    destination = Path(destination or Path("output") / f"preview-{voice.name}-{slugify(voice.voice)}.mp3")
+    ensure_writable_dir(destination.parent)
+    with writing_errors(destination.parent), StagedFiles() as staged:
+        audio.master_to_mp3(stitched, staged.path(destination), master)
+    return destination
 
 
 @contextmanager
@@ -366,8 +410,9 @@ def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: Sc
 
 def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> DryRun:
     """The plan of a briefing, story by story, with estimated durations: nothing is synthesised or written."""
-    engine = create_engine(options.engine, options.engine_settings)
-    rendering = script_options(options, engine)
+    voices = Voices(options.engine, options.engine_settings, options.voice2)
+    engine = voices.main
+    rendering = script_options(options, voices.all())
     plan = prepare(sources, options, rendering)
     rate = budget.speech_rate(engine, measure=False)
     fitted = fit_to_time(plan.draft, options, engine, rendering, measure=False)

@@ -30,6 +30,7 @@ class ScriptOptions:
     intro_pause: float = 0.6  # between the intro's lines
     section_pause: float = 1.5  # after the intro and after each story
     now: dt.datetime | None = None  # for "three hours ago"; the current time when None
+    second_voice: str | None = None  # for headlines, intro, transitions, outro and quotations
 
 
 @lru_cache(maxsize=1)
@@ -213,12 +214,24 @@ def _segments(kind: str, text: str, pause: float, story: int | None, paragraph: 
     for sentence in split_sentences(text):
         pieces = [(written, spoken) for written, spoken in speak_sentence(sentence, options.max_chars, options.speech)
                   if spoken.strip()]
+        speaker = voice or (options.second_voice if kind != "body" or is_quotation(sentence) else None)
         for position, (written, spoken) in enumerate(pieces):
             after = options.sentence_pause if position == len(pieces) - 1 else 0.0
-            segments.append(Segment(kind, written, spoken, after, story, paragraph, voice))
+            segments.append(Segment(kind, written, spoken, after, story, paragraph, speaker))
     if segments:
         segments[-1] = replace(segments[-1], pause_after=pause)
     return segments
+
+
+QUOTED = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»')
+
+
+def is_quotation(sentence: str) -> bool:
+    """Whether a sentence is mostly someone's words in quotation marks (at least half its words),
+    so the second voice reads it: '"We will not stand by," he said.' is; 'He called it "a farce".' is not."""
+    words = len(sentence.split())
+    quoted = sum(len(match.group().split()) for match in QUOTED.finditer(sentence))
+    return words > 0 and quoted * 2 >= words
 
 
 def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:

@@ -110,7 +110,7 @@ def private_user_folders(tmp_path_factory):
     """Keep the segment cache, calibrations and config lookups of the tests away from the user's own."""
     import os
 
-    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
         os.environ[variable] = str(tmp_path_factory.mktemp(variable.lower()))
 
 

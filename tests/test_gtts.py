@@ -263,3 +263,19 @@ def test_without_a_fallback_the_failure_is_one_line(tmp_path, local_server, monk
     article.write_text("Headline\n\nOne sentence.")
     result = runner().invoke(main, ["make", str(article), "--engine", "gtts", "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "gTTS could not speak" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_rate_time_stretches_google_speech_keeping_its_pitch(local_server, piper_engine):
+    server = local_server(FakeGoogle(piper_engine))
+    normal = GTTSEngine("en", "com", endpoint=server.url, policy=FAST).synthesize("Hello there, how are you today?")
+    faster = GTTSEngine("en", "com", endpoint=server.url, policy=FAST, rate=1.25).synthesize("Hello there, how are you today?")
+    assert faster.duration_seconds / normal.duration_seconds == pytest.approx(0.8, rel=0.03)
+
+
+def test_a_gtts_voice_names_language_and_accent():
+    from briefing.tts import EngineSettings, create_engine
+
+    engine = create_engine("gtts", EngineSettings(voice="en-co.uk"))
+    assert (engine.lang, engine.tld, engine.voice) == ("en", "co.uk", "en-co.uk")
+    with pytest.raises(BriefingError, match="does not speak language 'xx'"):
+        create_engine("gtts", EngineSettings(voice="xx-com"))

@@ -51,7 +51,7 @@ def test_a_worker_that_dies_is_a_clear_error(monkeypatch):
         PiperEngine(workers=2).synthesize_all(TEXTS)
 
 
-def _die(text, variation):
+def _die(text, variation, rate):
     import os
 
     os._exit(1)

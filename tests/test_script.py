@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from briefing.ingest import read_source
-from briefing.script import ScriptOptions, build_script, split_clauses, split_sentences, split_words, written_date
+from briefing.script import ScriptOptions, build_script, is_quotation, split_clauses, split_sentences, split_words, written_date
 from briefing.model import Article
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "libya-intervention.txt"
@@ -89,3 +89,25 @@ def test_written_date_reads_well():
 
     assert written_date(dt.date(2026, 11, 24)) == "Tuesday, November 24, 2026"
     assert normalize(written_date(dt.date(2026, 11, 24))) == "Tuesday, November twenty-fourth twenty twenty-six"
+
+
+@pytest.mark.parametrize("sentence, quoted", [
+    ('"We will not stand by," he said.', True),
+    ("“We will not stand by while the libraries close,” the mayor said on Tuesday.", True),
+    ('He called the vote "a farce" and left.', False),
+    ("The council met on Tuesday.", False),
+    ("«Nous resterons», a-t-il dit.", True),
+    ("", False),
+])
+def test_is_quotation(sentence, quoted):
+    assert is_quotation(sentence) is quoted
+
+
+def test_a_second_voice_takes_the_frame_and_quotations():
+
+    article = Article("Budget agreed", ("The council met. \"We will not stand by,\" he said.",), "a.txt")
+    script = build_script([article], ScriptOptions(second_voice="alan"))
+    voices = {(segment.kind, segment.text): segment.voice for segment in script.segments}
+    assert {voice for (kind, _), voice in voices.items() if kind in ("intro", "headline", "outro")} == {"alan"}
+    assert voices[("body", "The council met.")] is None
+    assert voices[("body", "\"We will not stand by,\" he said.")] == "alan"

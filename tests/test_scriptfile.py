@@ -25,7 +25,7 @@ class PiperLike:  # the parts of an engine that rendering reads
 def test_unedited_script_renders_the_same_plan_as_the_source(tmp_path, engine):
     path = tmp_path / "script.md"
     write_script([SAMPLE], OPTIONS, path)
-    rendering = script_options(OPTIONS, engine)
+    rendering = script_options(OPTIONS, [engine])
     direct = render(prepare([SAMPLE], OPTIONS).draft, rendering)
     from_file = render(prepare([str(path)], OPTIONS).draft, rendering)
     assert from_file.segments == direct.segments
@@ -39,7 +39,7 @@ def test_several_sources_round_trip(tmp_path):
     write_script([SAMPLE, str(second)], OPTIONS, path)
     text = path.read_text()
     assert text.count("\n# ") == 4 and "# Oil exports resume" in text and "<!-- dropped (photo-credit): Photo: AP -->" in text
-    rendering = script_options(OPTIONS, PiperLike())
+    rendering = script_options(OPTIONS, [PiperLike()])
     assert render(prepare([str(path)], OPTIONS).draft, rendering).segments == \
         render(prepare([SAMPLE, str(second)], OPTIONS).draft, rendering).segments
 

@@ -13,6 +13,7 @@ from typing import Callable, Protocol
 from ..errors import BriefingError
 
 DEFAULT_ENGINE = "piper"
+MIN_RATE, MAX_RATE = 0.8, 1.5
 
 
 class Engine(Protocol):
@@ -35,6 +36,11 @@ def synthesize_all(engine: Engine, texts: list[str], done: Callable[[int, object
     own = getattr(engine, "synthesize_all", None)
     if own is not None:
         return own(texts, done)
+    return synthesize_in_turn(engine, texts, done)
+
+
+def synthesize_in_turn(engine: Engine, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
+    """Clips for texts, one after another, calling done(position, clip) after each."""
     clips = []
     for position, text in enumerate(texts):
         clips.append(engine.synthesize(text))
@@ -51,6 +57,11 @@ class EngineSettings:
     lang: str = "en"  # gtts and espeak
     tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
     workers: int | None = None  # piper: processes speaking at once (None: one per core)
+    rate: float = 1.0  # speaking rate, 0.8-1.5: piper's length scale, espeak's words a minute, gtts time-stretched
+
+    def __post_init__(self) -> None:
+        if not MIN_RATE <= self.rate <= MAX_RATE:
+            raise BriefingError(f"speaking rate must be between {MIN_RATE} and {MAX_RATE}, not {self.rate}")
 
 
 @dataclass(frozen=True)

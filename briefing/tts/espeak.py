@@ -12,6 +12,9 @@ from ..ffmpeg import audio_segment_class
 from . import EngineSettings, VoiceInfo
 
 
+DEFAULT_WORDS_A_MINUTE = 175  # espeak-ng's own default pace
+
+
 def espeak_exe() -> str | None:
     return shutil.which("espeak-ng")
 
@@ -21,15 +24,18 @@ class EspeakEngine:
     max_chars = None
     accepts_ipa = False  # its [[ ]] blocks take its own phoneme codes, not IPA
 
-    def __init__(self, voice: str):
+    def __init__(self, voice: str, rate: float = 1.0):
         self.voice = voice
+        self.rate = rate
         self.sample_rate = 22050
 
     def identity(self) -> dict:
-        return {"name": self.name, "voice": self.voice}
+        return {"name": self.name, "voice": self.voice, **({} if self.rate == 1.0 else {"rate": self.rate})}
 
     def synthesize(self, text: str):
-        result = subprocess.run([espeak_exe() or "espeak-ng", "-v", self.voice, "--stdout", text], capture_output=True)
+        words_a_minute = str(round(DEFAULT_WORDS_A_MINUTE * self.rate))
+        result = subprocess.run([espeak_exe() or "espeak-ng", "-v", self.voice, "-s", words_a_minute, "--stdout", text],
+                                capture_output=True)
         if result.returncode != 0:
             raise BriefingError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
         with wave.open(io.BytesIO(result.stdout)) as wav:
@@ -44,7 +50,7 @@ def create(settings: EngineSettings) -> EspeakEngine:
     known = {info.voice for info in voices()}
     if voice not in known:
         raise BriefingError(f"unknown espeak-ng voice {voice!r}")
-    return EspeakEngine(voice)
+    return EspeakEngine(voice, settings.rate)
 
 
 def voices() -> list[VoiceInfo]:

@@ -55,8 +55,8 @@ class GTTSEngine:
 
     def __init__(self, lang: str = "en", tld: str = "com", endpoint: str | None = None,
                  policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
-                 jitter: Callable[[], float] = random.random):
-        self.lang, self.tld, self.endpoint, self.policy = lang, tld, endpoint, policy
+                 jitter: Callable[[], float] = random.random, rate: float = 1.0):
+        self.lang, self.tld, self.endpoint, self.policy, self.rate = lang, tld, endpoint, policy, rate
         self.voice = f"{lang}-{tld}"
         self._sleep, self._jitter = sleep, jitter
         self._gtts = _routed_gtts_class()
@@ -64,7 +64,7 @@ class GTTSEngine:
         self._pause_lock = threading.Lock()
 
     def identity(self) -> dict:
-        return {"name": self.name, "lang": self.lang, "tld": self.tld}
+        return {"name": self.name, "lang": self.lang, "tld": self.tld, **({} if self.rate == 1.0 else {"rate": self.rate})}
 
     def _wait_for_pause(self) -> None:
         with self._pause_lock:
@@ -107,7 +107,8 @@ class GTTSEngine:
         raise AssertionError("unreachable")
 
     def synthesize(self, text: str):
-        return decode(self.fetch_mp3(text), self.sample_rate, what="gTTS audio")
+        # Google speaks at one pace: other rates are time-stretched (ffmpeg atempo keeps the pitch).
+        return decode(self.fetch_mp3(text), self.sample_rate, what="gTTS audio", tempo=self.rate)
 
     def synthesize_all(self, texts: list[str], done=None) -> list:
         """Several requests at a time (CONCURRENT_REQUESTS), results in the order given."""
@@ -130,9 +131,14 @@ def languages() -> dict[str, str]:
 
 
 def create(settings: EngineSettings) -> GTTSEngine:
-    if settings.lang not in languages():
-        raise BriefingError(f"gTTS does not speak language {settings.lang!r} (see `briefing voices`)")
-    return GTTSEngine(settings.lang, settings.tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None)
+    """The gTTS engine for settings.lang and settings.tld, or for a voice named LANG-TLD (en-co.uk)."""
+    lang, tld = settings.lang, settings.tld
+    if settings.voice:
+        lang, _, tld = settings.voice.partition("-")
+        tld = tld or settings.tld
+    if lang not in languages():
+        raise BriefingError(f"gTTS does not speak language {lang!r} (see `briefing voices`)")
+    return GTTSEngine(lang, tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None, rate=settings.rate)
 
 
 def voices() -> list[VoiceInfo]:
