@@ -99,7 +99,14 @@ class Recogniser:
     def words(self, audio: str | Path) -> list[Word]:
         segments, _ = self._model.transcribe(str(audio), language="en", beam_size=1, word_timestamps=True,
                                              condition_on_previous_text=False, vad_filter=False)
-        return [Word(word.word.strip(), word.start, word.end) for segment in segments for word in segment.words or ()]
+        words: list[Word] = []
+        for segment in segments:
+            for word in segment.words or ():
+                if words and not word.word.startswith(" "):  # "$5" ".2bn": pieces of one written word
+                    words[-1] = Word(words[-1].text + word.word, words[-1].start, word.end)
+                else:
+                    words.append(Word(word.word.strip(), word.start, word.end))
+        return words
 
 
 def spoken_words(text: str) -> list[str]:

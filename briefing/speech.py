@@ -255,22 +255,32 @@ def expand_fractions(text: str) -> str:
     return re.sub(r"(?<![\d/.,])(\d{1,2})/([2-9]|1[0-2])(?![\d/])", spoken, text)
 
 
+def expand_month_abbreviations(text: str) -> str:
+    """ "Jan. 2027" -> "January 2027", "Sept. 5" -> "September 5": a dotted month before a number
+    (without the dot, "Jan" may be a name)."""
+    return re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?=\s+\d)",
+                  lambda m: MONTH_BY_NAME[m.group(1).lower()], text)
+
+
 def expand_ordinals(text: str) -> str:
     """ "3rd" -> "third", "21st" -> "twenty-first"."""
     return re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: _ordinal(int(m.group(1))), text)
 
 
 def expand_times(text: str) -> str:
-    """Clock times: "3:30" -> "three thirty", "10:05" -> "ten o five", "9:00" -> "nine o'clock"."""
+    """Clock times: "3:30" -> "three thirty", "10:05" -> "ten o five", "9:00" -> "nine o'clock",
+    "10:30am" -> "ten thirty a m", "3pm" -> "three p m" (dotted "p.m." is the acronym rule's)."""
 
     def spoken(match: re.Match) -> str:
-        hour, minute = int(match.group(1)), int(match.group(2))
+        hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
         if minute == 0:
-            return f"{num2words(hour)} o'clock" if not match.group(3) else num2words(hour)
-        minutes = f"o {num2words(minute)}" if minute < 10 else num2words(minute)
-        return f"{num2words(hour)} {minutes}"
+            said = num2words(hour) if half or match.group(4) else f"{num2words(hour)} o'clock"
+        else:
+            said = f"{num2words(hour)} {f'o {num2words(minute)}' if minute < 10 else num2words(minute)}"
+        return f"{said} {half.lower()} m" if half else said
 
-    return re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?=(\s*[ap]\.?m\b)?)", spoken, text)
+    text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s?([aApP])[mM]\b|\b(?=(\s*[ap]\.m\b)?))", spoken, text)
+    return re.sub(r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{num2words(int(m.group(1)))} {m.group(2).lower()} m", text)
 
 
 def expand_decades(text: str) -> str:
@@ -372,6 +382,7 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
     expand_saint_street,
     expand_number_sign,
     expand_plain_abbreviations,
+    expand_month_abbreviations,
     expand_dates,
     expand_money,
     expand_percent,
