@@ -22,6 +22,7 @@ from .ingest import FetchLimits
 from .make import MakeOptions, explain, make, write_script
 from .make import dry_run as plan_only
 from .publish import Show
+from .cluster import cluster_address
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSettings, list_voices
 
 
@@ -99,57 +100,72 @@ def main() -> None:
     """Turn news articles into podcast-style spoken briefings."""
 
 
+def render_settings(command):
+    """The options of everything that renders episodes (make, batch), after script_settings; the
+    command receives them as one MakeOptions, `options`."""
+
+    @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                  show_default=True, help="Folder for the MP3, its script and metadata.")
+    @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
+    @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
+    @click.option("--fallback-engine", type=click.Choice(ENGINE_NAMES),
+                  help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
+    @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
+    @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
+    @click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
+    @click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
+                                   "or ENGINE:VOICE (e.g. espeak:en-gb).")
+    @click.option("--workers", type=click.IntRange(min=1), help="Piper: processes speaking at once (default: one per core).")
+    @click.option("--cluster", metavar="ADDRESS", help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
+                                                       "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).")
+    @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
+    @click.option("--loudness", type=float, default=-19.0, show_default=True, help="Target integrated loudness, LUFS.")
+    @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
+    @click.option("--sample-rate", type=click.Choice(["44100", "22050"]), default="44100", show_default=True,
+                  help="MP3 sample rate, Hz.")
+    @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
+    @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
+    @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
+    @click.option("--keep", type=click.IntRange(min=1), help="With --publish: keep only the newest N episodes.")
+    @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
+    @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
+    @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
+    @functools.wraps(command)
+    def wrapper(*args, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, rate, voice2, workers,
+                cluster, music, loudness, bitrate, sample_rate, publish, base_url, artwork, keep, cache_dir, no_cache,
+                cache_max, **kwargs):
+        settings["show"] = show_with(settings["show"], base_url, artwork)
+        with user_errors():
+            cache_bytes = parse_cache_size(cache_max)
+        options = MakeOptions(
+            engine=engine, engine_settings=EngineSettings(voice=voice or config.voice, lang=lang, tld=tld, workers=workers,
+                                                          rate=rate or config.rate or 1.0),
+            voice2=voice2 or config.voice2, output_dir=output_dir, cluster=cluster_address(cluster, config.cluster),
+            music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
+            publish=publish, keep=keep or config.keep_episodes,
+            cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,
+        )
+        return command(*args, options=options, **kwargs)
+
+    return wrapper
+
+
 @main.command("make")
 @script_settings
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder for the MP3, its script and metadata.")
-@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
-@click.option("--voice", help="Voice for the engine (see `briefing voices`).")
-@click.option("--fallback-engine", type=click.Choice(ENGINE_NAMES),
-              help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
-@click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
-@click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
-@click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
-@click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
-                               "or ENGINE:VOICE (e.g. espeak:en-gb).")
-@click.option("--workers", type=click.IntRange(min=1), help="Piper: processes speaking at once (default: one per core).")
-@click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
-@click.option("--loudness", type=float, default=-19.0, show_default=True, help="Target integrated loudness, LUFS.")
-@click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
-@click.option("--sample-rate", type=click.Choice(["44100", "22050"]), default="44100", show_default=True,
-              help="MP3 sample rate, Hz.")
-@click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
-@click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
-@click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
-@click.option("--keep", type=click.IntRange(min=1), help="With --publish: keep only the newest N episodes.")
+@render_settings
 @click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
 @click.option("--minutes", type=click.FloatRange(min=0.5), help="Condense the stories so the episode lasts about this long.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
-@click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
-@click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
 @click.option("--verify", is_flag=True, help="Transcribe the episode with a local recogniser and list segments it "
                                               "did not hear as written (needs briefing[check]); exit 1 if any.")
 @click.option("--retry", is_flag=True, help="With --verify: synthesise failing segments again (by the fallback engine "
                                              "when one is set) and check once more.")
 @click.option("--check-model", metavar="NAME|FOLDER", help="With --verify: the Whisper model (default tiny.en).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, rate, voice2, workers, music, loudness, bitrate, sample_rate,
-                 publish, base_url, artwork, keep, title, minutes, dry_run, cache_dir, no_cache, cache_max, verify, retry,
-                 check_model, quiet):
+def make_command(sources, options, title, minutes, dry_run, verify, retry, check_model, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
-    settings["show"] = show_with(settings["show"], base_url, artwork)
-    with user_errors():
-        cache_bytes = parse_cache_size(cache_max)
-    options = MakeOptions(
-        engine=engine, engine_settings=EngineSettings(voice=voice or config.voice, lang=lang, tld=tld, workers=workers,
-                                       rate=rate or config.rate or 1.0),
-        voice2=voice2 or config.voice2, output_dir=output_dir,
-        music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
-        publish=publish, keep=keep or config.keep_episodes, title=title, minutes=minutes,
-        cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,
-    )
+    options = replace(options, title=title, minutes=minutes)
     if dry_run:
         with user_errors():
             print_plan(plan_only(list(sources), options))
@@ -332,6 +348,50 @@ def cache_info(cache_dir):
 def cache_clear(cache_dir):
     """Remove every cached segment."""
     click.echo(f"removed {SegmentCache(cache_dir or default_cache_folder()).clear()} segments")
+
+
+@main.command("batch")
+@script_settings
+@render_settings
+@click.option("--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Episodes made at once.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
+def batch_command(sources, options, per_article, concurrency, quiet):
+    """Voice every article of SOURCES and the --from-feed feeds as an episode of its own, several at
+    once (on a cluster with --cluster); a failing article is reported and the rest still made.
+    Exits 1 when any article failed."""
+    from .batch import batch
+
+    if not per_article:
+        raise click.UsageError("batch makes one episode per article: add --per-article (make makes one episode of all)")
+
+    def finished(episode, failure) -> None:
+        if failure:
+            click.echo(f"briefing: failed {failure}", err=True)
+        else:
+            if not quiet:
+                click.echo(f"{episode.title} ({round(episode.duration)} s, {episode.cache_misses} segments synthesised)", err=True)
+            click.echo(episode.mp3)
+
+    with user_errors():
+        result = batch(list(sources), options, concurrency, finished)
+    if result.failures:
+        sys.exit(1)
+
+
+@main.command("worker")
+@click.argument("scheduler")
+@click.option("--nworkers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes to start.")
+def worker_command(scheduler, nworkers):
+    """Serve a Dask cluster's SCHEDULER (tcp:// or tls://) with NWORKERS single-thread worker
+    processes that speak for briefing (the same as `dask worker SCHEDULER --nthreads 1`)."""
+    import subprocess
+
+    command = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--nworkers", str(nworkers), "--nthreads", "1"]
+    try:
+        sys.exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 @main.command("check")

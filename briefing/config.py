@@ -13,6 +13,9 @@
     rate = 1.1                         # speaking rate, 0.8-1.5 (--rate)
     voice2 = "espeak:en-gb"            # headlines, intro, outro and quotes (--voice2)
 
+    [cluster]
+    address = "tls://sched.example.org:8786"   # Piper synthesis on a Dask cluster (--cluster)
+
     [show]                             # the podcast (see publish.Show)
     title = "Morning Desk"
     author = "Jane Doe"
@@ -41,6 +44,7 @@ CONFIG_NAME = "briefing.toml"
 SHOW_KEYS = {"title", "author", "description", "language", "category", "explicit", "owner_email", "base_url",
              "artwork", "locked", "keep"}
 SECTIONS = {"cleaning": {"keep", "drop"}, "speech": {"lexicon", "day_first"}, "voice": {"voice", "rate", "voice2"},
+            "cluster": {"address"},
             "show": SHOW_KEYS}
 
 
@@ -55,6 +59,7 @@ class Config:
     voice: str | None = None
     rate: float | None = None
     voice2: str | None = None
+    cluster: str | None = None
     path: Path | None = None  # where it was read from
 
 
@@ -103,5 +108,6 @@ def load_config(path: Path | None = None) -> Config:
         voice=voice.get("voice"),
         rate=float(voice["rate"]) if "rate" in voice else None,
         voice2=voice.get("voice2"),
+        cluster=data.get("cluster", {}).get("address"),
         path=Path(path),
     )

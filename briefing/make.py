@@ -63,6 +63,7 @@ class MakeOptions:
     fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
     voice2: str | None = None  # headlines, intro, outro and quotations: a VOICE of the engine, or ENGINE:VOICE
     segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
+    cluster: str | None = None  # Piper synthesis on a Dask cluster: local:N, tcp://host:port or tls://host:port
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,12 @@ def script_options(options: MakeOptions, engines: Sequence[Engine] = ()) -> Scri
                          speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
 
 
-def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions | None = None) -> Plan:
-    """What the briefing will say: a script file as it is, or articles from the sources and feeds,
-    less those already briefed (feed entries only), near-duplicates merged, drafted with `rules`
-    (default: script_options(options))."""
-    if not sources and not options.feeds:
+def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions | None = None,
+            given: Sequence[Article] = ()) -> Plan:
+    """What the briefing will say: a script file as it is, or the articles given and those from the
+    sources and feeds, less those already briefed (feed entries only), near-duplicates merged,
+    drafted with `rules` (default: script_options(options))."""
+    if not sources and not options.feeds and not given:
         raise BriefingError("no sources given (name files or URLs, or --from-feed)")
     scripts = [source for source in sources if is_script_file(source)]
     if scripts:
@@ -126,14 +128,9 @@ def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions |
             raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
         return Plan(read_script(scripts[0]))
     rules = rules or script_options(options)  # checks the cleaning and lexicon settings before any fetching
-    articles = [read_source(source, options.fetch) for source in sources]
-    problems: tuple[str, ...] = ()
-    if options.feeds:
-        seen = Seen() if options.include_seen else Seen.load(options.output_dir)
-        gathered = feeds.gather(list(options.feeds), options.limit, options.since, options.fetch,
-                                skip=lambda entry: seen.has_url(entry.link))
-        articles += [article for article in gathered.articles if not seen.has(article)]
-        problems = gathered.problems
+    articles = [*given, *(read_source(source, options.fetch) for source in sources)]
+    from_feeds, problems = feed_articles(options)
+    articles += from_feeds
     if not articles:
         raise BriefingError("nothing new to brief" + (f" ({'; '.join(problems)})" if problems else ""))
     merged = merge_duplicates(articles)
@@ -141,6 +138,17 @@ def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions |
     if options.title:
         plan = replace(plan, title=options.title)
     return Plan(plan, tuple(group for _, group in merged), problems)
+
+
+def feed_articles(options: MakeOptions) -> tuple[list[Article], tuple[str, ...]]:
+    """The articles of options.feeds not briefed before (unless include_seen), and a line for each
+    feed or entry that could not be read."""
+    if not options.feeds:
+        return [], ()
+    seen = Seen() if options.include_seen else Seen.load(options.output_dir)
+    gathered = feeds.gather(list(options.feeds), options.limit, options.since, options.fetch,
+                            skip=lambda entry: seen.has_url(entry.link))
+    return [article for article in gathered.articles if not seen.has(article)], tuple(gathered.problems)
 
 
 def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[tuple[Story, DroppedBlock]]:
@@ -170,6 +178,7 @@ class Voices:
         self.name, self.settings = name, settings
         self.main = create_engine(name, settings)
         self._others: dict[str, Engine] = {}
+        self.cluster = None
         self.second = self.for_voice(second) if second else None  # made now: an unknown voice fails before any work
 
     def for_voice(self, voice: str | None) -> Engine:
@@ -178,7 +187,15 @@ class Voices:
         if voice not in self._others:
             engine, _, named = voice.partition(":") if voice.split(":")[0] in ENGINE_NAMES else (self.name, "", voice)
             self._others[voice] = create_engine(engine, replace(self.settings, voice=named or None))
+            self._others[voice].cluster = self.cluster if hasattr(self._others[voice], "cluster") else None
         return self._others[voice]
+
+    def use_cluster(self, client) -> None:
+        """Have every engine that can (Piper) speak on this Dask client's cluster."""
+        self.cluster = client
+        for engine in [self.main, *self._others.values()]:
+            if hasattr(engine, "cluster"):
+                engine.cluster = client
 
     def all(self) -> list[Engine]:
         return [self.main, *([self.second] if self.second else [])]
@@ -269,9 +286,11 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
     }
 
 
-def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None) -> Episode:
-    """Render sources (paths, URLs, "-", or one script file) into one briefing in options.output_dir,
-    and with options.publish add it to the podcast feed there."""
+def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None,
+         articles: Sequence[Article] = (), cluster=None) -> Episode:
+    """Render sources (paths, URLs, "-", or one script file) and articles already read into one
+    briefing in options.output_dir, and with options.publish add it to the podcast feed there.
+    Synthesis runs on `cluster` (a connected Dask client) when given, else on options.cluster."""
     folder = Path(options.output_dir)
     if options.publish:
         options = replace(options, show=publish.with_known_base_url(options.show, folder))
@@ -281,7 +300,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     voices = Voices(options.engine, options.engine_settings, options.voice2)
     engine = voices.main
     rendering = script_options(options, voices.all())
-    plan = prepare(sources, options, rendering)
+    plan = prepare(sources, options, rendering, articles)
     script = render(fit_to_time(plan.draft, options, engine, rendering), rendering)
     if options.segment_voices:
         chosen = dict(options.segment_voices)
@@ -294,7 +313,10 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang,
                                                                                 rate=options.engine_settings.rate))) \
         if options.fallback_engine else None
-    clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
+    with cluster_client(options, cluster) as client:
+        if client is not None:
+            voices.use_cluster(client)
+        clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
     stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
     duration = stitched.duration_seconds
     found_chapters = transcript.chapters(script, timings, duration)
@@ -371,6 +393,18 @@ def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = 
     with writing_errors(destination.parent), StagedFiles() as staged:
         audio.master_to_mp3(stitched, staged.path(destination), master)
     return destination
+
+
+@contextmanager
+def cluster_client(options: MakeOptions, connected=None):
+    """The Dask client synthesis runs on: the one given, a new one for options.cluster, or None."""
+    if connected is not None or not options.cluster:
+        yield connected
+        return
+    from .cluster import connect
+
+    with connect(options.cluster) as client:
+        yield client
 
 
 @contextmanager

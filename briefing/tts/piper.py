@@ -161,12 +161,18 @@ class PiperEngine:
         self.workers = workers or os.cpu_count() or 1
         self.variation = variation
         self.rate = rate
+        self.cluster = None  # a Dask client: set it, and synthesize_all speaks on the cluster (briefing.cluster)
+        self.cluster_workers: set[str] = set()  # the cluster workers that spoke for this engine
         self._voice = None  # loaded on first use: a render served from the segment cache never needs it
 
     def identity(self) -> dict:
         return {"name": self.name, "voice": self.voice, "model": f"{self._model.name}:{self._model.stat().st_size}",
                 "sample_rate": self.sample_rate, **({} if self.variation else {"variation": False}),
                 **({} if self.rate == 1.0 else {"rate": self.rate})}
+
+    def _voice_name(self) -> str:
+        """How workers find this voice: its name, or the model's path for a voice given as a file."""
+        return str(self._model) if self.voice not in {voice.name for voice in installed_voices()} else self.voice
 
     def _clip(self, pcm: bytes):
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
@@ -179,6 +185,13 @@ class PiperEngine:
     def synthesize_all(self, texts: list[str], done=None) -> list:
         """Clips in the order given; done(position, clip) as each is made. Longest texts go first,
         so no worker is left with a long sentence at the end while the others wait."""
+        if self.cluster is not None and texts:
+            from ..cluster import synthesize_on
+
+            spoken = synthesize_on(self.cluster, self._voice_name(), texts, self.variation, self.rate,
+                                   done and (lambda position, pcm: done(position, self._clip(pcm))))
+            self.cluster_workers.update(worker for _, worker in spoken)
+            return [self._clip(pcm) for pcm, _ in spoken]
         workers = min(self.workers, len(texts))
         if workers <= 1:
             return synthesize_in_turn(self, texts, done)
@@ -214,7 +227,7 @@ class PiperEngine:
 
 
 def create(settings: EngineSettings) -> PiperEngine:
-    return PiperEngine(settings.voice, settings.workers, rate=settings.rate)
+    return PiperEngine(settings.voice, settings.workers, settings.variation, settings.rate)
 
 
 def voices() -> list[VoiceInfo]:

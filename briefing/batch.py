@@ -1,0 +1,64 @@
+"""One episode per article, several at once: a newsroom voicing every story of its feeds.
+
+Articles are read (sources and feed entries, less those already briefed), then each is made into
+its own episode by make(), `concurrency` at a time; on a cluster their segments share its
+workers. A failing article is reported and the others are still made and published (the feed
+lock keeps their feed updates apart).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from .errors import BriefingError
+from .ingest import read_source
+from .make import MakeOptions, cluster_client, feed_articles, make
+from .model import Article, Episode
+
+DEFAULT_CONCURRENCY = 4
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    episodes: tuple[Episode, ...]
+    failures: tuple[str, ...]  # one line each: what failed and why
+
+
+def gather_articles(sources: Sequence[str], options: MakeOptions) -> tuple[list[Article], list[str]]:
+    """The articles to voice, and a line for each source or feed entry that could not be read."""
+    articles, problems = [], []
+    for source in sources:
+        try:
+            articles.append(read_source(source, options.fetch))
+        except BriefingError as error:
+            problems.append(f"{source}: {error}")
+    from_feeds, feed_problems = feed_articles(options)
+    return articles + from_feeds, problems + list(feed_problems)
+
+
+def batch(sources: Sequence[str], options: MakeOptions, concurrency: int = DEFAULT_CONCURRENCY,
+          finished: Callable[[Episode | None, str | None], None] | None = None) -> BatchResult:
+    """Make one episode per article of sources and feeds; finished(episode, None) or
+    finished(None, failure) as each ends."""
+    articles, failures = gather_articles(sources, options)
+    for failure in failures:
+        if finished:
+            finished(None, failure)
+    if not articles:
+        raise BriefingError("nothing new to voice" + (f" ({'; '.join(failures)})" if failures else ""))
+    single = replace(options, feeds=(), title=None)
+    episodes = []
+    with cluster_client(options) as client, ThreadPoolExecutor(concurrency) as pool:
+        running = {pool.submit(make, [], single, None, [article], client): article for article in articles}
+        for future in as_completed(running):
+            try:
+                episodes.append(future.result())
+                if finished:
+                    finished(episodes[-1], None)
+            except BriefingError as error:
+                failures.append(f"{running[future].title}: {error}")
+                if finished:
+                    finished(None, failures[-1])
+    return BatchResult(tuple(episodes), tuple(failures))
