@@ -1,6 +1,7 @@
 """Piper synthesis on a real Dask cluster: a scheduler and worker processes on 127.0.0.1."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -165,3 +166,50 @@ def test_batch_renders_an_episode_per_article_on_a_local_cluster_and_reports_fai
                                              ("tls://10.1.2.3:8786", False), ("localhost:8786", False)])
 def test_plain_tcp_to_another_machine_is_warned_about(address, warned):
     assert (plain_text_warning(address) is not None) is warned
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a test certificate")
+def test_tls_from_dask_security_settings(tmp_path, capsys):
+    import dask
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    settings = {"DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+                **{f"DASK_DISTRIBUTED__COMM__TLS__{part}__{kind}": str(path)
+                   for part in ("SCHEDULER", "WORKER", "CLIENT") for kind, path in (("CERT", cert), ("KEY", key))}}
+    port = free_port()
+    address = f"tls://127.0.0.1:{port}"
+    environment = {**os.environ, **settings}
+    processes = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
+                                   str(port), "--no-dashboard", "--protocol", "tls", "--tls-ca-file", str(cert),
+                                   "--tls-cert", str(cert), "--tls-key", str(key)], env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    processes.append(subprocess.Popen([sys.executable, "-m", "briefing", "worker", address], env=environment,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    try:
+        with dask.config.set({"distributed.comm.tls.ca-file": str(cert), "distributed.comm.tls.client.cert": str(cert),
+                              "distributed.comm.tls.client.key": str(key)}):
+            with connect(address) as client:
+                client.wait_for_workers(1, timeout=60)
+                assert all(worker.startswith("tls://") for worker in client.scheduler_info()["workers"])
+                engine = PiperEngine()
+                engine.cluster = client
+                assert engine.synthesize_all(SENTENCES[:2])[1].duration_seconds > 2
+        assert "warning" not in capsys.readouterr().err
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def test_the_cluster_address_comes_from_the_option_then_briefing_toml_then_the_environment(monkeypatch):
+    from briefing.cluster import cluster_address
+
+    monkeypatch.setenv("BRIEFING_CLUSTER", "tcp://from-env:8786")
+    assert cluster_address("local:2", "tcp://from-toml:8786") == "local:2"
+    assert cluster_address(None, "tcp://from-toml:8786") == "tcp://from-toml:8786"
+    assert cluster_address(None, None) == "tcp://from-env:8786"
+    monkeypatch.delenv("BRIEFING_CLUSTER")
+    assert cluster_address(None, None) is None
