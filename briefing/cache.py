@@ -4,8 +4,9 @@ The key is a hash of everything that changes the audio: the engine's identity (n
 settings, model), the exact text after normalisation, and FORMAT_VERSION. Entries are WAV files,
 written to a temporary name and renamed, so concurrent runs can share the folder; an entry that
 does not read back whole is deleted and made again. Mastered briefings are kept too, keyed by
-their stitched audio, so rendering an unchanged briefing again does not master it again. Reading an entry touches it, and the least
-recently used go when the folder grows past its bound.
+their stitched audio, so rendering an unchanged briefing again does not master it again.
+Reading an entry touches it, and the least recently used go when the folder grows past its
+bound (mastered briefings first).
 """
 
 from __future__ import annotations

@@ -186,16 +186,19 @@ class Voices:
             return self.main
         if voice not in self._others:
             engine, _, named = voice.partition(":") if voice.split(":")[0] in ENGINE_NAMES else (self.name, "", voice)
-            self._others[voice] = create_engine(engine, replace(self.settings, voice=named or None))
-            self._others[voice].cluster = self.cluster if hasattr(self._others[voice], "cluster") else None
+            self._others[voice] = self._on_cluster(create_engine(engine, replace(self.settings, voice=named or None)))
         return self._others[voice]
 
     def use_cluster(self, client) -> None:
-        """Have every engine that can (Piper) speak on this Dask client's cluster."""
+        """Have every engine that can (Piper) speak on this Dask client's cluster, later ones too."""
         self.cluster = client
         for engine in [self.main, *self._others.values()]:
-            if hasattr(engine, "cluster"):
-                engine.cluster = client
+            self._on_cluster(engine)
+
+    def _on_cluster(self, engine: Engine) -> Engine:
+        if hasattr(engine, "cluster"):
+            engine.cluster = self.cluster
+        return engine
 
     def all(self) -> list[Engine]:
         return [self.main, *([self.second] if self.second else [])]
@@ -373,7 +376,7 @@ def master(stitched, destination: Path, options: audio.MasterOptions, cache: Seg
 
 
 def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),
-            destination: Path | None = None, master: audio.MasterOptions = audio.MasterOptions()) -> Path:
+            destination: Path | None = None, mastering: audio.MasterOptions = audio.MasterOptions()) -> Path:
     """A short MP3 of a voice saying text, normalised and mastered as an episode would be, to compare
     voices and rates; written to destination (default: output/preview-ENGINE-VOICE.mp3)."""
     if not text.strip():
@@ -391,7 +394,7 @@ def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = 
     destination = Path(destination or Path("output") / f"preview-{voice.name}-{slugify(voice.voice)}.mp3")
     ensure_writable_dir(destination.parent)
     with writing_errors(destination.parent), StagedFiles() as staged:
-        audio.master_to_mp3(stitched, staged.path(destination), master)
+        audio.master_to_mp3(stitched, staged.path(destination), mastering)
     return destination
 
 
