@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from . import ffmpeg
 from .errors import BriefingError
 from .model import Segment, TimedSegment
@@ -33,6 +31,7 @@ MASTERING_PASSES = 4  # measurements at most, searching for the gain
 CODEC_EXCERPT_MS = 30_000
 TYPICAL_CODEC_LOSS = 0.4  # LU the MP3 encoder takes off speech: the first guess, measured each time
 MASTERING_VERSION = 2  # part of the key of mastered briefings in the cache: raise it when mastering changes
+STING_VERSION = 1  # the same for make_sting
 TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot MP3 encoding adds
 
 
@@ -72,6 +71,7 @@ def silence(seconds: float, sample_rate: int):
 
 def make_sting(sample_rate: int):
     """A short rising three-note chime, synthesised (bell-like partials with a decaying envelope)."""
+    import numpy as np  # here, not at the top: a render served from the cache never needs it
     notes = (659.25, 783.99, 1046.50)  # E5 G5 C6
     spacing, ring = 0.16, 0.9
     length = int(sample_rate * (spacing * (len(notes) - 1) + ring))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 
 from .audio import LEAD_IN, LEAD_OUT, make_sting, trim_silence
 from .model import Draft, Script
@@ -47,6 +46,8 @@ class SpeechRate:
 
 def calibrate(engine) -> SpeechRate:
     """Speak the calibration passage and fit the engine's pace by least squares."""
+    import numpy as np  # imported where used: most renders never need it
+
     words, seconds = [], []
     for sentence in CALIBRATION:
         words.append(len(re.findall(r"\w+", sentence)))
@@ -98,6 +99,8 @@ def estimate(script: Script, rate: SpeechRate, sample_rate: int) -> float:
 def textrank(sentences: list[str], damping: float = 0.85, iterations: int = 50) -> list[float]:
     """TextRank scores (Mihalcea and Tarau, 2004): PageRank over sentences linked by shared words,
     normalised by the sentences' lengths."""
+    import numpy as np
+
     bags = [set(re.findall(r"\w{3,}", s.lower())) for s in sentences]
     n = len(sentences)
     if n == 0:

@@ -4,9 +4,9 @@ The key is a hash of everything that changes the audio: the engine's identity (n
 settings, model), the exact text after normalisation, and FORMAT_VERSION. Entries are WAV files,
 written to a temporary name and renamed, so concurrent runs can share the folder; an entry that
 does not read back whole is deleted and made again. Mastered briefings are kept too, keyed by
-their stitched audio, so rendering an unchanged briefing again does not master it again.
-Reading an entry touches it, and the least recently used go when the folder grows past its
-bound (mastered briefings first).
+the segment entries they were made of, so rendering an unchanged briefing again neither
+synthesises nor masters anything. Reading an entry marks it used (its access time), and the
+least recently used go when the folder grows past its bound (mastered briefings first).
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ def default_folder() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("briefing")) / "segments"
+
+
+def used_now(path: Path) -> None:
+    """Mark an entry used, for the least-recently-used order: its access time. The modification
+    time stays when it was made, so an entry made again is told apart (make.mastered_key)."""
+    os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
 
 
 def parse_size(text: str) -> int:
@@ -80,7 +86,7 @@ class SegmentCache:
             path.unlink(missing_ok=True)  # corrupt: made again by the caller
             self.misses += 1
             return None
-        os.utime(path)  # most recently used
+        used_now(path)
         self.hits += 1
         return audio_segment_class()(data=pcm, sample_width=width, frame_rate=rate, channels=channels)
 
@@ -97,29 +103,33 @@ class SegmentCache:
         self._store(self.path(key), write)
 
     @staticmethod
-    def master_key(pcm: bytes, settings: dict) -> str:
-        """The key of a mastered briefing: its stitched audio and the mastering settings."""
-        digest = hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": settings}, sort_keys=True).encode())
-        digest.update(pcm)
-        return digest.hexdigest()
+    def master_key(material: dict) -> str:
+        """The key of a mastered briefing, from what it was made of (see make.mastered_key)."""
+        return hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()).hexdigest()
 
-    def get_master(self, key: str) -> bytes | None:
-        """The MP3 mastered before from exactly the same audio and settings, or None. Entries carry
-        a digest of their content, so a damaged one is found, deleted and made again."""
+    def get_master(self, key: str) -> tuple[bytes, dict] | None:
+        """(MP3, segment times) mastered before from exactly the same segments and settings, or
+        None. Entries carry a digest of their content, so a damaged one is found, deleted and made
+        again."""
         path = self.folder / key[:2] / f"{key}.mp3"
         try:
             data = path.read_bytes()
-        except OSError:
+            digest, length = data[:32], int.from_bytes(data[32:36], "big")
+            spans, mp3 = json.loads(data[36:36 + length]), data[36 + length:]
+            if hashlib.sha256(data[32:]).digest() != digest or not mp3:
+                raise ValueError("damaged")
+        except FileNotFoundError:
             return None
-        digest, mp3 = data[:32], data[32:]
-        if hashlib.sha256(mp3).digest() != digest or not mp3:
+        except (OSError, ValueError):
             path.unlink(missing_ok=True)
             return None
-        os.utime(path)
-        return mp3
+        used_now(path)
+        return mp3, spans
 
-    def put_master(self, key: str, mp3: bytes) -> None:
-        self._store(self.folder / key[:2] / f"{key}.mp3", lambda handle: handle.write(hashlib.sha256(mp3).digest() + mp3))
+    def put_master(self, key: str, mp3: bytes, spans: dict) -> None:
+        header = json.dumps(spans).encode()
+        body = len(header).to_bytes(4, "big") + header + mp3
+        self._store(self.folder / key[:2] / f"{key}.mp3", lambda handle: handle.write(hashlib.sha256(body).digest() + body))
 
     @staticmethod
     def _store(path: Path, write) -> None:
@@ -150,7 +160,8 @@ class SegmentCache:
         stats = []
         for entry in self.entries():
             try:
-                stats.append((entry.suffix == ".wav", entry.stat().st_mtime, entry.stat().st_size, entry))
+                stat = entry.stat()
+                stats.append((entry.suffix == ".wav", stat.st_atime, stat.st_size, entry))
             except FileNotFoundError:
                 continue
         total = sum(size for _, _, size, _ in stats)
@@ -171,6 +182,6 @@ class SegmentCache:
 
     def info(self) -> dict:
         entries = self.entries()
-        newest = max((e.stat().st_mtime for e in entries), default=None)
+        newest = max((e.stat().st_atime for e in entries), default=None)
         return {"folder": str(self.folder), "entries": len(entries), "bytes": sum(e.stat().st_size for e in entries),
                 "max_bytes": self.max_bytes, "last_used": time.strftime("%Y-%m-%d %H:%M", time.localtime(newest)) if newest else None}

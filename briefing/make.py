@@ -310,8 +310,6 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         script = replace(script, segments=tuple(replace(segment, voice=chosen.get(index, segment.voice))
                                                 for index, segment in enumerate(script.segments)))
     output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
-    sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
-
     cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max) if options.use_cache else None
     fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang,
                                                                                 rate=options.engine_settings.rate))) \
@@ -319,9 +317,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     with cluster_client(options, cluster) as client:
         if client is not None:
             voices.use_cluster(client)
-        clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
-    stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
-    duration = stitched.duration_seconds
+        sound = episode_audio(voices, script, options, cache, progress, fallback)
+    timings, duration, made_by = sound.timings, sound.duration, sound.made_by
     found_chapters = transcript.chapters(script, timings, duration)
     cues = transcript.cues((timed.start, timed.end, timed.segment.text) for timed in timings)
 
@@ -339,7 +336,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
             record.update(guid=guid, published=published.isoformat())
         with StagedFiles() as staged:
             staged_mp3 = staged.path(path[".mp3"])
-            master(stitched, staged_mp3, options.master, cache)
+            sound.write_mp3(staged_mp3, options.master, cache)
             audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                                                     comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
                                                     cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
@@ -359,20 +356,75 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
                    duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(timings),
-                   fallback_segments=fell_back)
+                   fallback_segments=sound.fell_back)
 
 
-def master(stitched, destination: Path, options: audio.MasterOptions, cache: SegmentCache | None) -> None:
-    """Master and encode the briefing; audio exactly as an earlier render's comes from the cache."""
-    key = cache.master_key(stitched.raw_data, {**asdict(options), "version": audio.MASTERING_VERSION}) if cache else None
-    mp3 = cache.get_master(key) if cache else None
-    if mp3 is not None:
-        destination.write_bytes(mp3)
-        return
-    audio.master_to_mp3(stitched, destination, options)
-    if cache:
-        cache.put_master(key, destination.read_bytes())
-        cache.prune()
+@dataclass(frozen=True)
+class EpisodeAudio:
+    """The episode's sound before tagging: stitched PCM to master, or the MP3 mastered by an earlier
+    render of exactly the same segments; with every segment's times."""
+
+    timings: tuple[TimedSegment, ...]
+    duration: float
+    made_by: list[str]
+    fell_back: int = 0
+    stitched: object = None  # pydub AudioSegment, when it still needs mastering
+    mp3: bytes | None = None  # when it came mastered from the cache
+    key: str | None = None  # its key in the cache
+
+    def write_mp3(self, destination: Path, options: audio.MasterOptions, cache: SegmentCache | None) -> None:
+        if self.mp3 is not None:
+            destination.write_bytes(self.mp3)
+            return
+        audio.master_to_mp3(self.stitched, destination, options)
+        if cache and self.key:
+            spans = {"duration": self.duration, "segments": [[timed.start, timed.end] for timed in self.timings]}
+            cache.put_master(self.key, destination.read_bytes(), spans)
+            cache.prune()
+
+
+def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache | None,
+                  progress: Progress | None = None, fallback: Callable[[], Engine] | None = None) -> EpisodeAudio:
+    """The episode's sound: from the cache when an earlier render mastered exactly these segments,
+    else synthesised (what the cache lacks) and stitched with the pauses and the sting."""
+    key = mastered_key(voices, script, options, cache) if cache else None
+    found = cache.get_master(key) if key else None
+    if found is not None:
+        mp3, spans = found
+        cache.hits += len(script.segments)
+        made_by = [f"{engine.name}/{engine.voice}" for engine in map(voices.for_voice, (s.voice for s in script.segments))]
+        timings = tuple(TimedSegment(segment, start, end) for segment, (start, end) in zip(script.segments, spans["segments"]))
+        return EpisodeAudio(timings, spans["duration"], made_by, mp3=mp3)
+    engine = voices.main
+    sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
+    clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
+    stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
+    key = mastered_key(voices, script, options, cache) if cache and not fell_back else None
+    return EpisodeAudio(timings, stitched.duration_seconds, made_by, fell_back, stitched, key=key)
+
+
+def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache) -> str | None:
+    """The cache key of the mastered episode: every segment's cache entry (its key, and when it
+    was made, so a segment made again gives a new key), its pause, the sting or music, and the
+    mastering settings; None when a segment is not in the cache."""
+    segments = []
+    for segment in script.segments:
+        engine = voices.for_voice(segment.voice)
+        entry = cache.path(cache.key(engine.identity(), segment.spoken))
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            return None
+        segments.append([entry.stem, stat.st_mtime_ns, stat.st_ino, stat.st_size, segment.pause_after])
+    opening: list = ["sting", audio.STING_VERSION]
+    if options.music:
+        try:
+            music = Path(options.music).stat()
+        except OSError:
+            return None  # loading it says what is wrong
+        opening = [str(Path(options.music).resolve()), music.st_size, music.st_mtime_ns]
+    return cache.master_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
+                             "master": asdict(options.master), "mastering": audio.MASTERING_VERSION})
 
 
 def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),

@@ -94,19 +94,31 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
-    first = Path(make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache_dir=cache)).mp3).read_bytes()
+    one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache_dir=cache))
+    first = Path(one.mp3).read_bytes()
     [master] = cache.glob("*/*.mp3")
     mastered = []
     real_master = audio.master_to_mp3
     monkeypatch.setattr(audio, "master_to_mp3", lambda *args: mastered.append(1) or real_master(*args))
 
-    again = Path(make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache_dir=cache)).mp3).read_bytes()
-    assert mastered == [] and again == first
+    two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache_dir=cache))
+    assert mastered == [] and Path(two.mp3).read_bytes() == first
+    assert (two.timings, two.duration, two.cache_hits) == (one.timings, one.duration, len(one.timings))
+    assert Path(two.mp3).with_suffix(".vtt").read_text() == Path(one.mp3).with_suffix(".vtt").read_text()
+
+    segment = next(iter(cache.glob("*/*.wav")))  # a segment made again (after --retry, say): mastered again
+    segment.write_bytes(segment.read_bytes()[:100])
+    make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache_dir=cache))
+    assert mastered == [1] and len(list(cache.glob("*/*.mp3"))) == 2
+    mastered.clear()
+    master.unlink()
+    [master] = cache.glob("*/*.mp3")
 
     master.write_bytes(master.read_bytes()[:-500])  # damaged: found by its digest and made again
     remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache_dir=cache))
     assert mastered == [1] and Path(remade.mp3).stat().st_size > 10_000
-    assert SegmentCache(cache).get_master(master.stem) is not None
+    mp3, spans = SegmentCache(cache).get_master(master.stem)
+    assert mp3 and len(spans["segments"]) == len(remade.timings) and spans["duration"] == pytest.approx(remade.duration)
 
     source.write_text(ARTICLE.replace("closes the story", "ends the story"))
     make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache_dir=cache))
