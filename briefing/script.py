@@ -212,18 +212,27 @@ def _segments(kind: str, text: str, pause: float, story: int | None, paragraph: 
     between them and `pause` after the last."""
     segments: list[Segment] = []
     for sentence in split_sentences(text):
-        pieces = [(written, spoken) for written, spoken in speak_sentence(sentence, options.max_chars, options.speech)
-                  if spoken.strip()]
-        speaker = voice or (options.second_voice if kind != "body" or is_quotation(sentence) else None)
-        for position, (written, spoken) in enumerate(pieces):
-            after = options.sentence_pause if position == len(pieces) - 1 else 0.0
-            segments.append(Segment(kind, written, spoken, after, story, paragraph, speaker))
+        parts = [(sentence, voice)]
+        if voice is None and options.second_voice:
+            if kind != "body":
+                parts = [(sentence, options.second_voice)]
+            elif is_quotation(sentence):
+                parts = voice_parts(sentence, options.second_voice)
+        for part_number, (part, speaker) in enumerate(parts):
+            pieces = [(written, spoken) for written, spoken in speak_sentence(part, options.max_chars, options.speech)
+                      if spoken.strip()]
+            for position, (written, spoken) in enumerate(pieces):
+                after = 0.0
+                if position == len(pieces) - 1:
+                    after = options.sentence_pause if part_number == len(parts) - 1 else QUOTE_PAUSE
+                segments.append(Segment(kind, written, spoken, after, story, paragraph, speaker))
     if segments:
         segments[-1] = replace(segments[-1], pause_after=pause)
     return segments
 
 
 QUOTED = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»')
+QUOTE_PAUSE = 0.15  # seconds between a quotation and its attribution, where the voices change
 
 
 def is_quotation(sentence: str) -> bool:
@@ -232,6 +241,27 @@ def is_quotation(sentence: str) -> bool:
     words = len(sentence.split())
     quoted = sum(len(match.group().split()) for match in QUOTED.finditer(sentence))
     return words > 0 and quoted * 2 >= words
+
+
+def voice_parts(sentence: str, second_voice: str) -> list[tuple[str, str | None]]:
+    """A quotation cut into who reads what: the quoted words by the second voice, the rest by the
+    main one (None): '"We will not stand by," he said.' -> ('"We will not stand by,"', second),
+    ('he said.', None). Punctuation on its own stays with the part before it."""
+    parts, last = [], 0
+    for match in QUOTED.finditer(sentence):
+        parts += [(sentence[last:match.start()], None), (match.group(), second_voice)]
+        last = match.end()
+    parts.append((sentence[last:], None))
+    merged: list[tuple[str, str | None]] = []
+    for text, speaker in parts:
+        text = text.strip().lstrip(",;:").strip()
+        if not text:
+            continue
+        if merged and not re.search(r"\w", text):
+            merged[-1] = (merged[-1][0] + text, merged[-1][1])
+        else:
+            merged.append((text, speaker))
+    return merged
 
 
 def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from briefing.ingest import read_source
-from briefing.script import ScriptOptions, build_script, is_quotation, split_clauses, split_sentences, split_words, written_date
+from briefing.script import ScriptOptions, build_script, is_quotation, voice_parts, split_clauses, split_sentences, split_words, written_date
 from briefing.model import Article
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "libya-intervention.txt"
@@ -103,6 +103,16 @@ def test_is_quotation(sentence, quoted):
     assert is_quotation(sentence) is quoted
 
 
+@pytest.mark.parametrize("sentence, parts", [
+    ('"We will not stand by," he said.', [('"We will not stand by,"', "B"), ("he said.", None)]),
+    ("The mayor said: “We will not stand by.”", [("The mayor said:", None), ("“We will not stand by.”", "B")]),
+    ("“Enough,” she said, “is enough.”", [("“Enough,”", "B"), ("she said,", None), ("“is enough.”", "B")]),
+    ('"All of it is quoted."', [('"All of it is quoted."', "B")]),
+])
+def test_voice_parts(sentence, parts):
+    assert voice_parts(sentence, "B") == parts
+
+
 def test_a_second_voice_takes_the_frame_and_quotations():
 
     article = Article("Budget agreed", ("The council met. \"We will not stand by,\" he said.",), "a.txt")
@@ -110,4 +120,4 @@ def test_a_second_voice_takes_the_frame_and_quotations():
     voices = {(segment.kind, segment.text): segment.voice for segment in script.segments}
     assert {voice for (kind, _), voice in voices.items() if kind in ("intro", "headline", "outro")} == {"alan"}
     assert voices[("body", "The council met.")] is None
-    assert voices[("body", "\"We will not stand by,\" he said.")] == "alan"
+    assert voices[("body", "\"We will not stand by,\"")] == "alan" and voices[("body", "he said.")] is None
