@@ -118,6 +118,11 @@ def spoken_words(text: str) -> list[str]:
     return comparable_words(normalize(text.replace("\u2019", "'")))
 
 
+def heard_words(recogniser: Recogniser, audio: str | Path) -> list[tuple[str, float]]:
+    """(word, time of its middle) for each word heard in audio, in spoken form."""
+    return [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)]
+
+
 def episode_segments(mp3: Path) -> list[dict]:
     record = mp3.with_suffix(".json")
     try:
@@ -182,7 +187,7 @@ def check(mp3: str | Path, recogniser: Recogniser | None = None, threshold: floa
     recogniser = recogniser or Recogniser()
     expected_by_segment = [spoken_words(segment["text"]) for segment in segments]
     expected = [(word, index) for index, words in enumerate(expected_by_segment) for word in words]
-    heard = [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(mp3) for word in spoken_words(timed.text)]
+    heard = heard_words(recogniser, mp3)
     spans = [(segment["start"], segment["end"]) for segment in segments]
     errors, heard_in = align(expected, heard, spans)
     return CheckReport(str(mp3), recogniser.name, threshold, tuple(
@@ -195,8 +200,7 @@ def check_text(audio: str | Path, text: str, recogniser: Recogniser | None = Non
     """Word error rate of any recording against the text it should say (one span: no segments)."""
     recogniser = recogniser or Recogniser()
     expected = [(word, 0) for word in spoken_words(text)]
-    heard = [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)]
-    errors, _ = align(expected, heard, [(0.0, float("inf"))])
+    errors, _ = align(expected, heard_words(recogniser, audio), [(0.0, float("inf"))])
     return errors[0] / len(expected) if expected else 0.0
 
 

@@ -22,6 +22,8 @@ from .ingest import FetchLimits
 from .make import MakeOptions, explain, make, write_script
 from .make import dry_run as plan_only
 from .publish import Show
+from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
+from .check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .cluster import cluster_address
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSettings, list_voices
 
@@ -354,7 +356,8 @@ def cache_clear(cache_dir):
 @script_settings
 @render_settings
 @click.option("--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Episodes made at once.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=BATCH_CONCURRENCY, show_default=True,
+              help="Episodes made at once.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def batch_command(sources, options, per_article, concurrency, quiet):
     """Voice every article of SOURCES and the --from-feed feeds as an episode of its own, several at
@@ -397,7 +400,7 @@ def worker_command(scheduler, nworkers):
 @main.command("check")
 @click.argument("episode", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.34, show_default=True,
+@click.option("--threshold", type=click.FloatRange(0, 1), default=CHECK_THRESHOLD, show_default=True,
               help="List segments whose word error rate is above this.")
 def check_command(episode, model, threshold):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error

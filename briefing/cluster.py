@@ -26,6 +26,7 @@ from .errors import BriefingError
 
 CLUSTER_ENV = "BRIEFING_CLUSTER"
 CONNECT_TIMEOUT = "20s"
+VOICE_PLUGIN = "briefing-voices"  # the worker plugin holding each worker's loaded voices
 
 
 def cluster_address(option: str | None, configured: str | None = None) -> str | None:
@@ -56,7 +57,7 @@ def _voice_plugin_class():
     class VoicePlugin(WorkerPlugin):
         """Loads each Piper voice once per worker process, ONNX Runtime on one thread."""
 
-        name = "briefing-voices"
+        name = VOICE_PLUGIN
         idempotent = True
 
         def setup(self, worker) -> None:
@@ -80,7 +81,7 @@ def speak_task(voice: str, text: str, variation: bool, rate: float) -> tuple[byt
     from .tts.piper import speak
 
     worker = get_worker()
-    return speak(worker.plugins["briefing-voices"].voice(voice), text, variation, rate), worker.address
+    return speak(worker.plugins[VOICE_PLUGIN].voice(voice), text, variation, rate), worker.address
 
 
 @contextmanager

@@ -43,13 +43,14 @@ def _packaged_voices(name: str | None = None) -> list[PiperVoiceFiles]:
     """Voices from installed pip packages NAME-LANG-piper-voice (modules NAME_LANG_piper_voice with
     model_path() and config_path()); only those called `name` when it is given."""
     import importlib
-    import pkgutil
+    import sys
 
+    # The package folders by name on sys.path: a glob per folder, where pkgutil.iter_modules took
+    # 24 ms of a 250 ms render served from the cache.
+    pattern = f"{name or '*'}_*{VOICE_MODULE_SUFFIX}"
+    modules = {package.name for entry in sys.path if entry and Path(entry).is_dir() for package in Path(entry).glob(pattern)}
     found = []
-    for module_info in pkgutil.iter_modules():
-        module_name = module_info.name
-        if not module_name.endswith(VOICE_MODULE_SUFFIX) or (name and module_name.split("_")[0] != name):
-            continue
+    for module_name in sorted(modules):
         try:
             module = importlib.import_module(module_name)
             found.append(PiperVoiceFiles(module_name.split("_")[0], Path(module.model_path()), Path(module.config_path()),
@@ -157,6 +158,8 @@ class PiperEngine:
     def __init__(self, voice: str | None = None, workers: int | None = None, variation: bool = True, rate: float = 1.0):
         files = find_voice(voice)
         self.voice, self._model, self._config = files.name, files.model, files.config
+        # How cluster workers find the voice: by name, or by path for one given as a file.
+        self._voice_spec = str(files.model) if files.origin == "file" else files.name
         self.sample_rate = files.details()["audio"]["sample_rate"]
         self.workers = workers or os.cpu_count() or 1
         self.variation = variation
@@ -169,10 +172,6 @@ class PiperEngine:
         return {"name": self.name, "voice": self.voice, "model": f"{self._model.name}:{self._model.stat().st_size}",
                 "sample_rate": self.sample_rate, **({} if self.variation else {"variation": False}),
                 **({} if self.rate == 1.0 else {"rate": self.rate})}
-
-    def _voice_name(self) -> str:
-        """How workers find this voice: its name, or the model's path for a voice given as a file."""
-        return str(self._model) if self.voice not in {voice.name for voice in installed_voices()} else self.voice
 
     def _clip(self, pcm: bytes):
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
@@ -188,7 +187,7 @@ class PiperEngine:
         if self.cluster is not None and texts:
             from ..cluster import synthesize_on
 
-            spoken = synthesize_on(self.cluster, self._voice_name(), texts, self.variation, self.rate,
+            spoken = synthesize_on(self.cluster, self._voice_spec, texts, self.variation, self.rate,
                                    done and (lambda position, pcm: done(position, self._clip(pcm))))
             self.cluster_workers.update(worker for _, worker in spoken)
             return [self._clip(pcm) for pcm, _ in spoken]
