@@ -143,8 +143,7 @@ def measure(audio, chain: str | None = None) -> float:
     ffmpeg's ebur128 meter agrees with pyloudnorm to 0.1 LU here; loudnorm's own analysis
     reads speech about 0.4 LU louder, so it is not used.
     """
-    meter = "ebur128=framelog=quiet"
-    result = ffmpeg.run([*_pcm_input(audio), "-af", f"{chain},{meter}" if chain else meter, "-f", "null", "-"],
+    result = ffmpeg.run([*_pcm_input(audio), "-af", f"{chain},{ffmpeg.LOUDNESS_METER}" if chain else ffmpeg.LOUDNESS_METER, "-f", "null", "-"],
                         stdin=audio.raw_data, what="measuring loudness")
     return parse_ebur128(result.stderr.decode(errors="replace"))
 
@@ -182,7 +181,7 @@ def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
     chain = mastering_filter(gain_db, options)
     mp3 = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), "pipe:1"], stdin=excerpt.raw_data,
                      what="encoding MP3").stdout
-    decoded = ffmpeg.run(["-i", "pipe:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"], stdin=mp3,
+    decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=mp3,
                          what="measuring loudness")
     return measure(excerpt, chain) - parse_ebur128(decoded.stderr.decode(errors="replace"))
 

@@ -1,42 +1,86 @@
-"""The ffmpeg edge: find the binary, run it, decode audio into pydub segments.
+"""The ffmpeg edge: find a binary that can do our work, run it, decode audio into pydub segments.
 
-The system ffmpeg is used when on PATH, else the one imageio-ffmpeg ships ($BRIEFING_FFMPEG
-overrides both). We never need ffprobe: decoding always names the output format explicitly.
+Users have their own ffmpeg on PATH (Ubuntu 22.04's 4.4, Debian 12's 5.1, Ubuntu 24.04's 6.1,
+Homebrew's latest), so we use only filters and options those share, and probe the one found once
+by running the mastering chain on a moment of silence; one that lacks a filter or the MP3 encoder
+is passed over for the one imageio-ffmpeg ships. $BRIEFING_FFMPEG names one to use as it is.
+We never need ffprobe: decoding always names the output format explicitly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
+import imageio_ffmpeg
+
 from .errors import BriefingError
+
+MINIMUM_VERSION = "4.2"  # the oldest release the tests have passed with (README says so)
+# The loudness meter: its per-frame lines go to the verbose log level, which ffmpeg does not print
+# by default (framelog=quiet says the same but exists only from ffmpeg 6).
+LOUDNESS_METER = "ebur128=framelog=verbose"
+# Every filter and encoder option briefing uses, chained as mastering and pace changes use them.
+PROBE_CHAIN = ("aresample=44100,aformat=sample_fmts=dbl,volume=1.0dB,alimiter=limit=0.8:attack=5:release=50:level=disabled,"
+               f"atempo=1.25,{LOUDNESS_METER}")
+PROBE_SECONDS = 0.5
+
+
+def bundled_ffmpeg() -> str:
+    """The ffmpeg the imageio-ffmpeg package ships (a recent static build)."""
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def can_master(executable: str) -> bool:
+    """True when this ffmpeg runs every filter and the MP3 encoder briefing uses (about 60 ms)."""
+    silence = bytes(2 * int(22050 * PROBE_SECONDS))
+    try:
+        result = subprocess.run([executable, "-hide_banner", "-nostdin", "-f", "s16le", "-ar", "22050", "-ac", "1",
+                                 "-i", "pipe:0", "-af", PROBE_CHAIN, "-c:a", "libmp3lame", "-b:a", "64k",
+                                 "-compression_level", "7", "-f", "mp3", "pipe:1"],
+                                input=silence, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0 and bool(result.stdout) and b"Integrated loudness" in result.stderr
+
+
+def version(executable: str) -> str:
+    """The version an ffmpeg reports, e.g. "5.1.9-0+deb12u1", or "unknown"."""
+    try:
+        first = subprocess.run([executable, "-version"], capture_output=True, timeout=30).stdout.decode(errors="replace")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    match = re.match(r"ffmpeg version (\S+)", first)
+    return match.group(1) if match else "unknown"
 
 
 @lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg to use."""
+    """Path of the ffmpeg to use: $BRIEFING_FFMPEG, else the system's when it can do our work, else
+    the bundled one. Found once per process, on first use (a render from the cache runs none)."""
     configured = os.environ.get("BRIEFING_FFMPEG")
     if configured:
         return configured
     system = shutil.which("ffmpeg")
-    if system:
+    if system and can_master(system):
         return system
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    return bundled_ffmpeg()
 
 
 def audio_segment_class():
-    """pydub's AudioSegment class, imported without its "ffmpeg not found" warning and pointed at our ffmpeg."""
+    """pydub's AudioSegment class, imported without its "ffmpeg not found" warning.
+
+    We never let pydub run ffmpeg itself (decoding goes through decode() below), so its converter
+    is left alone and no ffmpeg is looked for here."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         from pydub import AudioSegment as segment_class
-    segment_class.converter = ffmpeg_exe()
     return segment_class
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
+from briefing import ffmpeg
 from briefing.ffmpeg import ffmpeg_exe
 
 
@@ -112,6 +113,28 @@ def private_user_folders(tmp_path_factory):
 
     for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
         os.environ[variable] = str(tmp_path_factory.mktemp(variable.lower()))
+
+
+def available_ffmpegs() -> list:
+    """Every ffmpeg to test the audio with: the bundled one always, the system's when one is on PATH,
+    and any listed in $BRIEFING_TEST_FFMPEGS (paths separated by ":"), each named by its version."""
+    import os
+    import shutil
+
+    paths = [ffmpeg.bundled_ffmpeg(), shutil.which("ffmpeg"), *os.environ.get("BRIEFING_TEST_FFMPEGS", "").split(":")]
+    found = {}
+    for path in filter(None, paths):
+        found.setdefault(os.path.realpath(path), path)
+    return [pytest.param(path, id=f"ffmpeg-{ffmpeg.version(path)}") for path in found.values()]
+
+
+@pytest.fixture(params=available_ffmpegs())
+def each_ffmpeg(request, monkeypatch):
+    """Run the test once with every available ffmpeg (see available_ffmpegs)."""
+    monkeypatch.setenv("BRIEFING_FFMPEG", request.param)
+    ffmpeg_exe.cache_clear()
+    yield request.param
+    ffmpeg_exe.cache_clear()
 
 
 @pytest.fixture(scope="session")

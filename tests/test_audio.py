@@ -11,6 +11,7 @@ from briefing.model import Segment
 from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
 
 RATE = 22050
+pytestmark = pytest.mark.usefixtures("each_ffmpeg")  # users have their own ffmpeg: every test runs with each
 
 
 def tone(seconds: float, frequency: float = 440.0, level: float = 0.3):
