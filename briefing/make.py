@@ -65,6 +65,15 @@ class MakeOptions:
     segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
     cluster: str | None = None  # Piper synthesis on a Dask cluster: local:N, tcp://host:port or tls://host:port
 
+    def __post_init__(self) -> None:
+        # Library callers write what they mean: MakeOptions(show="Morning Desk", output_dir="out").
+        if isinstance(self.show, str):
+            object.__setattr__(self, "show", Show(title=self.show))
+        object.__setattr__(self, "output_dir", Path(self.output_dir))
+        for name in ("music", "lexicon", "cache_dir"):
+            if isinstance(getattr(self, name), str):
+                object.__setattr__(self, name, Path(getattr(self, name)))
+
 
 @dataclass(frozen=True)
 class Plan:
