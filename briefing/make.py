@@ -283,7 +283,7 @@ def metadata(script: Script, engine: Engine, duration: float, timings: tuple[Tim
         "sample_rate": options.master.sample_rate,
         "cache": {"hits": cache.hits, "misses": cache.misses} if cache else None,
         "stories": [
-            {"title": story.title, "source": story.source, "url": story.url, "outlet": story.outlet,
+            {"title": story.title, "source": story.public_source, "url": story.url, "outlet": story.outlet,
              "lead": next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
              "dropped": [{"rule": block.rule, "text": block.text} for block in story.dropped]}
             for index, story in enumerate(script.stories)
@@ -333,7 +333,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
 
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
-    sources_said = ", ".join(story.url or story.source for story in script.stories)
+    sources_said = ", ".join(story.public_source for story in script.stories)
     record = metadata(script, engine, duration, timings, options, cache, made_by)
     if progress:
         progress("mastering", 0, 1)

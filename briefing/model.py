@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,14 @@ class Story:
     outlet: str | None
     dropped: tuple[DroppedBlock, ...] = ()
     published: dt.datetime | None = None
+
+    @property
+    def public_source(self) -> str:
+        """Where the story came from, as it may be published: its URL, or a file's name (never a
+        local path, which can say who the user is and how their disk is laid out)."""
+        if self.url or self.source.startswith(("http://", "https://")):
+            return self.url or self.source
+        return "standard input" if self.source == "-" else Path(self.source).name
 
 
 @dataclass(frozen=True)

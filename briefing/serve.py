@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import BriefingError
 from .publish import FEED
@@ -63,6 +63,7 @@ def create_app(folder: Path, base_url: str | None = None):
     """The ASGI app serving folder; the feed's URLs follow the request's host unless base_url is given."""
     from starlette.applications import Starlette
     from starlette.datastructures import Headers
+    from starlette.exceptions import HTTPException
     from starlette.responses import FileResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import NotModifiedResponse, StaticFiles
@@ -72,6 +73,13 @@ def create_app(folder: Path, base_url: str | None = None):
         raise BriefingError(f"no such folder: {folder}")
 
     class PodcastFiles(StaticFiles):
+        async def get_response(self, path: str, scope):
+            # Hidden files are the folder's own (the lock, .briefing-seen.json listing every URL
+            # the user briefed, temporary .part files): never served.
+            if any(part.startswith(".") for part in PurePosixPath(path).parts):
+                raise HTTPException(status_code=404)
+            return await super().get_response(path, scope)
+
         def file_response(self, full_path, stat_result, scope, status_code=200):
             if Headers(scope=scope).get("range", "").count(",") >= MAX_RANGES:
                 # Players ask for one range; hundreds of them is an attack on the multipart encoder.

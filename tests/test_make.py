@@ -88,6 +88,16 @@ def test_id3_tags_read_back(episode):
     assert cover.format == "PNG" and cover.mode == "RGB" and cover.size[0] == cover.size[1] >= 1400
 
 
+def test_no_local_path_is_written_into_what_may_be_published(episode, tmp_path_factory):
+    result, out = episode
+    folder = str(out.parent)  # the source file's folder: a path on the user's disk
+    assert str(tags_comment := ID3(result.mp3)["COMM::eng"]) == "Source: drones.txt", tags_comment
+    for path in out.iterdir():
+        if path.suffix != ".mp3":
+            assert folder not in path.read_text(encoding="utf-8"), path.name
+    assert json.loads(Path(result.metadata_json).read_text())["stories"][0]["source"] == "drones.txt"
+
+
 def test_spoken_script_is_normalised_and_clean(episode):
     result, _ = episode
     text = Path(result.script_txt).read_text()

@@ -255,3 +255,12 @@ def test_headers_past_the_size_limit_are_refused_not_a_crash(server, mp3):
         status = "reset"
     assert status in (400, 431, "reset")
     assert requests.head(server.url + path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/.briefing-seen.json", "/%2ebriefing-seen.json", "/.briefing.lock",
+                                  "/episodes/.leftover.mp3.part", "/episodes/%2Eleftover.mp3.part"])
+def test_the_folders_own_hidden_files_are_not_served(server, site, path):
+    assert (site / ".briefing-seen.json").is_file()  # it is there, listing what the user briefed
+    (site / "episodes" / ".leftover.mp3.part").write_bytes(b"partial")
+    response = server.raw("GET", path)
+    assert response.status == 404 and b"partial" not in response.body and b"http" not in response.body
