@@ -305,12 +305,15 @@ def feed_rebuild(folder, show):
 @click.option("--url", help="Also check the host serving the folder at this URL (HEAD and byte ranges).")
 @feed_settings
 def feed_lint(url, folder, show):
-    """Check the feed against what Apple Podcasts requires; each problem on a line, exit 1 if any."""
+    """Check the feed against what Apple Podcasts requires; each problem on a line, exit 1 if any
+    (warnings, such as a feed with no base URL, do not fail)."""
     with user_errors():
-        problems = publish.lint(folder, url)
-    for problem in problems:
+        report = publish.lint(folder, url)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    for problem in report.problems:
         click.echo(problem)
-    if problems:
+    if report.problems:
         sys.exit(1)
     click.echo(f"{folder / publish.FEED}: no problems found")
 

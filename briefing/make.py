@@ -306,7 +306,6 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     folder = Path(options.output_dir)
     if options.publish:
         options = replace(options, show=publish.with_known_base_url(options.show, folder))
-        options.show.url("")  # a base URL is needed: fail before any slow work
         if options.show.artwork:
             publish.check_artwork(options.show.artwork)
     voices = Voices(options.engine, options.engine_settings, options.voice2)

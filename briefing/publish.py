@@ -60,9 +60,9 @@ class Show:
     locked: bool = True  # podcast:locked: other platforms should not import the feed
 
     def url(self, path: str) -> str:
-        if not self.base_url:
-            raise BriefingError("publishing needs a base URL: --base-url URL or base_url in [show] of briefing.toml")
-        return self.base_url.rstrip("/") + "/" + path
+        """The address of a file of the folder: under the base URL, or relative to the folder
+        ("./episodes/...") when none is set, for `briefing serve` to fill in the listener's address."""
+        return (self.base_url.rstrip("/") if self.base_url else ".") + "/" + path
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,11 @@ def with_known_base_url(show: Show, folder: Path) -> Show:
         link = etree.parse(str(Path(folder) / FEED)).findtext("channel/link")
     except etree.XMLSyntaxError:
         return show
-    return replace(show, base_url=link.rstrip("/")) if link else show
+    return replace(show, base_url=link.rstrip("/")) if link and is_web_address(link) else show
+
+
+def is_web_address(link: str) -> bool:
+    return link.startswith(("http://", "https://"))
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -202,7 +206,8 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
     add(owner, "itunes:name", show.author)
     if show.owner_email:
         add(owner, "itunes:email", show.owner_email)
-    add(channel, "podcast:guid", podcast_guid(feed_url))
+    # A feed without a base URL is named by its show, so two such shows on one phone stay apart.
+    add(channel, "podcast:guid", podcast_guid(feed_url if show.base_url else f"{show.title}/{FEED}"))
     locked = add(channel, "podcast:locked", "yes" if show.locked else "no")
     if show.owner_email:
         locked.set("owner", show.owner_email)
@@ -351,21 +356,33 @@ def rebuild(folder: Path, show: Show) -> Path:
         return write_feed(folder, show)
 
 
-def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> list[str]:
-    """Problems Apple Podcasts and other apps would refuse or stumble on, one line each."""
+@dataclass(frozen=True)
+class LintReport:
+    """What `feed lint` found: problems apps would refuse the feed for, and warnings."""
+
+    problems: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> LintReport:
+    """Problems Apple Podcasts and other apps would refuse or stumble on, and warnings, one line each."""
     from lxml import etree
     from PIL import Image
 
     folder = Path(folder)
     problems: list[str] = []
+    warnings: list[str] = []
     feed_path = folder / FEED
     try:
         tree = etree.parse(str(feed_path))
     except (OSError, etree.XMLSyntaxError) as error:
-        return [f"{feed_path}: cannot read the feed: {error}"]
+        return LintReport([f"{feed_path}: cannot read the feed: {error}"])
     channel = tree.find("channel")
     if channel is None:
-        return [f"{feed_path}: no <channel>"]
+        return LintReport([f"{feed_path}: no <channel>"])
+    if not is_web_address(channel.findtext("link") or ""):
+        warnings.append("feed: no base URL, so its addresses are relative: `briefing serve` fills in the listener's "
+                        "address, but a web host needs --base-url (or base_url in [show] of briefing.toml)")
     ns = NAMESPACES
     for tag in ("title", "link", "description", "language", "itunes:image", "itunes:category", "itunes:explicit",
                 "itunes:author", "itunes:owner", "podcast:guid"):
@@ -418,7 +435,7 @@ def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> list[st
                 problems.append(f"episode {name!r}: {linked.get('url')} is not a file in {folder}")
     if url:
         problems += lint_host(url.rstrip("/") + "/", [item.find("enclosure") for item in items], base, timeout)
-    return problems
+    return LintReport(problems, warnings)
 
 
 def lint_host(url: str, enclosures: list, base: str, timeout: float) -> list[str]:

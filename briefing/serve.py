@@ -3,7 +3,8 @@
 Starlette's static files give GET and HEAD, byte ranges (206, 416), ETag and Last-Modified with
 conditional requests, and refuse paths and symlinks that lead outside the folder. We add the
 content types podcast apps expect, and a feed whose URLs point at the address the listener used,
-unless a base URL is configured.
+unless a base URL is configured (a feed published without one has relative addresses, filled in
+here).
 """
 
 from __future__ import annotations
@@ -96,14 +97,13 @@ def create_app(folder: Path, base_url: str | None = None):
         path = folder / FEED
         if not path.is_file():
             return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-        body = rebase_feed(path.read_bytes(), str(request.base_url))
+        body = rebase_feed(path.read_bytes(), base_url or str(request.base_url))
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(body, media_type=content_type(FEED), headers={"ETag": etag, "Cache-Control": "no-cache"})
 
-    routes = [] if base_url else [Route(f"/{FEED}", feed, methods=["GET", "HEAD"])]
-    return Starlette(routes=routes + [Mount("/", app=files)])
+    return Starlette(routes=[Route(f"/{FEED}", feed, methods=["GET", "HEAD"]), Mount("/", app=files)])
 
 
 def lan_addresses() -> list[str]:

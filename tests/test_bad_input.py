@@ -99,7 +99,6 @@ CASES = [
     (["--from-feed", "{d}/missing.rss"], "nothing new to brief"),
     (["{d}/good.txt", "--since", "soon"], "--since takes an age"),
     (["{d}/good.txt", "--cache-max", "lots"], "a size must look like"),
-    (["{d}/good.txt", "--publish"], "publishing needs a base URL"),
     (["{d}/good.txt", "--publish", "--base-url", "https://x.org", "--artwork", "{d}/wide.png"], "it must be square"),
     ([], "no sources given"),
 ]

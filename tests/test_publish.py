@@ -175,7 +175,7 @@ def test_republishing_replaces_and_keep_prunes(tmp_path):
 
 
 def test_lint_passes_a_good_folder_and_names_problems(podcast, tmp_path):
-    assert lint(podcast) == []
+    assert lint(podcast).problems == []
     broken = tmp_path / "broken"
     shutil.copytree(podcast, broken)
     episode = published_episodes(broken)[0]
@@ -185,7 +185,7 @@ def test_lint_passes_a_good_folder_and_names_problems(podcast, tmp_path):
     guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", text)
     (broken / "feed.xml").write_text(text.replace(guids[1], guids[0]).replace("<itunes:author>Jane Doe</itunes:author>", ""))
     Image.new("RGBA", (1000, 800)).save(broken / "cover.png")
-    problems = lint(broken)
+    problems = lint(broken).problems
     assert any("enclosure length" in p and "but the file has" in p for p in problems)
     assert any("is used twice" in p for p in problems)
     assert any("missing <itunes:author>" in p for p in problems)
@@ -210,11 +210,11 @@ def serve_folder(folder: Path, ranges: bool):
 
 def test_lint_checks_the_host(podcast, local_server):
     good = local_server(serve_folder(podcast, ranges=True), with_headers=True)
-    assert lint(podcast, good.url) == []
+    assert lint(podcast, good.url).problems == []
     plain = local_server(serve_folder(podcast, ranges=False), with_headers=True)
-    problems = lint(podcast, plain.url)
+    problems = lint(podcast, plain.url).problems
     assert len(problems) == 2 and all("does not answer byte-range requests" in p for p in problems)
-    assert lint(podcast, "http://127.0.0.1:9")[0].startswith("host: cannot reach")
+    assert lint(podcast, "http://127.0.0.1:9").problems[0].startswith("host: cannot reach")
 
 
 def test_feed_commands(podcast, tmp_path):
@@ -253,13 +253,6 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_publishing_needs_a_base_url(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    source = article(tmp_path, "a.txt", "Story", "One sentence.")
-    result = runner().invoke(main, ["make", source, "--publish", "-o", str(tmp_path / "site")])
-    assert result.exit_code == 2 and "publishing needs a base URL" in result.stderr
-
-
 def test_show_settings_come_from_briefing_toml(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Image.new("RGB", (1500, 1500), "navy").save(tmp_path / "art.png")
@@ -272,7 +265,7 @@ def test_show_settings_come_from_briefing_toml(tmp_path, monkeypatch):
     text = (tmp_path / "site" / "feed.xml").read_text()
     assert "<title>Toml Desk</title>" in text and '<itunes:category text="Daily News"/>' in text
     assert "<itunes:explicit>true</itunes:explicit>" in text
-    assert lint(tmp_path / "site") == []
+    assert lint(tmp_path / "site").problems == []
 
 
 def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
@@ -288,4 +281,4 @@ def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
     assert [run.wait(timeout=120) for run in runs] == [0, 0]
     titles = {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries}
     assert titles == {"Story one", "Story two"}
-    assert lint(folder) == []
+    assert lint(folder).problems == []

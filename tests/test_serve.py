@@ -264,3 +264,34 @@ def test_the_folders_own_hidden_files_are_not_served(server, site, path):
     (site / "episodes" / ".leftover.mp3.part").write_bytes(b"partial")
     response = server.raw("GET", path)
     assert response.status == 404 and b"partial" not in response.body and b"http" not in response.body
+
+
+def test_publishing_without_a_base_url_is_for_listening_through_serve(tmp_path, monkeypatch):
+    """The phone path: make --publish with no base URL, then serve; the feed works at the address used."""
+    import feedparser
+
+    from briefing.cli import main
+    from briefing.publish import lint
+    from conftest import runner
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefing.toml").write_text('[show]\nowner_email = "jane@example.org"\n')
+    (tmp_path / "a.txt").write_text("Story\n\nOne sentence.")
+    result = runner().invoke(main, ["make", "a.txt", "--publish", "-o", "site"])
+    assert result.exit_code == 0, result.stderr
+    written = (tmp_path / "site" / "feed.xml").read_text()
+    assert 'url="./episodes/' in written and "<link>./</link>" in written
+    report = lint(tmp_path / "site")
+    assert report.problems == [] and len(report.warnings) == 1 and "--base-url" in report.warnings[0]
+    linted = runner().invoke(main, ["feed", "lint", "--dir", "site"])
+    assert linted.exit_code == 0 and linted.stdout.startswith("warning: feed: no base URL"), linted.stdout
+    served = Served(tmp_path / "site")
+    try:
+        for host in (f"127.0.0.1:{served.port}", "192.168.1.20:8000"):
+            parsed = feedparser.parse(requests.get(served.url + "/feed.xml", headers={"Host": host}).content)
+            assert not parsed.bozo and parsed.feed.link == f"http://{host}/"
+            enclosure = parsed.entries[0].enclosures[0].href
+            assert enclosure.startswith(f"http://{host}/episodes/") and enclosure.endswith(".mp3")
+            assert requests.get(served.url + enclosure.removeprefix(f"http://{host}")).status_code == 200
+    finally:
+        assert served.stop() == 0
