@@ -69,7 +69,7 @@ def script_settings(command):
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
     @click.option("--max-input", default="5MB", show_default=True, help="Largest article file, input or download accepted.")
     @click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
-                  help="Seconds allowed for fetching each web page or feed.")
+                  help="Seconds allowed for downloading each web page or feed, whole.")
     @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
                   help="Do not apply this cleaning rule (see --explain); repeatable.")

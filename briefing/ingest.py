@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 import re
 import sys
+import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import BriefingError
 from .model import Article
@@ -219,13 +223,33 @@ def fetch_url(url: str, limits: FetchLimits, accept_feeds: bool = False) -> Fetc
     backoff (and Retry-After) when the failure may pass."""
     for attempt in range(1, limits.retry.attempts + 1):
         try:
-            return _fetch_once(url, limits, accept_feeds)
+            return _within_deadline(url, limits, lambda: _fetch_once(url, limits, accept_feeds))
         except _MayPass as failure:
             if attempt == limits.retry.attempts:
                 tries = f" after {attempt} attempts" if attempt > 1 else ""
                 raise BriefingError(f"{failure}{tries}") from None
             time.sleep(limits.retry.delay(attempt, failure.retry_after, random.random()))
     raise AssertionError("unreachable")
+
+
+def _within_deadline(url: str, limits: FetchLimits, download: Callable[[], Fetched]) -> Fetched:
+    """download() given limits.timeout seconds in all. requests' timeouts bound each socket read,
+    so a server trickling a byte a second would never time out: the download runs on a daemon
+    thread, and we stop waiting for it at the deadline (its next read ends it; Ctrl-C interrupts
+    the wait at once)."""
+    outcome: Future = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(download())
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            outcome.set_exception(error)
+
+    threading.Thread(target=run, name="briefing-fetch", daemon=True).start()
+    try:
+        return outcome.result(timeout=limits.timeout)
+    except FutureTimeout:
+        raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
 
 
 def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:

@@ -161,3 +161,67 @@ def test_giving_up_says_how_often_it_tried(local_server):
     with pytest.raises(BriefingError, match="HTTP 500 Internal Server Error after 3 attempts"):
         read_source(server.url + "/story", FetchLimits(retry=QUICK))
     assert len(server.requests) == 3
+
+
+class TricklingServer:
+    """A server on 127.0.0.1 that sends its answer a byte at a time (headers too, when asked), so
+    no single read ever waits long: only a deadline on the whole download stops it."""
+
+    def __init__(self, trickle_headers: bool):
+        import socket
+        import threading
+
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/story"
+        self.stop = threading.Event()
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        self.thread = threading.Thread(target=self.serve, args=(head, trickle_headers), daemon=True)
+
+    def serve(self, head: bytes, trickle_headers: bool) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                if not trickle_headers:
+                    connection.sendall(head)
+                for byte in (head if trickle_headers else b"") + b"x" * 100000:
+                    if self.stop.wait(0.1):
+                        return
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        break
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("trickle_headers", [False, True], ids=["body", "headers"])
+def test_the_timeout_bounds_the_whole_download_of_a_trickling_server(trickle_headers):
+    import time
+
+    with TricklingServer(trickle_headers) as server:
+        started = time.monotonic()
+        with pytest.raises(BriefingError, match="timed out after 1 s"):
+            read_source(server.url, FetchLimits(timeout=1.0, retry=RetryPolicy(attempts=1)))
+        assert time.monotonic() - started < 15  # without a whole-download deadline: minutes
+
+
+def test_cli_timeout_on_a_trickling_server_is_one_line(tmp_path):
+    from briefing.cli import main
+    from conftest import runner
+
+    with TricklingServer(trickle_headers=False) as server:
+        result = runner().invoke(main, ["make", server.url, "--timeout", "1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "timed out after 1 s" in result.stderr
+    assert not (tmp_path / "out").exists()
