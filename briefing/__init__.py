@@ -1,10 +1,19 @@
 """briefing: turn news articles into podcast-style spoken briefings.
 
-The pipeline, one module a stage: ingest -> script -> tts -> audio (-> publish, to come).
-`make(sources, options)` runs it all; the `briefing` command is a thin layer over it.
+The pipeline, one module a stage: ingest -> script -> tts -> audio -> publish.
+`make(sources, options)` (briefing.pipeline) runs it all; the `briefing` command is a thin layer over it.
 """
 
 from .errors import BriefingError
-from .make import MakeOptions, make
 
 __all__ = ["BriefingError", "MakeOptions", "make"]
+
+
+def __getattr__(name: str):
+    # The pipeline imports every stage (0.12 s): loaded when first asked for, so the command can
+    # take charge of Ctrl-C before anything slow starts (briefing.interrupts).
+    if name in ("MakeOptions", "make"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'briefing' has no attribute {name!r}")

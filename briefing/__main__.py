@@ -1,4 +1,18 @@
-from .cli import main
+"""The `briefing` command (and `python -m briefing`): takes charge of Ctrl-C before the CLI and
+the pipeline are loaded, so an interrupt at any moment is one line and exit 130."""
+
+from . import interrupts
+
+
+def run() -> None:
+    interrupts.install()
+    try:
+        from .cli import main
+
+        main()
+    except KeyboardInterrupt:
+        interrupts.leave()
+
 
 if __name__ == "__main__":  # worker processes import this module again: they must not run the CLI
-    main()
+    run()

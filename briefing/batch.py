@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from .errors import BriefingError
 from .ingest import read_source
-from .make import MakeOptions, cluster_client, feed_articles, make
+from .pipeline import MakeOptions, cluster_client, feed_articles, make
 from .model import Article, Episode
 
 DEFAULT_CONCURRENCY = 4

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BriefingError
-from .evaluation import comparable_words, edit_distance
+from .evaluation import comparable_words
 
 DEFAULT_MODEL = "tiny.en"
 DEFAULT_THRESHOLD = 0.34  # a segment with more than a third of its words wrong is listed
@@ -214,7 +214,7 @@ def verify(sources, options, progress=None, recogniser: Recogniser | None = None
 
     from .cache import SegmentCache
     from .cache import default_folder as default_cache_folder
-    from .make import Voices, make
+    from .pipeline import Voices, make
 
     if retry and not options.use_cache:
         raise BriefingError("--retry re-synthesises through the segment cache: drop --no-cache")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import publish
+from . import interrupts, publish
 from .audio import MasterOptions
 from .config import load_config
 from .errors import BriefingError
@@ -19,8 +19,8 @@ from .cache import default_folder as default_cache_folder
 from .cache import parse_size as parse_cache_size
 from .feeds import parse_since
 from .ingest import FetchLimits
-from .make import MakeOptions, explain, make, write_script
-from .make import dry_run as plan_only
+from .pipeline import MakeOptions, explain, make, write_script
+from .pipeline import dry_run as plan_only
 from .publish import Show
 from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
 from .check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
@@ -30,15 +30,22 @@ from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSetting
 
 @contextmanager
 def user_errors():
-    """Turn the errors a user can fix into one line on stderr and exit status 2; Ctrl-C into 130."""
+    """Turn the errors a user can fix into one line on stderr and exit status 2."""
     try:
         yield
     except BriefingError as error:
         click.echo(f"briefing: error: {error}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("briefing: interrupted", err=True)
-        sys.exit(130)
+
+
+class Commands(click.Group):
+    """The command group: Ctrl-C (or SIGTERM) in any command is one line and exit 130 (143)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupts.leave()
 
 
 @contextmanager
@@ -96,7 +103,7 @@ def script_settings(command):
     return wrapper
 
 
-@click.group()
+@click.group(cls=Commands)
 @click.version_option(package_name="briefing")
 def main() -> None:
     """Turn news articles into podcast-style spoken briefings."""
@@ -394,10 +401,7 @@ def worker_command(scheduler, nworkers):
     import subprocess
 
     command = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--nworkers", str(nworkers), "--nthreads", "1"]
-    try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    sys.exit(subprocess.call(command))
 
 
 @main.command("check")
@@ -428,7 +432,7 @@ def check_command(episode, model, threshold):
               help="The MP3 to write (default: output/preview-ENGINE-VOICE.mp3).")
 def preview_command(text, engine, voice, rate, lang, tld, output):
     """Say TEXT with a voice, to compare voices and rates: writes a short MP3 and prints its path."""
-    from .make import preview
+    from .pipeline import preview
 
     with user_errors():
         click.echo(preview(text, engine, EngineSettings(voice=voice, lang=lang, tld=tld, rate=rate), output))

@@ -182,7 +182,7 @@ def cluster_bench(args) -> None:
     import statistics
 
     from briefing.cluster import connect
-    from briefing.make import MakeOptions, script_options
+    from briefing.pipeline import MakeOptions, script_options
     from briefing.model import Article
     from briefing.script import build_script
     from briefing.tts.piper import PiperEngine

@@ -1,13 +1,7 @@
 """Bad input of every kind: one line on stderr, exit status 2, nothing written. And Ctrl-C."""
 
 import io
-import os
-import signal
-import subprocess
-import sys
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -143,41 +137,3 @@ def test_a_full_disk_is_one_line(files, monkeypatch):
     result = runner().invoke(main, ["make", str(folder / "good.txt"), "-o", str(folder / "out")])
     assert result.exit_code == 2 and result.stderr.strip().endswith("No space left on device")
     assert not [p for p in (folder / "out").iterdir() if not p.name.startswith(".")]
-
-
-def in_group(group: int) -> list[int]:
-    """Live processes in a process group (from /proc: field 5 of stat is the group)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
-@pytest.mark.parametrize("to_group", [False, True], ids=["process", "terminal-group"])
-def test_ctrl_c_exits_130_and_leaves_earlier_output_untouched(tmp_path, to_group):
-    source = tmp_path / "long.txt"
-    source.write_text("A long one\n\n" + " ".join(f"Sentence number {n} of a long article, read slowly." for n in range(80)))
-    out = tmp_path / "out"
-    earlier = out / "2026-01-01-earlier.mp3"
-    out.mkdir()
-    earlier.write_bytes(b"an earlier episode")
-    process = subprocess.Popen([sys.executable, "-m", "briefing", "make", str(source), "-o", str(out), "-q",
-                                "--cache-dir", str(tmp_path / "cache")], stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    time.sleep(4)  # well into synthesis, Piper workers busy
-    if to_group:  # a terminal's Ctrl-C reaches the Piper workers too
-        os.killpg(process.pid, signal.SIGINT)
-    else:
-        process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 130
-    assert process.stderr.read() == "briefing: interrupted\n"
-    time.sleep(1)
-    assert in_group(process.pid) == []  # no worker left behind
-    assert earlier.read_bytes() == b"an earlier episode"
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [earlier.name]
-    assert not list(out.glob(".*.part"))

@@ -12,7 +12,7 @@ from briefing.budget import textrank
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.feeds import parse_since
-from briefing.make import dry_run
+from briefing.pipeline import dry_run
 from briefing.script import how_long_ago, split_sentences
 from briefing.seen import canonical_url
 from conftest import Reply, decode_to_array, runner

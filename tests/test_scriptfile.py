@@ -7,7 +7,7 @@ import pytest
 
 from briefing.errors import BriefingError
 from briefing.ingest import read_source
-from briefing.make import MakeOptions, prepare, script_options, write_script
+from briefing.pipeline import MakeOptions, prepare, script_options, write_script
 from briefing.model import Draft, Paragraph, Section, Story
 from briefing.script import render
 from briefing.scriptfile import parse_script, to_markdown

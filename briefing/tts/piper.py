@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,9 @@ _worker_voice = None  # in a worker process: the voice it loaded once
 
 def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
     global _worker_voice
+    # A terminal's Ctrl-C reaches the whole process group: the parent decides, and ends us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _exit_with(parent)
     _worker_voice = load_voice(model, config, threads=1)
 
@@ -219,10 +223,18 @@ class PiperEngine:
                 if done:
                     done(position, clips[position])
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_at_once(pool)
             raise
         pool.shutdown()
         return clips
+
+
+def _stop_at_once(pool) -> None:
+    """Drop the queued sentences and end the workers mid-sentence, so Ctrl-C or a failure does not
+    wait for what they are speaking (Python 3.14's terminate_workers does the same)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((pool._processes or {}).values()):
+        process.kill()
 
 
 def create(settings: EngineSettings) -> PiperEngine:
