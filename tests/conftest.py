@@ -19,13 +19,34 @@ from briefing.ffmpeg import ffmpeg_exe
 
 
 def runner():
-    """A click CliRunner keeping stderr apart from stdout (click < 8.2 mixes them unless told)."""
-    from click.testing import CliRunner
+    """A click CliRunner keeping stderr apart from stdout (click < 8.2 mixes them unless told),
+    whose results show their stderr and exception in a failing assertion's message."""
+    from click.testing import CliRunner, Result
+
+    class ShownResult(Result):
+        def __repr__(self) -> str:
+            return f"<Result exit {self.exit_code}, stderr {self.stderr!r}, exception {self.exception!r}>"
+
+    class ShowingRunner(CliRunner):
+        def invoke(self, *args, **kwargs):
+            result = super().invoke(*args, **kwargs)
+            result.__class__ = ShownResult
+            return result
 
     try:
-        return CliRunner(mix_stderr=False)
+        return ShowingRunner(mix_stderr=False)
     except TypeError:
-        return CliRunner()
+        return ShowingRunner()
+
+
+def finished(process: subprocess.Popen, timeout: float = 300) -> int:
+    """The exit status of a process started with stderr=PIPE; its stderr is the message when the
+    status is not 0, so a failing assertion says why."""
+    _, stderr = process.communicate(timeout=timeout)
+    if process.returncode != 0:
+        text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
+        raise AssertionError(f"{process.args[2:5]} exited {process.returncode}: {text}")
+    return process.returncode
 
 
 @dataclass

@@ -21,7 +21,9 @@ from briefing.retry import RetryPolicy, parse_retry_after
 from briefing.tts.gtts import MAX_CHARS, GTTSEngine
 from conftest import Reply, decode_to_array
 
-FAST = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30.0, timeout=1.0)
+# A generous timeout: the fake service speaks each new text with Piper while the client waits,
+# which takes seconds on a busy machine. The timeout test sets a short one of its own.
+FAST = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30.0, timeout=30.0)
 
 
 class FakeGoogle:
@@ -91,9 +93,11 @@ def test_jitter_and_ceiling():
 
 
 def test_timeout_is_retried(local_server, piper_engine):
-    google = FakeGoogle(piper_engine, [Reply(200, b"late", delay=2.5)])
+    google = FakeGoogle(piper_engine, [Reply(200, b"late", delay=10)])
+    google.mp3_for("Hello there.")  # spoken before, so the second answer is immediate
     sleeps = []
-    clip = engine_for(local_server(google), sleeps).synthesize("Hello there.")
+    short = RetryPolicy(attempts=4, base_delay=1.0, max_delay=30.0, timeout=1.0)
+    clip = engine_for(local_server(google), sleeps, short).synthesize("Hello there.")
     assert clip.duration_seconds > 0.3 and len(sleeps) == 1
 
 

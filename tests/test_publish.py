@@ -21,7 +21,7 @@ from PIL import Image
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.publish import Show, lint, podcast_guid, published_episodes
-from conftest import Reply, decode_to_array, runner
+from conftest import finished, Reply, decode_to_array, runner
 
 BASE = "https://pods.example.org/briefing"
 SHOW = Show(title="Morning Desk", author="Jane Doe", owner_email="jane@example.org", base_url=BASE,
@@ -278,7 +278,7 @@ def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
     runs = [subprocess.Popen([sys.executable, "-m", "briefing", "make", source, "--publish", "-o", str(folder), "-q",
                               "--cache-dir", str(tmp_path / f"cache-{n}")], cwd=tmp_path,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, source in enumerate(sources)]
-    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    assert [finished(run) for run in runs] == [0, 0]
     titles = {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries}
     assert titles == {"Story one", "Story two"}
     assert lint(folder).problems == []
