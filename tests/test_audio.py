@@ -75,6 +75,7 @@ def speech(piper_engine):
     return stitched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [audio.MasterOptions(), audio.MasterOptions(loudness=-16.0, sample_rate=22050, bitrate=96)])
 def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
     mp3 = tmp_path / "out.mp3"

@@ -98,6 +98,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arguments, message", CASES, ids=[" ".join(a)[:40] or "nothing" for a, _ in CASES])
 def test_bad_input(files, arguments, message, monkeypatch):
     folder, url = files
@@ -117,6 +118,7 @@ def test_there_are_at_least_thirty_cases():
     assert len(CASES) >= 30
 
 
+@pytest.mark.slow
 def test_text_in_other_encodings_is_read_not_refused(files):
     folder, _ = files
     for name, encoding in (("latin1.txt", "latin-1"), ("cp1252.txt", "cp1252"), ("utf16.txt", "utf-16")):
@@ -125,6 +127,7 @@ def test_text_in_other_encodings_is_read_not_refused(files):
         assert result.exit_code == 0 and "Café crème" in result.stdout, (name, result.stderr)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line(files, monkeypatch):
     from briefing import audio
 

@@ -11,6 +11,8 @@ from briefing import MakeOptions, make
 from briefing.cache import SegmentCache, parse_size
 from briefing.cli import main
 
+pytestmark = pytest.mark.slow  # real renders
+
 ARTICLE = ("Cache test\n\nThe first paragraph has two sentences. It is short.\n\n"
            "The second paragraph says something else entirely.\n\nThe third paragraph closes the story.")
 

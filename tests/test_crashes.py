@@ -15,6 +15,9 @@ import webvtt
 
 from briefing.ffmpeg import ffmpeg_exe
 from briefing.publish import lint
+import pytest
+
+pytestmark = pytest.mark.slow  # kills real renders
 
 BASE = "https://pods.example.org/daily"
 KILLS = 20

@@ -17,6 +17,8 @@ from briefing.script import how_long_ago, split_sentences
 from briefing.seen import canonical_url
 from conftest import Reply, decode_to_array, runner
 
+pytestmark = pytest.mark.slow  # real renders of feeds
+
 NOW = dt.datetime.now(dt.timezone.utc)
 STORIES = {
     "drones": ("Drones over Sabratha", "Italian officials confirmed on Monday that American drones would be allowed to fly "

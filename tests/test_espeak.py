@@ -35,6 +35,7 @@ def test_unknown_voice():
 
 
 @needs_espeak
+@pytest.mark.slow
 def test_make_with_espeak(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Headline\n\nOne short sentence.")

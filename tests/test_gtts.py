@@ -92,6 +92,7 @@ def test_jitter_and_ceiling():
     assert policy.delay(1, 3600.0, 0.0) == 30.0  # a Retry-After of an hour is not waited out whole
 
 
+@pytest.mark.slow
 def test_timeout_is_retried(local_server, piper_engine):
     google = FakeGoogle(piper_engine, [Reply(200, b"late", delay=10)])
     google.mp3_for("Hello there.")  # spoken before, so the second answer is immediate
@@ -101,6 +102,7 @@ def test_timeout_is_retried(local_server, piper_engine):
     assert clip.duration_seconds > 0.3 and len(sleeps) == 1
 
 
+@pytest.mark.slow
 def test_concurrent_requests_share_one_pause(local_server, piper_engine):
     google = FakeGoogle(piper_engine, [Reply(429, b"", {"Retry-After": "1"})])
     server = local_server(google)
@@ -112,6 +114,7 @@ def test_concurrent_requests_share_one_pause(local_server, piper_engine):
     assert len(google.texts) == 7 and {t for t, _ in google.texts} == {f"Sentence number {n}." for n in range(6)}
 
 
+@pytest.mark.slow
 def test_real_wait_on_retry_after(local_server, piper_engine):
     google = FakeGoogle(piper_engine, [Reply(429, b"", {"Retry-After": "1"})])
     server = local_server(google)
@@ -176,6 +179,7 @@ def test_parse_retry_after_http_date():
     assert 8 <= parse_retry_after(formatdate(time.time() + 10, usegmt=True)) <= 10
 
 
+@pytest.mark.slow
 def test_make_with_gtts_sends_only_short_requests(tmp_path, local_server, piper_engine, monkeypatch):
     google = FakeGoogle(piper_engine)
     server = local_server(google)
@@ -204,6 +208,7 @@ def test_unknown_language_is_refused():
         create_engine("gtts", EngineSettings(lang="xx"))
 
 
+@pytest.mark.slow
 def test_concurrent_output_is_in_script_order(local_server, piper_engine):
     google = FakeGoogle(piper_engine)
     engine = GTTSEngine("en", "com", endpoint=local_server(google).url, policy=FAST)
@@ -216,6 +221,7 @@ def test_concurrent_output_is_in_script_order(local_server, piper_engine):
     assert len({len(c.raw_data) for c in concurrent}) == len(texts)  # all different, so order shows
 
 
+@pytest.mark.slow
 def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, local_server, piper_engine, monkeypatch):
     from briefing import MakeOptions, make
 
@@ -239,6 +245,7 @@ def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, loca
     assert episode.cache_hits == made_before and len(google.texts) - asked == episode.cache_misses
 
 
+@pytest.mark.slow
 def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server, piper_engine, monkeypatch):
     from conftest import integrated_loudness, runner
 
@@ -269,6 +276,7 @@ def test_without_a_fallback_the_failure_is_one_line(tmp_path, local_server, monk
     assert result.exit_code == 2 and "gTTS could not speak" in result.stderr and result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_rate_time_stretches_google_speech_keeping_its_pitch(local_server, piper_engine):
     server = local_server(FakeGoogle(piper_engine))
     normal = GTTSEngine("en", "com", endpoint=server.url, policy=FAST).synthesize("Hello there, how are you today?")

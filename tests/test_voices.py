@@ -15,6 +15,8 @@ from briefing.tts.espeak import espeak_exe
 from briefing.tts.piper import PiperEngine, find_voice, user_voices_folder
 from conftest import decode_to_array, integrated_loudness, runner
 
+pytestmark = pytest.mark.slow  # real voices rendering
+
 SENTENCE = "The council met on Tuesday to discuss the budget for the coming year."
 
 
