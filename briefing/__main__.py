@@ -5,8 +5,8 @@ from . import interrupts
 
 
 def run() -> None:
-    interrupts.install()
     try:
+        interrupts.install()
         from .cli import main
 
         main()

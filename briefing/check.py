@@ -93,7 +93,7 @@ class Recogniser:
             from faster_whisper import WhisperModel
         except ImportError:
             raise BriefingError("checking needs faster-whisper: pip install 'briefing[check]'") from None
-        self.name = str(model or DEFAULT_MODEL)
+        self.name = Path(str(model)).name if model else DEFAULT_MODEL  # a folder by its name: no local path is published
         self._model = WhisperModel(str(folder), device="cpu", compute_type="int8")
 
     def words(self, audio: str | Path) -> list[Word]:

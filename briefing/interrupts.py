@@ -31,11 +31,12 @@ def install() -> None:
     global _installed
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
+    # The watcher first: a signal arriving while it starts is then still a plain KeyboardInterrupt.
+    threading.Thread(target=_watch, args=(read_end,), name="briefing-interrupts", daemon=True).start()
     signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    _installed = True
     for number in MESSAGES:
         signal.signal(number, _raise_interrupt)
-    threading.Thread(target=_watch, args=(read_end,), name="briefing-interrupts", daemon=True).start()
-    _installed = True
 
 
 def _raise_interrupt(number: int, frame) -> None:
