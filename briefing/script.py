@@ -40,9 +40,40 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+SENTENCE_WINDOW = 2000  # characters pysbd reads at once: its abbreviation pass is quadratic in its input
+
+
 def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph, surviving abbreviations such as "U.S. air raid" and "Gen. Haftar"."""
-    return [sentence.strip() for sentence in _segmenter().segment(paragraph) if sentence.strip()]
+    """Sentences of a paragraph, surviving abbreviations such as "U.S. air raid" and "Gen. Haftar".
+
+    pysbd reads a long paragraph a window at a time (cut at a space), the last sentence of each
+    window carried into the next, so time stays linear in the paragraph's length; a "sentence"
+    longer than a window (run-on text with no full stop) is let go as it is, for the engine's
+    length limit to cut at clauses."""
+    segmenter = _segmenter()
+    sentences: list[str] = []
+    carried, start = "", 0
+    while start < len(paragraph):
+        end = _window_end(paragraph, start + SENTENCE_WINDOW)
+        pieces = [piece for piece in segmenter.segment(carried + paragraph[start:end]) if piece.strip()]
+        start = end
+        carried = pieces.pop().rstrip() if pieces and start < len(paragraph) else ""
+        if len(carried) > SENTENCE_WINDOW:
+            pieces.append(carried)
+            carried = ""
+        sentences += [piece.strip() for piece in pieces]
+    if carried.strip():
+        sentences.append(carried.strip())
+    return sentences
+
+
+def _window_end(text: str, at: int) -> int:
+    """The first space at or after `at` (a window never ends inside a word), else the end; a word
+    longer than a window is cut after one more window."""
+    if at >= len(text):
+        return len(text)
+    space = text.find(" ", at, at + SENTENCE_WINDOW)
+    return space if space != -1 else min(len(text), at + SENTENCE_WINDOW)
 
 
 def split_clauses(sentence: str) -> list[str]:

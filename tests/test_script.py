@@ -121,3 +121,30 @@ def test_a_second_voice_takes_the_frame_and_quotations():
     assert {voice for (kind, _), voice in voices.items() if kind in ("intro", "headline", "outro")} == {"alan"}
     assert voices[("body", "The council met.")] is None
     assert voices[("body", "\"We will not stand by,\"")] == "alan" and voices[("body", "he said.")] is None
+
+
+def test_a_long_paragraph_is_split_in_linear_time_and_run_on_text_is_let_go_in_bounded_pieces():
+    import time
+
+    from briefing.script import SENTENCE_WINDOW, split_sentences
+
+    prose = " ".join(f"The council met on day {n} and agreed the budget with Gen. Smith." for n in range(2000))
+    started = time.process_time()
+    sentences = split_sentences(prose)
+    assert len(sentences) == 2000 and sentences[1] == "The council met on day 1 and agreed the budget with Gen. Smith."
+    run_on = " ".join(["and the council met"] * 5000)
+    pieces = split_sentences(run_on)
+    assert " ".join(pieces) == run_on and max(map(len, pieces)) <= 2 * SENTENCE_WINDOW
+    assert time.process_time() - started < 30  # was minutes: pysbd's abbreviation pass is quadratic in its input
+
+
+def test_every_engine_has_an_utterance_limit_and_long_sentences_are_cut_within_it(piper_engine):
+    from briefing.script import speak_sentence
+
+    assert piper_engine.max_chars and piper_engine.max_chars <= 400
+    sentence = "The council, which met on Tuesday, agreed " + ", and ".join(f"item {n} of the plan" for n in range(60)) + "."
+    pieces = speak_sentence(sentence, piper_engine.max_chars)
+    assert len(pieces) > 1 and all(len(spoken) <= piper_engine.max_chars for _, spoken in pieces)
+    assert pieces[0][0] == sentence and all(written == "" for written, _ in pieces[1:])
+    giant_word = "x" * 30_000
+    assert all(len(spoken) <= piper_engine.max_chars for _, spoken in speak_sentence(giant_word, piper_engine.max_chars))

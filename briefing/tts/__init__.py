@@ -1,6 +1,7 @@
 """Stage 3, tts: speech engines behind one small interface.
 
-An engine has a name, a voice, a sample rate, a per-request character limit (None for none),
+An engine has a name, a voice, a sample rate, a per-request character limit (every engine has
+one, so no input can make an utterance that takes the machine),
 whether it takes IPA phonemes in [[ ]] blocks, and `synthesize(text) -> pydub.AudioSegment`
 (mono, 16-bit, at its sample rate).
 """

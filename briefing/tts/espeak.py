@@ -21,7 +21,7 @@ def espeak_exe() -> str | None:
 
 class EspeakEngine:
     name = "espeak"
-    max_chars = None
+    max_chars = 1000  # every engine has a bound: espeak-ng gets the text as an argument
     accepts_ipa = False  # its [[ ]] blocks take its own phoneme codes, not IPA
 
     def __init__(self, voice: str, rate: float = 1.0):
