@@ -6,8 +6,9 @@ or a photograph is never dropped. `clean` returns what it dropped and why, for t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+import regex
 
 from .errors import BriefingError
 from .model import DroppedBlock
@@ -23,8 +24,18 @@ class CleaningRule:
     max_words: int = 25
 
     def matches(self, block: str) -> bool:
-        return len(block.split()) <= self.max_words and re.search(self.pattern, block, re.I) is not None
+        """Whether this short block is what the rule drops. Patterns run under a time limit (the
+        `regex` module's timeout), since a user's pattern such as "(a+)+$" can take for ever."""
+        if len(block.split()) > self.max_words:
+            return False
+        try:
+            return regex.search(self.pattern, block, regex.I | regex.V0, timeout=PATTERN_SECONDS) is not None
+        except TimeoutError:
+            raise BriefingError(f"cleaning rule {self.name} ({self.pattern!r}) took over {PATTERN_SECONDS:g} s on one "
+                                f"block: simplify the pattern") from None
 
+
+PATTERN_SECONDS = 1.0  # for one pattern on one block; the built-in rules take microseconds
 
 _SOCIAL = r"(facebook|twitter|x|instagram|linkedin|whatsapp|telegram|reddit|pinterest|tiktok|youtube|threads|bluesky|mastodon|e-?mail)"
 
@@ -95,8 +106,8 @@ def choose_rules(keep: tuple[str, ...] | list[str] = (), drop: tuple[str, ...] |
     chosen = [rule for rule in RULES if rule.name not in keep]
     for number, pattern in enumerate(drop, start=1):
         try:
-            re.compile(pattern)
-        except re.error as error:
+            regex.compile(pattern, regex.V0)
+        except (regex.error, ValueError, OverflowError) as error:
             raise BriefingError(f"bad drop pattern {pattern!r}: {error}") from None
         chosen.append(CleaningRule(f"drop-rule-{number}", f"user pattern {pattern}", pattern, USER_RULE_MAX_WORDS))
     return tuple(chosen)

@@ -158,16 +158,19 @@ def shorten_title(line: str, max_words: int = 14) -> str:
     return " ".join(words[:max_words]).rstrip(".,;:") + ("…" if len(words) > max_words else "")
 
 
+# Linear on any input: a span stops at the next opening bracket (so "[[[[..." cannot make each
+# bracket scan to the end), and emphasis spans at most EMPHASIS_MAX characters.
+EMPHASIS_MAX = 300
 MARKDOWN_RULES: tuple[tuple[str, str], ...] = (
-    (r"!\[[^\]]*\]\([^)]*\)", ""),  # images
-    (r"\[([^\]]+)\]\([^)]*\)", r"\1"),  # links keep their text
-    (r"`([^`]*)`", r"\1"),  # inline code
-    (r"(\*\*|__)(.+?)\1", r"\2"),  # bold
-    (r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1"),  # emphasis
+    (r"!\[[^\[\]\n]*\]\([^()\s]*\)", ""),  # images
+    (r"\[([^\[\]\n]+)\]\([^()\s]*\)", r"\1"),  # links keep their text
+    (r"`([^`\n]*)`", r"\1"),  # inline code
+    (rf"(\*\*|__)([^\n]{{1,{EMPHASIS_MAX}}}?)\1", r"\2"),  # bold
+    (rf"(?<![\w*])[*_](?!\s)([^\n]{{1,{EMPHASIS_MAX}}}?)(?<!\s)[*_](?![\w*])", r"\1"),  # emphasis
     (r"(?m)^[ \t]{0,3}>[ \t]?", ""),  # block quotes
     (r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", ""),  # list markers
     (r"(?m)^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", ""),  # rules
-    (r"<[^>\n]+>", ""),  # inline HTML
+    (r"<[^<>\n]+>", ""),  # inline HTML
 )
 
 

@@ -87,19 +87,31 @@ _NAME_AHEAD = r"(?=\s+(?:[A-Z]|\[\[))"  # a capitalised name follows, or a name 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+CARDINAL_MAX_DIGITS = 15  # past the quadrillions a number is a code or noise (num2words overflows): its digits are read
+
+
+def _digits(digits: str) -> str:
+    return " ".join(DIGIT_WORDS[int(digit)] for digit in digits)
+
+
 def _words(number: str) -> str:
     """Cardinal words for a written number: "5,000" -> "five thousand", "4.50" -> "four point five zero"."""
     whole, _, decimals = number.replace(",", "").partition(".")
-    try:
-        words = num2words(int(whole or "0"))
-    except ValueError:
-        return number
+    if len(whole) > CARDINAL_MAX_DIGITS:
+        words = _digits(whole)
+    else:
+        try:
+            words = num2words(int(whole or "0"))
+        except ValueError:
+            return number
     if decimals:
-        words += " point " + " ".join(DIGIT_WORDS[int(d)] for d in decimals)
+        words += " point " + _digits(decimals)
     return words
 
 
 def _ordinal(number: int) -> str:
+    if number >= 10**CARDINAL_MAX_DIGITS:
+        return _digits(str(number)) + "th"
     return num2words(number, to="ordinal")
 
 
@@ -115,7 +127,8 @@ def expand_urls(text: str) -> str:
         name = re.sub(r"^www\.", "", match.group("host").lower())
         return " dot ".join(name.split("."))
 
-    text = re.sub(r"\b(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)\b",
+    # Starting only where a run of address characters starts keeps this linear on "A.A.A.A...".
+    text = re.sub(r"(?<![\w.+-])(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)\b",
                   lambda m: f"{m.group('user').replace('.', ' dot ')} at {host(m)}", text)
     return re.sub(r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?:[/?#][^\s]*)?", host, text)
 
@@ -377,6 +390,7 @@ def tidy_spaces(text: str) -> str:
 
 
 NORMALIZERS: tuple[Callable[[str], str], ...] = (
+    tidy_spaces,  # first too: with no runs of white space, every "\s*" below matches in linear time
     expand_urls,
     expand_title_abbreviations,
     expand_saint_street,

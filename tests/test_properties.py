@@ -64,3 +64,32 @@ def test_script_files_round_trip_any_text(paragraphs, title):
     plan = Draft(title, "Show", dt.date(2026, 1, 1), (Section("story", tuple(Paragraph(t) for t in texts), story),))
     read = parse_script(to_markdown(plan), "x.md")
     assert [p.text for p in read.sections[0].paragraphs] == texts
+
+
+# Hostile text: long runs of the characters regular expressions backtrack on, mixed with words.
+RUN_CHARACTERS = list("[]()<>_*`\"'“”#.,:;-—/\\$%&@ \n\t1") + ["A.", "a@", "1,", "_a ", "[a](", "http://", "www."]
+adversarial = st.lists(st.tuples(st.sampled_from(RUN_CHARACTERS), st.integers(min_value=1, max_value=4000)),
+                       min_size=1, max_size=6).map(lambda runs: "".join(piece * count for piece, count in runs))
+
+
+def text_rules():
+    from briefing.ingest import looks_like_headline, markdown_to_text, parse_text, split_blocks
+    from briefing.lexicon import default_lexicon
+    from briefing.speech import NORMALIZERS
+
+    lexicon = default_lexicon().rule(ipa=True)
+    return [("markdown", markdown_to_text), ("blocks", split_blocks), ("headline", looks_like_headline),
+            ("plain text", lambda text: parse_text(text + "\nx", "hostile.txt")), ("cleaning", lambda text: clean([text])),
+            ("sentences", split_sentences), ("pieces", lambda text: speak_sentence(text, 300)), ("lexicon", lexicon),
+            *((rule.__name__, rule) for rule in NORMALIZERS)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(adversarial)
+def test_no_text_rule_takes_more_than_a_second_on_hostile_text(text):
+    import time
+
+    for name, rule in text_rules():
+        started = time.process_time()
+        rule(text)
+        assert time.process_time() - started < 1.0, f"{name} took {time.process_time() - started:.2f} s on {text[:80]!r}..."
