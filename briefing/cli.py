@@ -71,7 +71,7 @@ def script_settings(command):
     @click.argument("sources", nargs=-1)
     @click.option("--from-feed", "feeds", multiple=True, metavar="FEED",
                   help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.")
-    @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories from the feeds.")
+    @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories from the feeds (default 40).")
     @click.option("--since", "since_text", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
     @click.option("--max-input", default="5MB", show_default=True, help="Largest article file, input or download accepted.")

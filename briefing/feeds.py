@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import BriefingError
-from .ingest import FetchLimits, fetch_url, read_source
+from .addresses import web_address
+from .ingest import FetchLimits, fetch_url, read_url
 from .model import Article
 
 FETCH_CONCURRENCY = 4
+DEFAULT_STORY_LIMIT = 40  # stories from feeds when --limit is not given: a long briefing, not 10,000 downloads
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,15 @@ def parse_since(text: str) -> dt.timedelta:
     return dt.timedelta(**{unit: int(match.group(1))})
 
 
-def _read_bytes(source: str, limits: FetchLimits) -> bytes:
-    if re.match(r"^https?://", source):
-        return fetch_url(source, limits, accept_feeds=True).body
+def _read_bytes(source: str, limits: FetchLimits, named_by_user: bool = True) -> bytes:
+    """A feed's bytes: a file or URL the user named, or (listed in an OPML file) a URL only."""
+    if re.match(r"^https?://", source) or not named_by_user:
+        return fetch_url(web_address(source, "a feed listed in OPML"), limits, accept_feeds=True).body
     path = Path(source)
     if not path.is_file():
         raise BriefingError(f"no such feed file: {source}")
+    if path.stat().st_size > limits.max_bytes:
+        raise BriefingError(f"{source} is larger than the limit of {limits.max_bytes} bytes (--max-input)")
     return path.read_bytes()
 
 
@@ -88,7 +93,7 @@ def read_feeds(sources: list[str], limits: FetchLimits) -> tuple[list[FeedEntry]
         listed = opml_feeds(data)
         for feed in listed if listed is not None else [source]:
             try:
-                entries.extend(feed_entries(data if listed is None else _read_bytes(feed, limits), feed))
+                entries.extend(feed_entries(data if listed is None else _read_bytes(feed, limits, named_by_user=False), feed))
             except BriefingError as error:
                 problems.append(f"feed {feed}: {error}")
     return entries, problems
@@ -104,7 +109,8 @@ def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | Non
            limits: FetchLimits = FetchLimits(), now: dt.datetime | None = None,
            skip=lambda entry: False) -> Gathered:
     """Articles from the feeds' entries, newest first: at most `limit`, none older than `since`,
-    none that `skip(entry)` rejects (already briefed). Pages are fetched FETCH_CONCURRENCY at a time."""
+    none that `skip(entry)` rejects (already briefed); at most DEFAULT_STORY_LIMIT unless `limit` says.
+    Pages are fetched FETCH_CONCURRENCY at a time."""
     now = now or dt.datetime.now(dt.timezone.utc)
     entries, problems = read_feeds(feeds, limits)
     seen_links: set[str] = set()
@@ -114,11 +120,11 @@ def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | Non
             continue
         seen_links.add(entry.link)
         chosen.append(entry)
-    chosen = chosen[:limit] if limit else chosen
+    chosen = chosen[: limit or DEFAULT_STORY_LIMIT]
 
     def fetch(entry: FeedEntry) -> Article | str:
         try:
-            article = read_source(entry.link, limits)
+            article = read_url(entry.link, limits)  # http(s) only: a feed must not name the user's files
         except BriefingError as error:
             return f"entry {entry.title or entry.link}: {error}"
         return replace(article, outlet=entry.outlet or article.outlet, published=entry.published or article.published)

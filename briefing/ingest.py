@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .addresses import WEB_SCHEMES, web_address
 from .errors import BriefingError
 from .model import Article
 from .retry import RetryPolicy, parse_retry_after
@@ -56,11 +57,9 @@ def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
         return parse_document(data, source, kind=None)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and not Path(source).exists():
         scheme = source.split(":", 1)[0].lower()
-        if scheme not in ("http", "https"):
+        if scheme not in WEB_SCHEMES:
             raise BriefingError(f"unsupported URL scheme {scheme!r} in {source} (use http or https)")
-        fetched = fetch_url(source, limits)
-        kind = "html" if "html" in fetched.content_type else "text"
-        return parse_document(fetched.body, source, kind=kind, url=fetched.url, charset=fetched.charset)
+        return read_url(source, limits)
     path = Path(source)
     if path.is_dir():
         raise BriefingError(f"{source} is a folder, not an article")
@@ -75,6 +74,14 @@ def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
     suffix = path.suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES else None
     return parse_document(data, source, kind=kind)
+
+
+def read_url(url: str, limits: FetchLimits = FetchLimits()) -> Article:
+    """Fetch and read a web page. Only http(s): this is how everything reached from a feed, an
+    OPML list or (with redirects) a page is read, so none of it can name a local file."""
+    fetched = fetch_url(web_address(url, "the page"), limits)
+    kind = "html" if "html" in fetched.content_type else "text"
+    return parse_document(fetched.body, url, kind=kind, url=fetched.url, charset=fetched.charset)
 
 
 def parse_document(
@@ -293,6 +300,8 @@ def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
             return Fetched(url=response.url, content_type=content_type, charset=charset, body=b"".join(chunks))
     except requests.TooManyRedirects:
         raise BriefingError(f"cannot fetch {url}: more than {limits.max_redirects} redirects") from None
+    except (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema):
+        raise BriefingError(f"cannot fetch {url}: it leads to something that is not an http(s) address") from None
     except requests.Timeout:
         raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
     except requests.RequestException as error:

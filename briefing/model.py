@@ -60,7 +60,7 @@ class Story:
         """Where the story came from, as it may be published: its URL, or a file's name (never a
         local path, which can say who the user is and how their disk is laid out)."""
         if self.url or self.source.startswith(("http://", "https://")):
-            return self.url or self.source
+            return self.url or self.source  # what the user fetched: a web address
         return "standard input" if self.source == "-" else Path(self.source).name
 
 

@@ -12,6 +12,7 @@ import io
 import json
 from pathlib import Path
 
+from .addresses import web_link
 from .files import StagedFiles
 from .transcript import cues
 
@@ -114,8 +115,8 @@ def episode_html(folder: Path, episode, index: int) -> str:
     title = e(record["title"])
     published = e(record.get("published", record["date"])[:10])
     sources = "".join(
-        f'<li><a href="{e(story["url"])}">{e(story["title"])}</a>{" — " + e(story["outlet"]) if story.get("outlet") else ""}</li>'
-        if story.get("url") else f"<li>{e(story['title'])}</li>"
+        f'<li><a href="{e(web_link(story.get("url")))}">{e(story["title"])}</a>{" — " + e(story["outlet"]) if story.get("outlet") else ""}</li>'
+        if web_link(story.get("url")) else f"<li>{e(story['title'])}</li>"
         for story in record.get("stories", ())
     )
     chapter_items = "".join(

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .addresses import is_web_address, web_link
 from .errors import BriefingError
 from .files import StagedFiles
 
@@ -87,11 +88,7 @@ def with_known_base_url(show: Show, folder: Path) -> Show:
         link = etree.parse(str(Path(folder) / FEED)).findtext("channel/link")
     except etree.XMLSyntaxError:
         return show
-    return replace(show, base_url=link.rstrip("/")) if link and is_web_address(link) else show
-
-
-def is_web_address(link: str) -> bool:
-    return link.startswith(("http://", "https://"))
+    return replace(show, base_url=link.rstrip("/")) if is_web_address(link) else show
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -154,7 +151,7 @@ def show_notes(episode: PublishedEpisode) -> str:
     items = []
     for story in episode.stories:
         title = html.escape(story.get("title") or "")
-        url = story.get("url") or (story.get("source") if str(story.get("source", "")).startswith(("http://", "https://")) else None)
+        url = web_link(story.get("url")) or web_link(story.get("source"))
         outlet = f" ({html.escape(story['outlet'])})" if story.get("outlet") else ""
         lead = f": {html.escape(story['lead'])}" if story.get("lead") else ""
         heading = f'<a href="{html.escape(url)}">{title}</a>' if url else title
@@ -218,7 +215,7 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
         notes = show_notes(episode)
         add(item, "description").text = etree.CDATA(notes)
         add(item, "content:encoded").text = etree.CDATA(notes)
-        first_url = next((s.get("url") for s in episode.stories if s.get("url")), None)
+        first_url = next((web_link(s.get("url")) for s in episode.stories if web_link(s.get("url"))), None)
         if first_url:
             add(item, "link", first_url)
         add(item, "guid", episode.guid, isPermaLink="false")

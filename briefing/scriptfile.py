@@ -38,6 +38,7 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
+from .addresses import is_web_address
 from .errors import BriefingError
 from .model import DroppedBlock, Draft, Paragraph, Section, Story
 
@@ -192,6 +193,8 @@ class _Reader:
                 self.story = replace(self.story, published=dt.datetime.fromisoformat(value))
             except ValueError:
                 self.fail(number, f"published must be a date and time such as 2026-11-24T07:30:00+00:00, not {value!r}")
+        elif name == "url" and value and not is_web_address(value):
+            self.fail(number, f"a story's url must be an http(s) address, not {value[:80]!r}")
         elif name in STORY_FIELDS and value:
             self.story = replace(self.story, **{name: value})
 

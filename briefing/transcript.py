@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
+from .addresses import web_link
 from .model import Script, TimedSegment
 
 
@@ -39,17 +40,13 @@ def chapters(script: Script, timings: tuple[TimedSegment, ...], duration: float)
         seen.add(key)
         if segment.story is not None:
             story = script.stories[segment.story]
-            starts.append((timed.start, story.title, story.url or _url_or_none(story.source)))
+            starts.append((timed.start, story.title, web_link(story.url) or web_link(story.source)))
         else:
             starts.append((timed.start, "Introduction" if segment.kind == "intro" else "Closing", None))
     if starts:
         starts[0] = (0.0,) + starts[0][1:]
     ends = [start for start, _, _ in starts[1:]] + [duration]
     return [Chapter(title, round(start, 3), round(end, 3), url) for (start, title, url), end in zip(starts, ends)]
-
-
-def _url_or_none(source: str) -> str | None:
-    return source if source.startswith(("http://", "https://")) else None
 
 
 def cues(pieces: Iterable[tuple[float, float, str]]) -> list[Cue]:

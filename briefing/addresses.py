@@ -1,0 +1,36 @@
+"""Web addresses: the only kind of link briefing follows from what it reads (feed entries, OPML
+lists, redirects) or renders as a link (feed, page, tags). A feed naming a local file or a
+`file:` URL would have briefing read the user's own files into their podcast; a script's
+`javascript:` link would run in the page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .errors import BriefingError
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_address(text: str | None) -> bool:
+    """True for a well-formed http(s) URL with a host (and a valid port, when it names one)."""
+    if not text or any(character.isspace() or ord(character) < 32 for character in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def web_address(text: str, what: str = "address") -> str:
+    """text when it is an http(s) URL, else BriefingError naming what it is."""
+    if not is_web_address(text):
+        raise BriefingError(f"{what} {text[:200]!r} is not an http(s) address")
+    return text
+
+
+def web_link(text: str | None) -> str | None:
+    """text when it may be shown as a link, else None (it is then shown, escaped, as text only)."""
+    return text if is_web_address(text) else None
