@@ -13,6 +13,9 @@ from pathlib import Path
 from .errors import BriefingError
 
 
+PHONEME_MARKS = re.compile(r"\[{2,}|\]{2,}")  # how engines (Piper, espeak-ng) are told "phonemes here"
+
+
 @dataclass(frozen=True)
 class Entry:
     word: str
@@ -40,7 +43,10 @@ class Lexicon:
                     for entry, spoken in replacements]
 
         def apply_lexicon(text: str) -> str:
-            """Words of the pronunciation lexicon said as it says."""
+            """Words of the pronunciation lexicon said as it says. Only the lexicon writes phoneme
+            blocks: any [[ ]] already in the text (an article's own) is made plain brackets first,
+            so it is read as text, never as phonemes."""
+            text = PHONEME_MARKS.sub(lambda mark: mark.group(0)[0], text)
             for pattern, spoken in compiled:
                 text = pattern.sub(lambda _, said=spoken: said, text)
             return text

@@ -168,6 +168,8 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
         kept, dropped = clean(article.paragraphs, options.rules)
         if not kept:
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
+        if not any(character.isalnum() for paragraph in kept for character in paragraph):
+            raise BriefingError(f"{article.source}: nothing to say (no letters or digits, only symbols or punctuation)")
         story = Story(article.title, article.source, article.url, article.outlet, dropped, article.published)
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
     outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")

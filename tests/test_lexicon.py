@@ -48,3 +48,13 @@ def test_titles_are_still_read_before_names_in_phonemes():
 
     rules = (default_lexicon().rule(ipa=True),) + NORMALIZERS
     assert normalize("Gen. Haftar and Mr Haftar", rules) == "General [[hˈɑftɑɹ]] and Mister [[hˈɑftɑɹ]]"
+
+
+@pytest.mark.parametrize("text, said", [
+    ("He wrote [[hˈɛloʊ]] in the article.", "He wrote [hˈɛloʊ] in the article."),
+    ("Nested [[[x]]] marks.", "Nested [x] marks."),
+    ("A list [a] stays.", "A list [a] stays."),
+    ("Haftar spoke.", "[[hˈɑftɑɹ]] spoke."),
+])
+def test_only_the_lexicon_writes_phoneme_blocks(text, said):
+    assert default_lexicon().rule(ipa=True)(text) == said

@@ -148,3 +148,13 @@ def test_every_engine_has_an_utterance_limit_and_long_sentences_are_cut_within_i
     assert pieces[0][0] == sentence and all(written == "" for written, _ in pieces[1:])
     giant_word = "x" * 30_000
     assert all(len(spoken) <= piper_engine.max_chars for _, spoken in speak_sentence(giant_word, piper_engine.max_chars))
+
+
+@pytest.mark.parametrize("body", ["!!! ??? ... ---", "🙂 🎉 🙂", "\u200b\u200b \u200b", "* * *\n\n— — —"])
+def test_a_source_with_nothing_to_say_is_refused(body):
+    from briefing.errors import BriefingError
+    from briefing.model import Article
+    from briefing.script import draft
+
+    with pytest.raises(BriefingError, match="nothing to say"):
+        draft([Article(title="🙂", paragraphs=tuple(body.split("\n\n")), source="emoji.txt")])
