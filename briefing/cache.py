@@ -44,9 +44,9 @@ def parse_size(text: str) -> int:
     """ "500MB", "2GB", "1.5G", "800k" or a number of bytes."""
     import re
 
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([kmgt]?)i?b?\s*", text.lower())
     if not match:
-        raise BriefingError(f"a size must look like 500MB or 2GB, not {text!r}")
+        raise BriefingError(f"a size must look like 500MB or 2GB, not {text[:40]!r}")
     return int(float(match.group(1)) * 1024 ** " kmgt".index(match.group(2) or " "))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
@@ -38,14 +39,45 @@ def user_errors():
         sys.exit(2)
 
 
+NO_ARGUMENTS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class Commands(click.Group):
-    """The command group: Ctrl-C (or SIGTERM) in any command is one line and exit 130 (143)."""
+    """The command group: a wrong option is one line and exit 2 (click prints usage on four), and
+    Ctrl-C (or SIGTERM) in any command is one line and exit 130 (143)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NO_ARGUMENTS_IS_HELP as error:  # `briefing` alone (click 8.2 and later): the help, as before
+            click.echo(error.ctx.get_help())
+            sys.exit(0)
+        except click.ClickException as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if getattr(error, "ctx", None) else ""
+            click.echo(f"briefing: error: {' '.join(error.format_message().split())}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:  # click turns Ctrl-C at one of its prompts into Abort
+            interrupts.leave()
+        sys.exit(returned if isinstance(returned, int) else 0)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             interrupts.leave()
+
+
+class Finite(click.FloatRange):
+    """A number within bounds, and a real one: click's FloatRange lets nan through (it fails no
+    comparison) and inf when a side is open."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 @contextmanager
@@ -71,11 +103,11 @@ def script_settings(command):
     @click.argument("sources", nargs=-1)
     @click.option("--from-feed", "feeds", multiple=True, metavar="FEED",
                   help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.")
-    @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories from the feeds (default 40).")
+    @click.option("--limit", type=click.IntRange(1, 10_000), help="At most this many stories from the feeds (default 40).")
     @click.option("--since", "since_text", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
     @click.option("--max-input", default="5MB", show_default=True, help="Largest article file, input or download accepted.")
-    @click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
+    @click.option("--timeout", type=Finite(1, 3600), default=20.0, show_default=True,
                   help="Seconds allowed for downloading each web page or feed, whole.")
     @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
@@ -121,21 +153,21 @@ def render_settings(command):
                   help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
     @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
     @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
-    @click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
+    @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
     @click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
                                    "or ENGINE:VOICE (e.g. espeak:en-gb).")
-    @click.option("--workers", type=click.IntRange(min=1), help="Piper: processes speaking at once (default: one per core).")
+    @click.option("--workers", type=click.IntRange(1, 256), help="Piper: processes speaking at once (default: one per core).")
     @click.option("--cluster", metavar="ADDRESS", help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
                                                        "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).")
     @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
-    @click.option("--loudness", type=float, default=-19.0, show_default=True, help="Target integrated loudness, LUFS.")
+    @click.option("--loudness", type=Finite(-30, -10), default=-19.0, show_default=True, help="Target integrated loudness, LUFS (-30 to -10).")
     @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
     @click.option("--sample-rate", type=click.Choice(["44100", "22050"]), default="44100", show_default=True,
                   help="MP3 sample rate, Hz.")
     @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
     @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
     @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
-    @click.option("--keep", type=click.IntRange(min=1), help="With --publish: keep only the newest N episodes.")
+    @click.option("--keep", type=click.IntRange(1, 100_000), help="With --publish: keep only the newest N episodes.")
     @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
     @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
     @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
@@ -163,7 +195,7 @@ def render_settings(command):
 @script_settings
 @render_settings
 @click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
-@click.option("--minutes", type=click.FloatRange(min=0.5), help="Condense the stories so the episode lasts about this long.")
+@click.option("--minutes", type=Finite(0.5, 600), help="Condense the stories so the episode lasts about this long.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
 @click.option("--verify", is_flag=True, help="Transcribe the episode with a local recogniser and list segments it "
                                               "did not hear as written (needs briefing[check]); exit 1 if any.")
@@ -331,7 +363,7 @@ def feed_lint(url, folder, show):
               help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
-@click.option("--client-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--client-timeout", type=Finite(0.1, 3600), default=10.0, show_default=True,
               help="Seconds a client has to send each request; slower ones are disconnected.")
 def serve_command(folder, host, port, base_url, client_timeout):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
@@ -366,7 +398,7 @@ def cache_clear(cache_dir):
 @script_settings
 @render_settings
 @click.option("--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=BATCH_CONCURRENCY, show_default=True,
+@click.option("--concurrency", type=click.IntRange(1, 64), default=BATCH_CONCURRENCY, show_default=True,
               help="Episodes made at once.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def batch_command(sources, options, per_article, concurrency, quiet):
@@ -394,7 +426,7 @@ def batch_command(sources, options, per_article, concurrency, quiet):
 
 @main.command("worker")
 @click.argument("scheduler")
-@click.option("--nworkers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes to start.")
+@click.option("--nworkers", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes to start.")
 def worker_command(scheduler, nworkers):
     """Serve a Dask cluster's SCHEDULER (tcp:// or tls://) with NWORKERS single-thread worker
     processes that speak for briefing (the same as `dask worker SCHEDULER --nthreads 1`)."""
@@ -407,7 +439,7 @@ def worker_command(scheduler, nworkers):
 @main.command("check")
 @click.argument("episode", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=CHECK_THRESHOLD, show_default=True,
+@click.option("--threshold", type=Finite(0, 1), default=CHECK_THRESHOLD, show_default=True,
               help="List segments whose word error rate is above this.")
 def check_command(episode, model, threshold):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
@@ -425,7 +457,7 @@ def check_command(episode, model, threshold):
 @click.argument("text")
 @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
 @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
-@click.option("--rate", type=click.FloatRange(MIN_RATE, MAX_RATE), default=1.0, show_default=True, help="Speaking rate.")
+@click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), default=1.0, show_default=True, help="Speaking rate.")
 @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
 @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

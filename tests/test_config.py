@@ -89,3 +89,34 @@ def test_script_command_prints_or_writes(tmp_path):
 def test_bad_script_settings_are_one_line(args, message):
     result = runner().invoke(main, ["script", SAMPLE, *args])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[voice]\nvoice = ["joe"]\n', "voice in \\[voice\\] must be a voice name"),
+    ('[voice]\nrate = "fast"\n', "rate in \\[voice\\] must be a number from 0.8 to 1.5"),
+    ('[voice]\nrate = 3.0\n', "rate in \\[voice\\] must be a number from 0.8 to 1.5"),
+    ('[voice]\nrate = nan\n', "rate in \\[voice\\] must be a number"),
+    ('[voice]\nrate = inf\n', "rate in \\[voice\\] must be a number"),
+    ('[voice]\nvoice2 = 2\n', "voice2 in \\[voice\\] must be a voice"),
+    ('[show]\ntitle = 42\n', "title in \\[show\\] must be text"),
+    ('[show]\nexplicit = "no"\n', "explicit in \\[show\\] must be true or false"),
+    ('[show]\nkeep = 0\n', "keep in \\[show\\] must be a whole number of at least 1"),
+    ('[show]\nkeep = 2.5\n', "keep in \\[show\\] must be a whole number"),
+    ('[show]\nbase_url = "file:///home/me"\n', "base_url in \\[show\\] must be an http\\(s\\) address"),
+    ('[show]\nowner_email = ["a@b.org"]\n', "owner_email in \\[show\\] must be an e-mail address"),
+    ('[show]\nartwork = true\n', "artwork in \\[show\\] must be an image file name"),
+    ('[cleaning]\nkeep = "photo-credit"\n', "keep in \\[cleaning\\] must be a list of rule names"),
+    ('[cleaning]\ndrop = [1, 2]\n', "drop in \\[cleaning\\] must be a list of regular expressions"),
+    ('[speech]\nday_first = 1\n', "day_first in \\[speech\\] must be true or false"),
+    ('[speech]\nlexicon = {}\n', "lexicon in \\[speech\\] must be a file name"),
+    ('[cluster]\naddress = 8786\n', "address in \\[cluster\\] must be an address"),
+    ('show = "x"\n', "unknown section \\[show\\]|\\[show\\] must be a table"),
+])
+def test_settings_of_the_wrong_type_are_one_line_naming_key_and_file(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefing.toml").write_text(text)
+    with pytest.raises(BriefingError, match=message):
+        load_config(tmp_path / "briefing.toml")
+    result = runner().invoke(main, ["script", SAMPLE])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "briefing.toml" in result.stderr
+    assert "Traceback" not in result.stderr
