@@ -92,7 +92,7 @@ def load_music(path: str | Path, sample_rate: int):
     """The user's intro music, decoded, at most MUSIC_MAX_SECONDS with a fade-out when cut."""
     if not Path(path).is_file():
         raise BriefingError(f"no such music file: {path}")
-    music = ffmpeg.decode(Path(path), sample_rate, what=f"music file {path}")
+    music = ffmpeg.decode(Path(path), sample_rate, what=f"music file {path}", at_most=MUSIC_MAX_SECONDS + 1)
     if len(music) == 0:
         raise BriefingError(f"music file {path} has no audio")
     if music.duration_seconds > MUSIC_MAX_SECONDS:

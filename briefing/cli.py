@@ -35,8 +35,14 @@ def user_errors():
     try:
         yield
     except BriefingError as error:
-        click.echo(f"briefing: error: {error}", err=True)
+        click.echo(f"briefing: error: {one_line(str(error))}", err=True)
         sys.exit(2)
+
+
+def one_line(message: str, most: int = 400) -> str:
+    """A message as one line of at most `most` characters (a hostile URL or name can be megabytes)."""
+    line = " ".join(message.split())
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 NO_ARGUMENTS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())

@@ -94,12 +94,15 @@ def run(args: list[str], stdin: bytes | None = None, what: str = "ffmpeg") -> su
     return result
 
 
-def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio", tempo: float = 1.0):
+def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio", tempo: float = 1.0,
+           at_most: float | None = None):
     """Decode any audio ffmpeg reads (bytes or a path) to a mono 16-bit pydub AudioSegment at
-    sample_rate, tempo times as fast (pitch kept)."""
+    sample_rate, tempo times as fast (pitch kept); only its first `at_most` seconds when given
+    (a two-hour file is not decoded whole to use its first twenty seconds)."""
     data = source if isinstance(source, bytes) else None
     input_arg = "pipe:0" if data is not None else str(source)
     stretch = ["-af", f"atempo={tempo}"] if tempo != 1.0 else []
-    result = run(["-i", input_arg, *stretch, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
-                 stdin=data, what=f"decoding {what}")
+    limit = ["-t", f"{at_most:.3f}"] if at_most is not None else []
+    result = run(["-i", input_arg, *stretch, *limit, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate),
+                  "pipe:1"], stdin=data, what=f"decoding {what}")
     return audio_segment_class()(data=result.stdout, sample_width=2, frame_rate=sample_rate, channels=1)

@@ -55,25 +55,47 @@ def read_source(source: str, limits: FetchLimits = FetchLimits()) -> Article:
         if len(data) > limits.max_bytes:
             raise BriefingError(f"standard input is larger than the limit of {limits.max_bytes} bytes (--max-input)")
         return parse_document(data, source, kind=None)
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and not Path(source).exists():
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and not is_local_path(source):
         scheme = source.split(":", 1)[0].lower()
         if scheme not in WEB_SCHEMES:
-            raise BriefingError(f"unsupported URL scheme {scheme!r} in {source} (use http or https)")
+            raise BriefingError(f"unsupported URL scheme {scheme!r} in {shown(source)} (use http or https)")
         return read_url(source, limits)
     path = Path(source)
-    if path.is_dir():
-        raise BriefingError(f"{source} is a folder, not an article")
-    if not path.is_file():
-        raise BriefingError(f"no such file: {source}")
-    try:
-        if path.stat().st_size > limits.max_bytes:
-            raise BriefingError(f"{source} is {path.stat().st_size} bytes, larger than the limit of {limits.max_bytes} (--max-input)")
-        data = path.read_bytes()
-    except OSError as error:
-        raise BriefingError(f"cannot read {source}: {error.strerror}") from None
+    data = read_file(path, limits.max_bytes)
     suffix = path.suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES else None
     return parse_document(data, source, kind=kind)
+
+
+def shown(name: str, most: int = 120) -> str:
+    """A name as an error line shows it: at most `most` characters, so a hostile one stays one line."""
+    return name if len(name) <= most else name[: most - 1] + "…"
+
+
+def is_local_path(source: str) -> bool:
+    """Whether source names something on disk (False for names the system cannot even look up:
+    too long, or holding a NUL)."""
+    try:
+        return Path(source).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, at most max_bytes (--max-input), or BriefingError saying why not."""
+    try:
+        if path.is_dir():
+            raise BriefingError(f"{shown(str(path))} is a folder, not an article")
+        if not path.is_file():
+            raise BriefingError(f"no such file: {shown(str(path))}")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BriefingError(f"{shown(str(path))} is {size} bytes, larger than the limit of {max_bytes} (--max-input)")
+        return path.read_bytes()
+    except OSError as error:
+        raise BriefingError(f"cannot read {shown(str(path))}: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name
+        raise BriefingError(f"cannot read {shown(repr(str(path)))}: a file name cannot hold a NUL") from None
 
 
 def read_url(url: str, limits: FetchLimits = FetchLimits()) -> Article:
@@ -100,18 +122,83 @@ def parse_document(
     return parse_text(text, source, url)
 
 
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Control characters other than tab and line breaks: never part of an article, and refused by XML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def decode_text(data: bytes, source: str, charset: str | None = None) -> str:
-    """Decode bytes as the declared charset, UTF-8 (with or without BOM), UTF-16 by BOM, or else as
-    charset_normalizer finds (it honours a charset a page declares in a <meta> tag)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    """Text from bytes, without control characters: UTF-32 or UTF-16 by their byte order mark or
+    their pattern of zero bytes, else the declared charset, UTF-8 (with or without BOM), a mix of
+    UTF-8 and one legacy code page line by line, or what charset_normalizer finds (it honours a
+    charset a page declares in a <meta> tag)."""
+    return CONTROL_CHARACTERS.sub("", _decode(data, source, charset))
+
+
+def _decode(data: bytes, source: str, charset: str | None) -> str:
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            return data.decode(encoding, errors="replace")
     if b"\x00" in data[:4096]:
-        raise BriefingError(f"{source} is not text (it looks like a binary file)")
+        wide = _wide_unicode(data)
+        if wide is None:
+            raise BriefingError(f"{source} is not text (it looks like a binary file)")
+        return wide
     for encoding in filter(None, (charset, "utf-8-sig")):
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    lines = data.splitlines(keepends=True)
+    valid = sum(len(line) for line in lines if _is_utf8(line))
+    pasted = b"".join(line for line in lines if not _is_utf8(line))
+    utf8_beyond_ascii = any(not line.isascii() and _is_utf8(line) for line in lines)
+    if utf8_beyond_ascii and valid >= len(data) / 2:
+        legacy = "cp1252" if _reads_as_western(pasted) else _legacy_encoding(pasted, source)  # mostly UTF-8, with lines pasted from a legacy code page: each as it is
+        return "".join(line.decode("utf-8") if _is_utf8(line) else line.decode(legacy, errors="replace") for line in lines)
+    return data.decode(_legacy_encoding(data, source), errors="replace")
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 text without a byte order mark, told by where its zero bytes fall, or None."""
+    for encoding, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and sum(character.isprintable() or character.isspace() for character in text) >= 0.95 * len(text):
+            return text
+    return None
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Whether Windows-1252 (the code page most legacy text is in, a superset of Latin-1) reads
+    every non-ASCII byte as a Latin letter or common punctuation: detectors guess wrong on the few
+    short lines pasted into UTF-8 text ("café" as Czech "cafť"), while most Cyrillic or Central
+    European text read this way gives symbols (¿, ³, Ï) and is left to the detector."""
+    import unicodedata
+
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    foreign = {character for character in text if ord(character) > 127}
+    return bool(foreign) and all("LATIN" in unicodedata.name(character, "") or character in "’‘“”–—…€«»°·"
+                                 for character in foreign)
+
+
+def _legacy_encoding(data: bytes, source: str) -> str:
+    """The code page charset_normalizer finds for text that is not UTF-8."""
     from charset_normalizer import from_bytes
 
     results = from_bytes(data)
@@ -122,8 +209,8 @@ def decode_text(data: bytes, source: str, charset: str | None = None) -> str:
     # (a superset of Latin-1) for legacy text when it reads as cleanly as the detector's first pick.
     western = next((r for r in results if r.encoding in ("cp1252", "latin_1", "iso8859_15")), None)
     if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence:
-        return str(western)
-    return str(best)
+        return western.encoding
+    return best.encoding
 
 
 def split_blocks(text: str) -> list[str]:

@@ -135,7 +135,7 @@ def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions |
     if scripts:
         if len(sources) > 1 or options.feeds:
             raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
-        return Plan(read_script(scripts[0]))
+        return Plan(read_script(scripts[0], options.fetch.max_bytes))
     rules = rules or script_options(options)  # checks the cleaning and lexicon settings before any fetching
     articles = [*given, *(read_source(source, options.fetch) for source in sources)]
     from_feeds, problems = feed_articles(options)
@@ -304,10 +304,10 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     briefing in options.output_dir, and with options.publish add it to the podcast feed there.
     Synthesis runs on `cluster` (a connected Dask client) when given, else on options.cluster."""
     folder = Path(options.output_dir)
+    if options.show.artwork:  # embedded in the tags, published or not: checked before any slow work
+        publish.check_artwork(options.show.artwork)
     if options.publish:
         options = replace(options, show=publish.with_known_base_url(options.show, folder))
-        if options.show.artwork:
-            publish.check_artwork(options.show.artwork)
     voices = Voices(options.engine, options.engine_settings, options.voice2)
     engine = voices.main
     rendering = script_options(options, voices.all())

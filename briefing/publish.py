@@ -42,6 +42,7 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
+INVALID_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
 
 
@@ -171,9 +172,9 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
     def add(parent, tag: str, text: str | None = None, **attributes):
         prefix, _, local = tag.rpartition(":")
         element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local,
-                                   {k.replace("_", "-") if k != "href" else k: v for k, v in attributes.items()})
+                                   {k.replace("_", "-") if k != "href" else k: xml_safe(v) for k, v in attributes.items()})
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)
         return element
 
     feed_url, cover_url = show.url(FEED), show.url(cover_name)
@@ -213,8 +214,8 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
         item = add(channel, "item")
         add(item, "title", episode.title)
         notes = show_notes(episode)
-        add(item, "description").text = etree.CDATA(notes)
-        add(item, "content:encoded").text = etree.CDATA(notes)
+        add(item, "description").text = etree.CDATA(xml_safe(notes))
+        add(item, "content:encoded").text = etree.CDATA(xml_safe(notes))
         first_url = next((web_link(s.get("url")) for s in episode.stories if web_link(s.get("url"))), None)
         if first_url:
             add(item, "link", first_url)
@@ -232,14 +233,23 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (control characters, lone surrogates), which
+    a hand-edited record or an old one could still carry; lxml refuses them with an exception."""
+    return INVALID_IN_XML.sub("", text)
+
+
 def check_artwork(path: Path):
     """The user's artwork as an RGB image, or BriefingError saying what Apple would refuse."""
     from PIL import Image, UnidentifiedImageError
 
+    # Format and size are read from the header before any pixel is decoded: a 20000 px image
+    # (or a decompression bomb) is refused without the memory it would take.
     try:
         image = Image.open(path)
-        image.load()
-    except (OSError, UnidentifiedImageError):
+    except Image.DecompressionBombError:
+        raise BriefingError(f"artwork {path} is far larger than {ARTWORK_MAX} px square") from None
+    except (OSError, UnidentifiedImageError, ValueError):
         raise BriefingError(f"artwork {path} is not a PNG or JPEG image") from None
     if image.format not in ("PNG", "JPEG"):
         raise BriefingError(f"artwork {path} is {image.format}; podcast apps take PNG or JPEG")
@@ -248,6 +258,10 @@ def check_artwork(path: Path):
         raise BriefingError(f"artwork {path} is {width}x{height}; it must be square")
     if not ARTWORK_MIN <= width <= ARTWORK_MAX:
         raise BriefingError(f"artwork {path} is {width} px square; it must be {ARTWORK_MIN} to {ARTWORK_MAX} px")
+    try:
+        image.load()
+    except (OSError, Image.DecompressionBombError, ValueError):
+        raise BriefingError(f"artwork {path} is damaged: its pixels cannot be read") from None
     if image.mode != "RGB":  # Apple refuses transparency and other colour modes
         background = Image.new("RGB", image.size, "white")
         background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))

@@ -39,6 +39,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .addresses import is_web_address
+from .ingest import read_file
 from .errors import BriefingError
 from .model import DroppedBlock, Draft, Paragraph, Section, Story
 
@@ -59,10 +60,13 @@ GUIDE = ("<!-- A briefing script: edit it, then `briefing make THIS_FILE`. Parag
 def is_script_file(path: str | Path) -> bool:
     """True for a Markdown file that starts with briefing's front matter."""
     path = Path(path)
-    if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+    try:
+        if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.readline(len(FRONT_MATTER) + 8).strip() == FRONT_MATTER.encode()
+    except (OSError, ValueError):  # unreadable, or a name the system cannot look up: not a script
         return False
-    with path.open("rb") as handle:
-        return handle.readline().strip() == FRONT_MATTER.encode()
 
 
 def _toml_string(value: str) -> str:
@@ -234,9 +238,11 @@ def parse_script(text: str, source: str) -> Draft:
                  voice=meta.get("voice"))
 
 
-def read_script(path: str | Path) -> Draft:
+def read_script(path: str | Path, max_bytes: int) -> Draft:
+    """The script at path, at most max_bytes (--max-input) of UTF-8."""
+    data = read_file(Path(path), max_bytes)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise BriefingError(f"cannot read script {path}: {error}") from None
     return parse_script(text, str(path))
