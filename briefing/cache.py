@@ -1,9 +1,10 @@
 """A content-addressed cache of synthesised segments, so re-rendering re-synthesises only what changed.
 
 The key is a hash of everything that changes the audio: the engine's identity (name, voice,
-settings, model), the exact text after normalisation, and FORMAT_VERSION. Entries are WAV files,
-written to a temporary name and renamed, so concurrent runs can share the folder; an entry that
-does not read back whole is deleted and made again. Mastered briefings are kept too, keyed by
+settings, model), the exact text after normalisation, and FORMAT_VERSION. A segment entry is a
+WAV file behind a digest of its key and content, written to a temporary name and renamed, so
+concurrent runs can share the folder; an entry whose digest does not match (damaged, truncated,
+replaced, or another key's entry moved here) is deleted and made again. Mastered briefings are kept too, keyed by
 the segment entries they were made of, so rendering an unchanged briefing again neither
 synthesises nor masters anything. Reading an entry marks it used (its access time), and the
 least recently used go when the folder grows past its bound (mastered briefings first).
@@ -24,7 +25,8 @@ from pathlib import Path
 from .errors import BriefingError
 from .ffmpeg import audio_segment_class
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: segment entries carry a digest
+SEGMENT_SUFFIX = ".clip"
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
@@ -63,7 +65,7 @@ class SegmentCache:
         return hashlib.sha256(material.encode()).hexdigest()
 
     def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.wav"
+        return self.folder / key[:2] / f"{key}{SEGMENT_SUFFIX}"
 
     def discard(self, key: str) -> None:
         """Forget a segment, so the next render synthesises it afresh."""
@@ -73,7 +75,10 @@ class SegmentCache:
         """The cached clip, or None (a missing or unreadable entry counts as a miss)."""
         path = self.path(key)
         try:
-            data = path.read_bytes()
+            entry = path.read_bytes()
+            digest, data = entry[:32], entry[32:]
+            if hashlib.sha256(key.encode() + data).digest() != digest:
+                raise wave.Error("damaged, or not this key's entry")
             with wave.open(io.BytesIO(data)) as wav:
                 frames, width, rate, channels = wav.getnframes(), wav.getsampwidth(), wav.getframerate(), wav.getnchannels()
                 pcm = wav.readframes(frames)
@@ -93,14 +98,14 @@ class SegmentCache:
     def put(self, key: str, clip) -> None:
         """Store a clip atomically; a cache that cannot be written only costs speed."""
 
-        def write(handle) -> None:
-            with wave.open(handle, "wb") as wav:
-                wav.setnchannels(clip.channels)
-                wav.setsampwidth(clip.sample_width)
-                wav.setframerate(clip.frame_rate)
-                wav.writeframes(clip.raw_data)
-
-        self._store(self.path(key), write)
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(clip.channels)
+            wav.setsampwidth(clip.sample_width)
+            wav.setframerate(clip.frame_rate)
+            wav.writeframes(clip.raw_data)
+        data = buffer.getvalue()
+        self._store(self.path(key), lambda handle: handle.write(hashlib.sha256(key.encode() + data).digest() + data))
 
     @staticmethod
     def master_key(material: dict) -> str:
@@ -147,9 +152,11 @@ class SegmentCache:
                 Path(temporary).unlink(missing_ok=True)
 
     def entries(self) -> list[Path]:
+        """Every entry, of any format version (so entries an older version made are pruned and
+        cleared too); not the temporary files of writes under way."""
         if not self.folder.is_dir():
             return []
-        return [*self.folder.glob("*/*.wav"), *self.folder.glob("*/*.mp3")]
+        return [entry for entry in self.folder.glob("*/*") if not entry.name.startswith(".")]
 
     def size(self) -> int:
         return sum(entry.stat().st_size for entry in self.entries())
@@ -161,7 +168,7 @@ class SegmentCache:
         for entry in self.entries():
             try:
                 stat = entry.stat()
-                stats.append((entry.suffix == ".wav", stat.st_atime, stat.st_size, entry))
+                stats.append((entry.suffix != ".mp3", stat.st_atime, stat.st_size, entry))
             except FileNotFoundError:
                 continue
         total = sum(size for _, _, size, _ in stats)

@@ -1,7 +1,9 @@
 """The segment cache with real Piper renders: hits and misses, edits, corruption, bounds, commands."""
 
+import io
 import json
 import os
+import wave
 from pathlib import Path
 
 import pytest
@@ -39,11 +41,17 @@ def test_a_corrupt_entry_is_made_again(tmp_path):
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
     render(tmp_path, source, cache)
-    entries = sorted(cache.glob("*/*.wav"))
+    entries = sorted(cache.glob("*/*.clip"))
     entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
     entries[1].write_bytes(b"not a wav file at all")
+    entries[2].write_bytes(os.urandom(entries[2].stat().st_size))  # random bytes of the right size
+    noise = io.BytesIO()
+    with wave.open(noise, "wb") as wav:  # a well-formed WAV of noise, as a stray program might leave
+        wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(22050), wav.writeframes(os.urandom(44100))
+    entries[3].write_bytes(noise.getvalue())
+    entries[4].write_bytes(entries[5].read_bytes())  # another segment's entry under this key
     again = render(tmp_path, source, cache)
-    assert again["cache"]["misses"] == 2
+    assert again["cache"]["misses"] == 5
     assert render(tmp_path, source, cache)["cache"]["misses"] == 0
 
 
@@ -55,7 +63,7 @@ def test_no_cache_and_the_bound(tmp_path):
     assert json.loads(Path(uncached.metadata_json).read_text())["cache"] is None and not cache.exists()
     assert uncached.cache_misses == len(uncached.timings) > 3 and uncached.cache_hits == 0  # all synthesised
     render(tmp_path, source, cache, cache_max=60_000)
-    assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.wav"))) >= 1
+    assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.clip"))) >= 1
 
 
 def test_least_recently_used_go_first(tmp_path, piper_engine):
@@ -77,7 +85,7 @@ def test_cache_commands(tmp_path):
     info = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(cache)])
     assert info.exit_code == 0 and f"{cache}:" in info.output and " segments, " in info.output
     cleared = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(cache)])
-    assert cleared.exit_code == 0 and not list(cache.glob("*/*.wav"))
+    assert cleared.exit_code == 0 and not list(cache.glob("*/*.clip"))
 
 
 @pytest.mark.parametrize("text, size", [("2GB", 2 * 1024**3), ("500MB", 500 * 1024**2), ("1.5g", int(1.5 * 1024**3)), ("800k", 800 * 1024)])
@@ -108,7 +116,7 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     assert (two.timings, two.duration, two.cache_hits) == (one.timings, one.duration, len(one.timings))
     assert Path(two.mp3).with_suffix(".vtt").read_text() == Path(one.mp3).with_suffix(".vtt").read_text()
 
-    segment = next(iter(cache.glob("*/*.wav")))  # a segment made again (after --retry, say): mastered again
+    segment = next(iter(cache.glob("*/*.clip")))  # a segment made again (after --retry, say): mastered again
     segment.write_bytes(segment.read_bytes()[:100])
     make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache_dir=cache))
     assert mastered == [1] and len(list(cache.glob("*/*.mp3"))) == 2

@@ -237,7 +237,7 @@ def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, loca
     options = MakeOptions(engine="gtts", output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
     with pytest.raises(BriefingError, match="Doomed"):
         make([str(article)], options)
-    made_before = len(list((tmp_path / "cache").glob("*/*.wav")))
+    made_before = len(list((tmp_path / "cache").glob("*/*.clip")))
     assert made_before >= 4  # intro, headline and the sentences that were spoken
     server.handler = google
     asked = len(google.texts)

@@ -65,7 +65,7 @@ def in_group(group: int) -> list[int]:
 
 
 def segments_in(cache: Path) -> int:
-    return len(list(cache.glob("*/*.wav"))) if cache.is_dir() else 0
+    return len(list(cache.glob("*/*.clip"))) if cache.is_dir() else 0
 
 
 @pytest.fixture
