@@ -343,7 +343,10 @@ def feed_remove(episode, folder, show):
 def feed_rebuild(folder, show):
     """Rewrite feed.xml and the cover from the episodes in the folder."""
     with user_errors():
-        click.echo(str(publish.rebuild(folder, show)))
+        catalogue = publish.rebuild(folder, show)
+    for damaged in catalogue.damaged:
+        click.echo(f"briefing: {damaged}", err=True)
+    click.echo(str(folder / publish.FEED))
 
 
 @feed_group.command("lint")

@@ -356,13 +356,14 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
                 listed = publish.stage_feed(folder, options.show, staged,
                                             publish.episode_from_record(stem, record, staged_mp3.stat().st_size))
         if options.publish:
-            publish.write_page_for(folder, options.show, listed)
-    if options.publish and options.keep:
-        publish.prune(folder, options.keep, options.show)
+            publish.write_page_for(folder, options.show, listed.episodes)
+            if options.keep:
+                publish.prune(folder, options.keep, options.show)
     remember(plan.told(script), folder)
     mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
+    problems = plan.problems + (tuple(listed.damaged) if options.publish else ())
     return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
-                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=plan.problems,
+                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(timings),
                    fallback_segments=sound.fell_back)
 

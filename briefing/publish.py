@@ -123,24 +123,57 @@ def identity(folder: Path, stem: str) -> tuple[str, dt.datetime]:
     return str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def published_episodes(folder: Path) -> list[PublishedEpisode]:
-    """Every complete episode in the folder, newest first. An episode whose MP3 is missing is not complete."""
-    found = []
+@dataclass(frozen=True)
+class Catalogue:
+    """The folder's complete episodes, newest first, and a line for each record that is damaged
+    (left out of the feed, reported, and never in the way of the others)."""
+
+    episodes: list[PublishedEpisode]
+    damaged: list[str] = field(default_factory=list)
+
+
+def read_catalogue(folder: Path) -> Catalogue:
+    """Every episode record in the folder. An episode whose MP3 is missing is not complete (a run
+    killed while writing): it is passed over silently, as the next run clears it."""
+    found, damaged = [], []
     for record in sorted(episodes_dir(folder).glob("*.json")):
         if record.name.endswith(".chapters.json"):
             continue
         try:
-            found.append(episode_from_record(record.stem, json.loads(record.read_text(encoding="utf-8")),
-                                             record.with_suffix(".mp3").stat().st_size))
-        except (OSError, ValueError, KeyError):
+            mp3_bytes = record.with_suffix(".mp3").stat().st_size
+        except OSError:
             continue
-    return newest_first(found)
+        try:
+            found.append(episode_from_record(record.stem, json.loads(record.read_text(encoding="utf-8")), mp3_bytes))
+        except (OSError, ValueError) as error:
+            damaged.append(f"damaged episode record {record.name} ({error}): left out of the feed")
+    return Catalogue(newest_first(found), damaged)
 
 
-def episode_from_record(stem: str, data: dict, mp3_bytes: int) -> PublishedEpisode:
-    """An episode from its metadata record (KeyError or ValueError when the record is incomplete)."""
-    return PublishedEpisode(stem, data["title"], data["guid"], dt.datetime.fromisoformat(data["published"]),
-                            float(data["duration"]), tuple(data.get("stories", ())), mp3_bytes, data)
+def published_episodes(folder: Path) -> list[PublishedEpisode]:
+    """Every complete episode in the folder with a sound record, newest first."""
+    return read_catalogue(folder).episodes
+
+
+RECORD_FIELDS = (("title", str, "text"), ("guid", str, "text"), ("published", str, "a date and time"),
+                 ("duration", (int, float), "a number of seconds"), ("stories", list, "a list"))
+
+
+def episode_from_record(stem: str, data, mp3_bytes: int) -> PublishedEpisode:
+    """An episode from its metadata record; ValueError saying what is wrong when it is not one."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    for key, kinds, what in RECORD_FIELDS:
+        value = data.get(key)
+        if not isinstance(value, kinds) or isinstance(value, bool) or value == "":
+            raise ValueError(f"{key} must be {what}, not {value!r:.40}")
+    if not all(isinstance(story, dict) and isinstance(story.get("title"), str) for story in data["stories"]):
+        raise ValueError("a story without a title")
+    duration = float(data["duration"])
+    if not 0 <= duration < 10**6:
+        raise ValueError(f"duration {duration:g} is out of range")
+    published = dt.datetime.fromisoformat(data["published"])  # ValueError when it is not a date
+    return PublishedEpisode(stem, data["title"], data["guid"], published, duration, tuple(data["stories"]), mp3_bytes, data)
 
 
 def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
@@ -290,26 +323,28 @@ def ensure_cover(folder: Path, show: Show) -> None:
         image.save(staged.path(target), format="PNG", pnginfo=info, optimize=True)
 
 
-def write_feed(folder: Path, show: Show) -> Path:
-    """Rewrite feed.xml, the web page (and the cover when needed) from the episodes in the folder."""
+def write_feed(folder: Path, show: Show) -> Catalogue:
+    """Rewrite feed.xml, the web page (and the cover when needed) from the episodes in the folder;
+    returns what it lists. Call it holding feed_lock(folder)."""
     with StagedFiles() as staged:
-        episodes = stage_feed(folder, show, staged)
-    write_page_for(folder, show, episodes)
-    return Path(folder) / FEED
+        catalogue = stage_feed(folder, show, staged)
+    write_page_for(folder, show, catalogue.episodes)
+    return catalogue
 
 
-def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedEpisode | None = None) -> list[PublishedEpisode]:
+def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedEpisode | None = None) -> Catalogue:
     """Stage feed.xml, listing the folder's episodes and `adding` (an episode whose files are staged
-    in the same StagedFiles), and return the episodes listed. The feed is renamed into place right
+    in the same StagedFiles), and return what it lists. The feed is renamed into place right
     after the episode's files, so a crash at any moment leaves a feed that lists exactly the
     episodes whose files are all there."""
     show = with_known_base_url(show, folder)
     ensure_cover(folder, show)
-    episodes = published_episodes(folder)
+    catalogue = read_catalogue(folder)
     if adding is not None:
-        episodes = newest_first([episode for episode in episodes if episode.stem != adding.stem] + [adding])
-    staged.path(Path(folder) / FEED).write_bytes(feed_xml(show, episodes))
-    return episodes
+        catalogue = replace(catalogue, episodes=newest_first(
+            [episode for episode in catalogue.episodes if episode.stem != adding.stem] + [adding]))
+    staged.path(Path(folder) / FEED).write_bytes(feed_xml(show, catalogue.episodes))
+    return catalogue
 
 
 def write_page_for(folder: Path, show: Show, episodes: list[PublishedEpisode]) -> None:
@@ -344,25 +379,33 @@ def remove_episode(folder: Path, stem: str, show: Show) -> list[Path]:
         if not files:
             known = ", ".join(episode.stem for episode in published_episodes(folder)) or "none"
             raise BriefingError(f"no episode {stem!r} in {folder} (episodes: {known})")
-        # The record goes first, so a crash part-way leaves no listed episode without its audio.
-        record = episodes_dir(folder) / f"{stem}.json"
-        for path in [record] + [path for path in files if path != record]:
-            path.unlink(missing_ok=True)
+        _delete_episode(folder, stem)
         write_feed(folder, show)
     return files
 
 
+def _delete_episode(folder: Path, stem: str) -> None:
+    # The record goes first, so a crash part-way leaves no listed episode without its audio.
+    record = episodes_dir(folder) / f"{stem}.json"
+    for path in [record] + [path for path in episode_files(folder, stem) if path != record]:
+        path.unlink(missing_ok=True)
+
+
 def prune(folder: Path, keep: int, show: Show) -> list[str]:
-    """Remove all but the newest `keep` episodes; returns the stems removed."""
+    """Remove all but the newest `keep` episodes and rewrite the feed; returns the stems removed.
+    Call it holding feed_lock(folder): what is newest is decided and acted on under one lock."""
     if keep < 1:
         raise BriefingError("--keep must be at least 1")
     removed = [episode.stem for episode in published_episodes(folder)[keep:]]
     for stem in removed:
-        remove_episode(folder, stem, show)
+        _delete_episode(folder, stem)
+    if removed:
+        write_feed(folder, show)
     return removed
 
 
-def rebuild(folder: Path, show: Show) -> Path:
+def rebuild(folder: Path, show: Show) -> Catalogue:
+    """Rewrite feed.xml and the page from the episode records; returns what it lists."""
     with feed_lock(folder):
         return write_feed(folder, show)
 
@@ -417,6 +460,7 @@ def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> LintRep
                     problems.append(f"artwork: {art.size[0]}x{art.size[1]}; must be square, {ARTWORK_MIN}-{ARTWORK_MAX} px")
                 if art.mode != "RGB":
                     problems.append(f"artwork: colour mode {art.mode}; must be RGB without transparency")
+    problems += read_catalogue(folder).damaged
     guids: set[str] = set()
     items = channel.findall("item")
     for item in items:

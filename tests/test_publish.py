@@ -270,7 +270,9 @@ def test_show_settings_come_from_briefing_toml(tmp_path, monkeypatch):
     assert lint(tmp_path / "site").problems == []
 
 
-def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
+@pytest.mark.parametrize("keep", [None, 1])
+def test_two_publishers_at_once_both_land_in_the_feed(tmp_path, keep):
+    """Both land (with --keep 1, the newer stays): pruning decides what is newest under the lock."""
     import subprocess
     import sys
 
@@ -278,9 +280,30 @@ def test_two_publishers_at_once_both_land_in_the_feed(tmp_path):
     (tmp_path / "briefing.toml").write_text(f'[show]\nowner_email = "jane@example.org"\nbase_url = "{BASE}"\n')
     sources = [article(tmp_path, f"{name}.txt", f"Story {name}", f"The {name} story has one sentence.") for name in ("one", "two")]
     runs = [subprocess.Popen([sys.executable, "-m", "briefing", "make", source, "--publish", "-o", str(folder), "-q",
-                              "--cache-dir", str(tmp_path / f"cache-{n}")], cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, source in enumerate(sources)]
+                              "--cache-dir", str(tmp_path / f"cache-{n}"), *(["--keep", str(keep)] if keep else [])],
+                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, source in enumerate(sources)]
     assert [finished(run) for run in runs] == [0, 0]
     titles = {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries}
-    assert titles == {"Story one", "Story two"}
+    assert titles == {"Story one", "Story two"} if keep is None else len(titles) == 1
+    assert len(published_episodes(folder)) == len(titles)
     assert lint(folder).problems == []
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b'{"title": null}', b"[1, 2]", None])
+def test_a_damaged_record_is_reported_and_never_blocks_the_feed(podcast, tmp_path, damage):
+    folder = tmp_path / "site"
+    shutil.copytree(podcast, folder)
+    first, second = published_episodes(folder)
+    record = folder / "episodes" / f"{second.stem}.json"
+    if damage is None:  # a record that parses, with a title that is not text
+        damage = json.dumps({**json.loads(record.read_text()), "title": None, "duration": "long"}).encode()
+    record.write_bytes(damage)
+    report = lint(folder)
+    assert any(f"damaged episode record {record.name}" in problem for problem in report.problems), report.problems
+    rebuilt = runner().invoke(main, ["feed", "rebuild", "--dir", str(folder)])
+    assert rebuilt.exit_code == 0 and f"damaged episode record {record.name}" in rebuilt.stderr
+    assert [entry.title for entry in feedparser.parse(feed_bytes(folder)).entries] == [first.title]
+    source = article(tmp_path, "d.txt", "A later story", "It was published after the damage.")
+    published = runner().invoke(main, ["make", source, "--publish", "-o", str(folder), "--base-url", BASE])
+    assert published.exit_code == 0 and f"damaged episode record {record.name}" in published.stderr
+    assert {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries} == {first.title, "A later story"}
