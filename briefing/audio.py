@@ -44,6 +44,17 @@ class MasterOptions:
     bitrate: int = 64  # kbps, constant
     sample_rate: int = 44100  # 44100 or 22050
 
+    def __post_init__(self) -> None:
+        # Checked when made, so a library caller hears of a bad value before any synthesis.
+        if not (isinstance(self.loudness, (int, float)) and -30 <= self.loudness <= -10):
+            raise BriefingError(f"loudness must be from -30 to -10 LUFS, not {self.loudness}")
+        if not (isinstance(self.true_peak, (int, float)) and -9 <= self.true_peak <= 0):
+            raise BriefingError(f"true peak must be from -9 to 0 dBTP, not {self.true_peak}")
+        if not (isinstance(self.bitrate, int) and 32 <= self.bitrate <= 320):
+            raise BriefingError(f"bitrate must be from 32 to 320 kbps, not {self.bitrate}")
+        if self.sample_rate not in (22050, 44100):
+            raise BriefingError(f"sample rate must be 22050 or 44100, not {self.sample_rate}")
+
 
 def level(clip, target_dbfs: float = SPEECH_LEVEL_DBFS):
     """Bring a clip's RMS level to target_dbfs without letting its peak rise above the clip ceiling."""
@@ -198,8 +209,6 @@ def master_to_mp3(audio, destination: str | Path, options: MasterOptions = Maste
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    if options.sample_rate not in (22050, 44100):
-        raise BriefingError(f"sample rate must be 22050 or 44100, not {options.sample_rate}")
     before = measure(audio)
     if math.isinf(before) or before <= -70:
         raise BriefingError("the rendered briefing is silent")

@@ -73,6 +73,10 @@ class MakeOptions:
         for name in ("music", "lexicon", "cache_dir"):
             if isinstance(getattr(self, name), str):
                 object.__setattr__(self, name, Path(getattr(self, name)))
+        for name, least in (("keep", 1), ("limit", 1), ("minutes", 0.5)):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and least <= value < 10**6):
+                raise BriefingError(f"{name} must be at least {least}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -304,8 +308,11 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     briefing in options.output_dir, and with options.publish add it to the podcast feed there.
     Synthesis runs on `cluster` (a connected Dask client) when given, else on options.cluster."""
     folder = Path(options.output_dir)
-    if options.show.artwork:  # embedded in the tags, published or not: checked before any slow work
+    # Every file the options name is checked before any slow work, and so before anything is written.
+    if options.show.artwork:  # embedded in the tags, published or not
         publish.check_artwork(options.show.artwork)
+    if options.music and not Path(options.music).is_file():
+        raise BriefingError(f"no such music file: {options.music}")
     if options.publish:
         options = replace(options, show=publish.with_known_base_url(options.show, folder))
     voices = Voices(options.engine, options.engine_settings, options.voice2)
