@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import BriefingError
-from .addresses import web_address
+from .addresses import is_web_address, web_address
 from .ingest import FetchLimits, fetch_url, read_url
 from .model import Article
 
@@ -113,6 +113,10 @@ def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | Non
     Pages are fetched FETCH_CONCURRENCY at a time."""
     now = now or dt.datetime.now(dt.timezone.utc)
     entries, problems = read_feeds(feeds, limits)
+    # Only web pages are read from a feed: a feed must not name the user's own files.
+    problems += [f"entry {entry.title or '(untitled)'}: {entry.link[:120]!r} is not an http(s) address"
+                 for entry in entries if not is_web_address(entry.link)]
+    entries = [entry for entry in entries if is_web_address(entry.link)]
     seen_links: set[str] = set()
     chosen = []
     for entry in sorted(entries, key=lambda e: e.published or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True):
@@ -124,7 +128,7 @@ def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | Non
 
     def fetch(entry: FeedEntry) -> Article | str:
         try:
-            article = read_url(entry.link, limits)  # http(s) only: a feed must not name the user's files
+            article = read_url(entry.link, limits)
         except BriefingError as error:
             return f"entry {entry.title or entry.link}: {error}"
         return replace(article, outlet=entry.outlet or article.outlet, published=entry.published or article.published)
