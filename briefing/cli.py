@@ -374,12 +374,14 @@ def feed_lint(url, folder, show):
 @click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
 @click.option("--client-timeout", type=Finite(0.1, 3600), default=10.0, show_default=True,
               help="Seconds a client has to send each request; slower ones are disconnected.")
-def serve_command(folder, host, port, base_url, client_timeout):
+@click.option("--stall-timeout", type=Finite(1, 3600), default=60.0, show_default=True,
+              help="Seconds a download may wait for its reader (a paused player) before the connection is ended.")
+def serve_command(folder, host, port, base_url, client_timeout, stall_timeout):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
     from .serve import serve
 
     with user_errors():
-        serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout)
+        serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout)
 
 
 @main.group("cache")

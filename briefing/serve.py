@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import socket
+from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from .errors import BriefingError
 from .publish import FEED
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
+STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the connection is ended
 MAX_RANGES = 16  # byte ranges accepted in one request
-MAX_CONNECTIONS = 100  # beyond this, new requests get 503 rather than queueing without bound
+MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descriptor each, within the usual 1024)
+MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",
     ".vtt": "text/vtt; charset=utf-8",
@@ -60,8 +63,19 @@ def rebase_feed(feed: bytes, base_url: str) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def create_app(folder: Path, base_url: str | None = None):
-    """The ASGI app serving folder; the feed's URLs follow the request's host unless base_url is given."""
+def own_names(host: str, port: int) -> set[str]:
+    """The host names and addresses this server answers for: loopback, the address it listens on,
+    this machine's LAN addresses and its names (bare, .local and fully qualified)."""
+    names = {"localhost", "127.0.0.1", "::1", host.lower(), *lan_addresses()}
+    machine = socket.gethostname().lower()
+    names |= {machine, f"{machine}.local", socket.getfqdn().lower()}
+    return names - {"0.0.0.0", "::", ""}
+
+
+def create_app(folder: Path, base_url: str | None = None, own: set[str] | None = None, fallback_base: str | None = None):
+    """The ASGI app serving folder. The feed's URLs follow the address the listener used when it is
+    one of `own` (this server's names, see own_names), else fallback_base; a given base_url wins.
+    Never a host only the request names: a DNS-rebinding page must not get its name into the feed."""
     from starlette.applications import Starlette
     from starlette.datastructures import Headers
     from starlette.exceptions import HTTPException
@@ -97,11 +111,14 @@ def create_app(folder: Path, base_url: str | None = None):
         path = folder / FEED
         if not path.is_file():
             return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-        body = rebase_feed(path.read_bytes(), base_url or str(request.base_url))
+        answered_for = own is None or (request.url.hostname or "").lower() in own
+        base = base_url or (str(request.base_url) if answered_for else fallback_base or f"http://127.0.0.1:{request.url.port or 80}/")
+        body = rebase_feed(path.read_bytes(), base)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
         if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
-            return Response(status_code=304, headers={"ETag": etag})
-        return Response(body, media_type=content_type(FEED), headers={"ETag": etag, "Cache-Control": "no-cache"})
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=content_type(FEED), headers={**headers, "Cache-Control": "no-cache"})
 
     return Starlette(routes=[Route(f"/{FEED}", feed, methods=["GET", "HEAD"]), Mount("/", app=files)])
 
@@ -144,48 +161,80 @@ def terminal_qr(text: str) -> str:
     return out.getvalue()
 
 
-def prompt_clients_protocol(seconds: float):
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose request has not fully arrived within
-    `seconds` of connecting or of the previous response. uvicorn itself waits for ever on a client
-    that connects and says nothing, or trickles its headers, so a few such clients could hold
-    every connection (slowloris)."""
+def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: int):
+    """uvicorn's HTTP/1.1 protocol, kept from being starved by a few clients:
+
+    - a connection whose request has not fully arrived within request_seconds of connecting or of
+      the previous response is closed (uvicorn waits for ever on a client that says nothing or
+      trickles its headers: slowloris);
+    - a response that can send nothing for stall_seconds (its reader stopped reading) is ended: a
+      paused phone resumes with a new range request, as players do;
+    - one address holds at most per_client connections; more are closed at once.
+
+    Idle connections cost a file descriptor and a few kilobytes here, and a file is read only as
+    its reader takes it, so no worker is held per idle reader."""
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class PromptClients(H11Protocol):
+    open_by_client: Counter = Counter()
+
+    class GuardedConnection(H11Protocol):
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
-            self._request_deadline = self.loop.call_later(seconds, self._close_if_no_request)
+            self._client = (transport.get_extra_info("peername") or ("?",))[0]
+            self._stall = None
+            open_by_client[self._client] += 1
+            self._request_deadline = self.loop.call_later(request_seconds, self._close_if_no_request)
+            if open_by_client[self._client] > per_client:
+                transport.abort()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
             if not self.transport.is_closing():
                 self._request_deadline.cancel()
-                self._request_deadline = self.loop.call_later(seconds, self._close_if_no_request)
+                self._request_deadline = self.loop.call_later(request_seconds, self._close_if_no_request)
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self._stall is None:
+                self._stall = self.loop.call_later(stall_seconds, self.transport.abort)
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            if self._stall is not None:
+                self._stall.cancel()
+                self._stall = None
 
         def connection_lost(self, exc) -> None:
             self._request_deadline.cancel()
+            if self._stall is not None:
+                self._stall.cancel()
+            open_by_client[self._client] -= 1
+            if open_by_client[self._client] <= 0:
+                del open_by_client[self._client]
             super().connection_lost(exc)
 
         def _close_if_no_request(self) -> None:
-            # Once its headers are in, a request moves h11 past IDLE; a slow *reader* of a long
-            # MP3 (a paused phone) is left alone.
+            # Once its headers are in, a request moves h11 past IDLE; a slow *reader* is the
+            # stall timer's business.
             if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
                 self.transport.close()
 
-    return PromptClients
+    return GuardedConnection
 
 
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print,
-          client_timeout: float = CLIENT_TIMEOUT) -> None:
+          client_timeout: float = CLIENT_TIMEOUT, stall_timeout: float = STALL_TIMEOUT) -> None:
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
-    Clients have client_timeout seconds to send each request."""
+    Clients have client_timeout seconds to send each request, and a response that can send nothing
+    for stall_timeout seconds is ended."""
     import uvicorn
 
-    app = create_app(folder, base_url)
+    everywhere = host in ("0.0.0.0", "::")
+    addresses = (lan_addresses() or ["127.0.0.1"]) if everywhere else [host]
+    app = create_app(folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/")
     check_port(host, port)
-    if host in ("0.0.0.0", "::"):
-        addresses = lan_addresses() or ["127.0.0.1"]
+    if everywhere:
         for address in addresses:
             echo(f"page: http://{address}:{port}/   feed: http://{address}:{port}/{FEED}")
         feed_url = base_url.rstrip("/") + f"/{FEED}" if base_url else f"http://{addresses[0]}:{port}/{FEED}"
@@ -193,7 +242,11 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str
     else:
         echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=5,
-                http=prompt_clients_protocol(client_timeout), limit_concurrency=MAX_CONNECTIONS)
+                http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT), limit_concurrency=MAX_CONNECTIONS)
+
+
+def _in_url(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
 
 
 def check_port(host: str, port: int) -> None:

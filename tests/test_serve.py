@@ -156,11 +156,19 @@ def test_folder_content_types(server):
 
 
 def test_feed_points_at_the_serving_address(server, site):
-    body = requests.get(server.url + "/feed.xml").text
-    assert f'url="{server.url}/episodes/' in body and BASE not in body
+    response = requests.get(server.url + "/feed.xml")
+    assert f'url="{server.url}/episodes/' in response.text and BASE not in response.text
+    assert response.headers["Vary"] == "Host"
     assert BASE in (site / "feed.xml").read_text()  # the file itself is untouched
-    other_host = requests.get(server.url + "/feed.xml", headers={"Host": "192.0.2.7:8000"}).text
-    assert 'url="http://192.0.2.7:8000/episodes/' in other_host
+    by_name = requests.get(server.url + "/feed.xml", headers={"Host": f"localhost:{server.port}"}).text
+    assert f'url="http://localhost:{server.port}/episodes/' in by_name
+
+
+@pytest.mark.parametrize("host", ["192.0.2.7:8000", "attacker.example:80", "evil.example"])
+def test_a_host_the_server_does_not_answer_for_is_never_put_in_the_feed(server, host):
+    """A DNS-rebinding page reaches the server under its own name: the feed keeps our address."""
+    body = requests.get(server.url + "/feed.xml", headers={"Host": host}).text
+    assert host.split(":")[0] not in body and f'url="http://127.0.0.1:{server.port}/episodes/' in body
 
 
 def test_a_configured_base_url_is_kept(site):
@@ -289,11 +297,70 @@ def test_publishing_without_a_base_url_is_for_listening_through_serve(tmp_path, 
     assert linted.exit_code == 0 and linted.stdout.startswith("warning: feed: no base URL"), linted.stdout
     served = Served(tmp_path / "site")
     try:
-        for host in (f"127.0.0.1:{served.port}", "192.168.1.20:8000"):
+        for host in (f"127.0.0.1:{served.port}", f"localhost:{served.port}"):
             parsed = feedparser.parse(requests.get(served.url + "/feed.xml", headers={"Host": host}).content)
             assert not parsed.bozo and parsed.feed.link == f"http://{host}/"
             enclosure = parsed.entries[0].enclosures[0].href
             assert enclosure.startswith(f"http://{host}/episodes/") and enclosure.endswith(".mp3")
             assert requests.get(served.url + enclosure.removeprefix(f"http://{host}")).status_code == 200
     finally:
+        assert served.stop() == 0
+
+
+def stalled_download(port: int, path: str, source: str) -> socket.socket:
+    """A client that asks for a file from `source` (a loopback address of its own) and never reads."""
+    stalled = socket.socket()
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.bind((source, 0))
+    stalled.settimeout(30)
+    stalled.connect(("127.0.0.1", port))
+    stalled.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    return stalled
+
+
+def wait_closed(connection: socket.socket, seconds: float = 60) -> bool:
+    """True when the server ends the connection within `seconds` (whatever it sent before)."""
+    connection.settimeout(seconds)
+    try:
+        while connection.recv(65536):
+            pass
+    except (ConnectionResetError, TimeoutError, socket.timeout) as error:
+        return not isinstance(error, (TimeoutError, socket.timeout))
+    return True
+
+
+@pytest.fixture
+def big_site(site, tmp_path):
+    folder = tmp_path / "big"
+    shutil.copytree(site, folder, symlinks=True)
+    (folder / "episodes" / "long.mp3").write_bytes(os.urandom(24 * 1024 * 1024))
+    return folder
+
+
+def test_stalled_readers_cannot_starve_the_server(big_site):
+    """99 downloads that never read (from one address) and 300 silent sockets (from another): others
+    are still served, each flood is held to a few connections, and a stalled send is ended."""
+    served = Served(big_site, "--stall-timeout", "3", "--client-timeout", "30")
+    stalled, silent = [], []
+    try:
+        for _ in range(99):
+            try:
+                stalled.append(stalled_download(served.port, "/episodes/long.mp3", "127.0.0.2"))
+            except OSError:
+                pass  # refused: beyond what one address may hold
+        for _ in range(300):
+            try:
+                silent.append(socket.create_connection(("127.0.0.1", served.port), timeout=10, source_address=("127.0.0.3", 0)))
+            except OSError:
+                pass
+        for _ in range(20):  # a listener on another address is served throughout
+            response = requests.get(served.url + "/feed.xml", timeout=10)
+            assert response.status_code == 200
+        assert requests.get(served.url + "/episodes/long.mp3", headers={"Range": "bytes=0-99"}, timeout=10).status_code == 206
+        # The server keeps at most MAX_PER_CLIENT of each flood and ends the stalled sends.
+        assert sum(not wait_closed(connection, 0.2) for connection in silent) <= 16
+        assert all(wait_closed(connection) for connection in stalled)
+    finally:
+        for connection in stalled + silent:
+            connection.close()
         assert served.stop() == 0
