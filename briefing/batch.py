@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from .errors import BriefingError
-from .ingest import read_source
-from .pipeline import MakeOptions, cluster_client, feed_articles, make
+from .ingest.sources import read_source
 from .model import Article, Episode
+from .pipeline import MakeOptions, cluster_client, feed_articles, make
 
 DEFAULT_CONCURRENCY = 4
 

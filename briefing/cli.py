@@ -11,22 +11,23 @@ from pathlib import Path
 
 import click
 
-from . import interrupts, publish
-from .audio import MasterOptions
-from .config import load_config
-from .errors import BriefingError
+from . import interrupts
+from .audio.master import MasterOptions
+from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
 from .cache import parse_size as parse_cache_size
-from .feeds import parse_since
-from .ingest import FetchLimits
+from .config import load_config
+from .errors import BriefingError
+from .ingest.feeds import parse_since
+from .ingest.sources import FetchLimits
 from .pipeline import MakeOptions, explain, make, write_script
 from .pipeline import dry_run as plan_only
-from .publish import Show
-from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
-from .check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
-from .cluster import cluster_address
+from .publish import podcast as publish
+from .publish.podcast import Show
+from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSettings, list_voices
+from .tts.cluster import cluster_address
 
 
 @contextmanager
@@ -220,7 +221,8 @@ def make_command(sources, options, title, minutes, dry_run, verify, retry, check
     report = None
     with user_errors(), synthesis_progress(quiet) as progress:
         if verify:
-            from .check import Recogniser, verify as make_and_verify
+            from .quality.check import Recogniser
+            from .quality.check import verify as make_and_verify
 
             episode, report = make_and_verify(list(sources), options, progress, Recogniser(check_model), retry=retry)
         else:
@@ -378,7 +380,7 @@ def feed_lint(url, folder, show):
               help="Seconds a download may wait for its reader (a paused player) before the connection is ended.")
 def serve_command(folder, host, port, base_url, client_timeout, stall_timeout):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
-    from .serve import serve
+    from .publish.serve import serve
 
     with user_errors():
         serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout)
@@ -455,7 +457,7 @@ def worker_command(scheduler, nworkers):
 def check_command(episode, model, threshold):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
     rate of each segment against the script; exit 1 when any is above the threshold."""
-    from .check import Recogniser, check
+    from .quality.check import Recogniser, check
 
     with user_errors():
         report = check(episode, Recogniser(model), threshold)

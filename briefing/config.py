@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .addresses import is_web_address
 from .errors import BriefingError
-from .publish import Show
+from .publish.podcast import Show
 
 CONFIG_NAME = "briefing.toml"
 

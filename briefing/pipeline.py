@@ -10,25 +10,29 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import audio, budget, feeds, publish, transcript
-from .artwork import embedded_cover
+from .audio import master as audio
+from .audio import transcript
 from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
-from .cleaning import choose_rules
 from .errors import BriefingError
 from .files import StagedFiles, ensure_writable_dir, slugify
-from .ingest import FetchLimits, read_source
-from .lexicon import default_lexicon, load_lexicon
-from .dedupe import merge_duplicates
-from .model import Article, DroppedBlock, Draft, Episode, Script, Segment, Story, TimedSegment
-from .publish import Show
-from .seen import Seen
-from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
-from .script import ScriptOptions, draft, render, speak_sentence, split_sentences
-from .scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
-from .speech import normalizers
+from .ingest import feeds
+from .ingest.dedupe import merge_duplicates
+from .ingest.seen import Seen
+from .ingest.sources import FetchLimits, read_source
+from .model import Article, Draft, DroppedBlock, Episode, Script, Segment, Story, TimedSegment
+from .publish import podcast as publish
+from .publish.artwork import embedded_cover
+from .publish.podcast import Show
+from .script import budget
+from .script.cleaning import choose_rules
+from .script.compose import ScriptOptions, draft, render, speak_sentence, split_sentences
+from .script.lexicon import default_lexicon, load_lexicon
+from .script.scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
+from .script.speech import normalizers
 from .tts import DEFAULT_ENGINE, ENGINE_NAMES, Engine, EngineSettings, create_engine, synthesize_all
+from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
@@ -472,7 +476,7 @@ def cluster_client(options: MakeOptions, connected=None):
     if connected is not None or not options.cluster:
         yield connected
         return
-    from .cluster import connect
+    from .tts.cluster import connect
 
     with connect(options.cluster) as client:
         yield client

@@ -129,7 +129,7 @@ def main() -> None:
         server = fake_google(tone, 0.150)
         endpoint = f"http://127.0.0.1:{server.server_address[1]}"
         texts = [s["spoken"] for s in meta["segments"]]
-        from briefing.script import fit_pieces, split_clauses
+        from briefing.script.compose import fit_pieces, split_clauses
 
         chunks = [piece for text in texts for _, piece in fit_pieces([("", c) for c in split_clauses(text)], MAX_CHARS)]
         engine = GTTSEngine("en", "com", endpoint=endpoint)
@@ -181,10 +181,10 @@ def cluster_bench(args) -> None:
     processes, on the segments of 16 short articles, each the best of --runs."""
     import statistics
 
-    from briefing.cluster import connect
-    from briefing.pipeline import MakeOptions, script_options
     from briefing.model import Article
-    from briefing.script import build_script
+    from briefing.pipeline import MakeOptions, script_options
+    from briefing.script.compose import build_script
+    from briefing.tts.cluster import connect
     from briefing.tts.piper import PiperEngine
 
     body = SAMPLE.read_text(encoding="utf-8").split("\n\n")

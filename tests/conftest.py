@@ -3,9 +3,9 @@ measured independently of the code under test (pyloudnorm, 4x-oversampled true p
 
 from __future__ import annotations
 
-import subprocess
 import socket
 import struct
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

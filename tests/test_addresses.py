@@ -5,14 +5,14 @@ import datetime as dt
 import html
 
 import pytest
+from conftest import Reply
 
 from briefing.addresses import is_web_address, web_address, web_link
 from briefing.errors import BriefingError
-from briefing.feeds import gather
-from briefing.ingest import FetchLimits, read_url
+from briefing.ingest.feeds import gather
+from briefing.ingest.sources import FetchLimits, read_url
 from briefing.retry import RetryPolicy
-from briefing.scriptfile import parse_script
-from conftest import Reply
+from briefing.script.scriptfile import parse_script
 
 QUICK = FetchLimits(timeout=5, retry=RetryPolicy(attempts=1))
 

@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
+from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
 from mutagen.mp3 import MP3, BitrateMode
 
-from briefing import audio
+from briefing.audio import master as audio
 from briefing.errors import BriefingError
 from briefing.ffmpeg import audio_segment_class, decode
 from briefing.model import Segment
-from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
 
 RATE = 22050
 pytestmark = pytest.mark.usefixtures("each_ffmpeg")  # users have their own ffmpeg: every test runs with each

@@ -4,10 +4,10 @@ import io
 import zipfile
 
 import pytest
+from conftest import Reply, runner
 from PIL import Image
 
 from briefing.cli import main
-from conftest import Reply, runner
 
 GOOD = "Headline\n\nA sentence to read."
 
@@ -129,7 +129,7 @@ def test_text_in_other_encodings_is_read_not_refused(files):
 
 @pytest.mark.slow
 def test_a_full_disk_is_one_line(files, monkeypatch):
-    from briefing import audio
+    from briefing.audio import master as audio
 
     folder, _ = files
 

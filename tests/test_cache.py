@@ -99,7 +99,7 @@ def test_bad_cache_size_is_one_line(tmp_path):
 
 
 def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
-    from briefing import audio
+    from briefing.audio import master as audio
 
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)

@@ -4,12 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import runner
 
 from briefing import MakeOptions, make
-from briefing.check import align, check, model_folder, spoken_words
 from briefing.cli import main
 from briefing.errors import BriefingError
-from conftest import runner
+from briefing.quality.check import align, check, model_folder, spoken_words
 
 pytestmark = pytest.mark.slow  # Whisper listening to real renders
 
@@ -22,7 +22,7 @@ ARTICLE = ("Council agrees the budget\n\nThe council met on Tuesday and agreed t
 
 @pytest.fixture(scope="module")
 def recogniser():
-    from briefing.check import Recogniser
+    from briefing.quality.check import Recogniser
 
     return Recogniser()
 

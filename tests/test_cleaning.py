@@ -1,6 +1,6 @@
 import pytest
 
-from briefing.cleaning import RULES, RULES_BY_NAME, clean
+from briefing.script.cleaning import RULES, RULES_BY_NAME, clean
 
 DROPPED = [
     ("newsletter-prompt", "Subscribe to our newsletter"),

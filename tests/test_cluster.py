@@ -13,10 +13,10 @@ import pytest
 
 pytest.importorskip("distributed", reason="the cluster extra (dask distributed) is not installed")
 
-from briefing import MakeOptions, make  # noqa: E402
-from briefing.cluster import connect, plain_text_warning  # noqa: E402
+from briefing import MakeOptions, make
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.tts import EngineSettings  # noqa: E402
+from briefing.tts.cluster import connect, plain_text_warning  # noqa: E402
 from briefing.tts.piper import PiperEngine  # noqa: E402
 
 pytestmark = pytest.mark.slow  # a real Dask cluster
@@ -145,8 +145,9 @@ def test_a_cluster_that_goes_away_is_one_clear_error_and_the_cache_keeps_what_wa
 
 
 def test_batch_renders_an_episode_per_article_on_a_local_cluster_and_reports_failures(tmp_path):
-    from briefing.cli import main
     from conftest import runner
+
+    from briefing.cli import main
 
     (tmp_path / "briefing.toml").write_text('[show]\nowner_email = "jane@example.org"\nbase_url = "https://pods.example.org"\n')
     sources = [article(tmp_path, "one", SENTENCES[:2]), article(tmp_path, "two", SENTENCES[2:4]), str(tmp_path / "missing.txt")]
@@ -206,7 +207,7 @@ def test_tls_from_dask_security_settings(tmp_path, capsys):
 
 
 def test_the_cluster_address_comes_from_the_option_then_briefing_toml_then_the_environment(monkeypatch):
-    from briefing.cluster import cluster_address
+    from briefing.tts.cluster import cluster_address
 
     monkeypatch.setenv("BRIEFING_CLUSTER", "tcp://from-env:8786")
     assert cluster_address("local:2", "tcp://from-toml:8786") == "local:2"

@@ -1,13 +1,12 @@
 from pathlib import Path
 
 import pytest
+from conftest import runner
 
-from briefing.cleaning import choose_rules
 from briefing.cli import main
 from briefing.config import load_config
 from briefing.errors import BriefingError
-from conftest import runner
-
+from briefing.script.cleaning import choose_rules
 
 SAMPLE = str(Path(__file__).parent.parent / "examples" / "libya-intervention.txt")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import feedparser
 import podcastparser
+import pytest
 import webvtt
 
 from briefing.ffmpeg import ffmpeg_exe
-from briefing.publish import lint
-import pytest
+from briefing.publish.podcast import lint
 
 pytestmark = pytest.mark.slow  # kills real renders
 

@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import Reply, decode_to_array, runner
 
 from briefing import MakeOptions, make
-from briefing.budget import textrank
 from briefing.cli import main
 from briefing.errors import BriefingError
-from briefing.feeds import parse_since
+from briefing.ingest.feeds import parse_since
+from briefing.ingest.seen import canonical_url
 from briefing.pipeline import dry_run
-from briefing.script import how_long_ago, split_sentences
-from briefing.seen import canonical_url
-from conftest import Reply, decode_to_array, runner
+from briefing.script.budget import textrank
+from briefing.script.compose import how_long_ago, split_sentences
 
 pytestmark = pytest.mark.slow  # real renders of feeds
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.evaluation import comparable_words, score_extraction, score_normalization, token_f1
+from briefing.quality.evaluation import comparable_words, score_extraction, score_normalization, token_f1
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 needs_eval = pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation data not found at {EVAL}")

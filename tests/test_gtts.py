@@ -5,21 +5,21 @@ The real gTTS library builds and parses every request; only the host is ours
 """
 
 import base64
-from pathlib import Path
 import json
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 from click.testing import CliRunner
+from conftest import Reply, decode_to_array
 
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.ffmpeg import ffmpeg_exe
 from briefing.retry import RetryPolicy, parse_retry_after
 from briefing.tts.gtts import MAX_CHARS, GTTSEngine
-from conftest import Reply, decode_to_array
 
 # A generous timeout: the fake service speaks each new text with Piper while the client waits,
 # which takes seconds on a busy machine. The timeout test sets a short one of its own.

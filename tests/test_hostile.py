@@ -13,12 +13,11 @@ import sys
 import time
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from conftest import Reply
 
 from briefing.ffmpeg import ffmpeg_exe
-from conftest import Reply
 
 pytestmark = pytest.mark.slow
 

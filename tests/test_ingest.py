@@ -2,11 +2,11 @@ import io
 import sys
 
 import pytest
+from conftest import Reply
 
 from briefing.errors import BriefingError
-from briefing.ingest import FetchLimits, looks_like_headline, markdown_to_text, parse_text, read_source
+from briefing.ingest.sources import FetchLimits, looks_like_headline, markdown_to_text, parse_text, read_source
 from briefing.retry import RetryPolicy
-from conftest import Reply
 
 QUICK = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 ARTICLE_HTML = b"""<!doctype html><html><head><title>Drones over Sabratha | The Daily</title>
@@ -223,8 +223,9 @@ def test_the_timeout_bounds_the_whole_download_of_a_trickling_server(trickle_hea
 
 @pytest.mark.slow
 def test_cli_timeout_on_a_trickling_server_is_one_line(tmp_path):
-    from briefing.cli import main
     from conftest import runner
+
+    from briefing.cli import main
 
     with TricklingServer(trickle_headers=False) as server:
         result = runner().invoke(main, ["make", server.url, "--timeout", "1", "-o", str(tmp_path / "out")])

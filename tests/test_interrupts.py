@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import LocalServer, Reply
 
 pytestmark = pytest.mark.slow  # real renders, interrupted

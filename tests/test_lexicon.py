@@ -1,7 +1,7 @@
 import pytest
 
 from briefing.errors import BriefingError
-from briefing.lexicon import Entry, Lexicon, default_lexicon, load_lexicon, parse_lexicon
+from briefing.script.lexicon import Entry, Lexicon, default_lexicon, load_lexicon, parse_lexicon
 
 
 @pytest.mark.parametrize("ipa, text, spoken", [
@@ -44,7 +44,7 @@ def test_longest_phrase_wins():
 
 
 def test_titles_are_still_read_before_names_in_phonemes():
-    from briefing.speech import NORMALIZERS, normalize
+    from briefing.script.speech import NORMALIZERS, normalize
 
     rules = (default_lexicon().rule(ipa=True),) + NORMALIZERS
     assert normalize("Gen. Haftar and Mr Haftar", rules) == "General [[hˈɑftɑɹ]] and Mister [[hˈɑftɑɹ]]"

@@ -7,14 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import decode_to_array, integrated_loudness, runner
 from mutagen.id3 import ID3
 from PIL import Image
 
 from briefing import MakeOptions, make
-from briefing.publish import Show
 from briefing.cli import main
 from briefing.errors import BriefingError
-from conftest import decode_to_array, integrated_loudness, runner
+from briefing.publish.podcast import Show
 
 pytestmark = pytest.mark.slow  # real renders
 
@@ -170,7 +170,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, case):
 
 
 def test_failure_during_encoding_leaves_nothing(tmp_path, monkeypatch):
-    from briefing import audio
+    from briefing.audio import master as audio
 
     def broken(*args, **kwargs):
         raise BriefingError("encoding MP3 failed: disk full")

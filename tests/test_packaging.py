@@ -82,6 +82,7 @@ def test_the_test_extra_is_not_what_makes_briefing_run():
 ])
 def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypatch, tmp_path):
     from conftest import runner
+
     from briefing.cli import main
 
     monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed

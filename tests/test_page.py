@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_serve import Served
 
 from briefing import MakeOptions, make
-from briefing.publish import Show, published_episodes
-from test_serve import Served
+from briefing.publish.podcast import Show, published_episodes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/test installs it)")]

@@ -7,11 +7,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.cleaning import clean
 from briefing.model import Draft, Paragraph, Section, Story
-from briefing.script import speak_sentence, split_sentences
-from briefing.scriptfile import parse_script, to_markdown
-from briefing.speech import normalize
+from briefing.script.cleaning import clean
+from briefing.script.compose import speak_sentence, split_sentences
+from briefing.script.scriptfile import parse_script, to_markdown
+from briefing.script.speech import normalize
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text that looks like news: words, numbers, dates, money, abbreviations, punctuation, any Unicode.
@@ -73,9 +73,9 @@ adversarial = st.lists(st.tuples(st.sampled_from(RUN_CHARACTERS), st.integers(mi
 
 
 def text_rules():
-    from briefing.ingest import looks_like_headline, markdown_to_text, parse_text, split_blocks
-    from briefing.lexicon import default_lexicon
-    from briefing.speech import NORMALIZERS
+    from briefing.ingest.sources import looks_like_headline, markdown_to_text, parse_text, split_blocks
+    from briefing.script.lexicon import default_lexicon
+    from briefing.script.speech import NORMALIZERS
 
     lexicon = default_lexicon().rule(ipa=True)
     return [("markdown", markdown_to_text), ("blocks", split_blocks), ("headline", looks_like_headline),

@@ -15,13 +15,13 @@ import podcastparser
 import pytest
 import srt
 import webvtt
+from conftest import Reply, decode_to_array, finished, runner
 from mutagen.id3 import ID3
 from PIL import Image
 
 from briefing import MakeOptions, make
 from briefing.cli import main
-from briefing.publish import Show, lint, podcast_guid, published_episodes
-from conftest import finished, Reply, decode_to_array, runner
+from briefing.publish.podcast import Show, lint, podcast_guid, published_episodes
 
 pytestmark = pytest.mark.slow  # real renders published
 

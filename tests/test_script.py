@@ -3,9 +3,18 @@ from pathlib import Path
 
 import pytest
 
-from briefing.ingest import read_source
-from briefing.script import ScriptOptions, build_script, is_quotation, voice_parts, split_clauses, split_sentences, split_words, written_date
+from briefing.ingest.sources import read_source
 from briefing.model import Article
+from briefing.script.compose import (
+    ScriptOptions,
+    build_script,
+    is_quotation,
+    split_clauses,
+    split_sentences,
+    split_words,
+    voice_parts,
+    written_date,
+)
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "libya-intervention.txt"
 NEWSLETTER = ["Subscribe to our newsletter", "Your weekly briefing of progressive news.", "You have Successfully Subscribed!"]
@@ -85,7 +94,7 @@ def test_several_articles_get_transitions():
 
 
 def test_written_date_reads_well():
-    from briefing.speech import normalize
+    from briefing.script.speech import normalize
 
     assert written_date(dt.date(2026, 11, 24)) == "Tuesday, November 24, 2026"
     assert normalize(written_date(dt.date(2026, 11, 24))) == "Tuesday, November twenty-fourth twenty twenty-six"
@@ -126,7 +135,7 @@ def test_a_second_voice_takes_the_frame_and_quotations():
 def test_a_long_paragraph_is_split_in_linear_time_and_run_on_text_is_let_go_in_bounded_pieces():
     import time
 
-    from briefing.script import SENTENCE_WINDOW, split_sentences
+    from briefing.script.compose import SENTENCE_WINDOW, split_sentences
 
     prose = " ".join(f"The council met on day {n} and agreed the budget with Gen. Smith." for n in range(2000))
     started = time.process_time()
@@ -139,7 +148,7 @@ def test_a_long_paragraph_is_split_in_linear_time_and_run_on_text_is_let_go_in_b
 
 
 def test_every_engine_has_an_utterance_limit_and_long_sentences_are_cut_within_it(piper_engine):
-    from briefing.script import speak_sentence
+    from briefing.script.compose import speak_sentence
 
     assert piper_engine.max_chars and piper_engine.max_chars <= 400
     sentence = "The council, which met on Tuesday, agreed " + ", and ".join(f"item {n} of the plan" for n in range(60)) + "."
@@ -154,7 +163,7 @@ def test_every_engine_has_an_utterance_limit_and_long_sentences_are_cut_within_i
 def test_a_source_with_nothing_to_say_is_refused(body):
     from briefing.errors import BriefingError
     from briefing.model import Article
-    from briefing.script import draft
+    from briefing.script.compose import draft
 
     with pytest.raises(BriefingError, match="nothing to say"):
         draft([Article(title="🙂", paragraphs=tuple(body.split("\n\n")), source="emoji.txt")])

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import BriefingError
-from briefing.ingest import read_source
-from briefing.pipeline import MakeOptions, prepare, script_options, write_script
+from briefing.ingest.sources import read_source
 from briefing.model import Draft, Paragraph, Section, Story
-from briefing.script import render
-from briefing.scriptfile import parse_script, to_markdown
+from briefing.pipeline import MakeOptions, prepare, script_options, write_script
+from briefing.script.compose import render
+from briefing.script.scriptfile import parse_script, to_markdown
 from briefing.tts.gtts import GTTSEngine
 
 SAMPLE = str(Path(__file__).parent.parent / "examples" / "libya-intervention.txt")

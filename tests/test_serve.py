@@ -1,9 +1,9 @@
 """`briefing serve` as a process on 127.0.0.1, spoken to over real sockets."""
 
 import http.client
+import os
 import re
 import shutil
-import os
 import signal
 import socket
 import subprocess
@@ -16,8 +16,8 @@ import pytest
 import requests
 
 from briefing import MakeOptions, make
-from briefing.publish import Show, published_episodes
-from briefing.serve import content_type, rebase_feed, terminal_qr
+from briefing.publish.podcast import Show, published_episodes
+from briefing.publish.serve import content_type, rebase_feed, terminal_qr
 
 pytestmark = pytest.mark.slow  # a real server process
 
@@ -192,7 +192,7 @@ def test_port_in_use_is_one_line(site):
 def test_lan_mode_prints_addresses_and_a_qr_code(site, monkeypatch):
     import uvicorn
 
-    from briefing import serve as serving
+    from briefing.publish import serve as serving
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
@@ -218,7 +218,7 @@ def test_rebase_feed_and_content_type_helpers():
 
 
 def test_lan_addresses_are_this_machines_non_loopback_ipv4():
-    from briefing.serve import lan_addresses
+    from briefing.publish.serve import lan_addresses
 
     found = lan_addresses()
     assert all(not address.startswith("127.") and socket.inet_aton(address) for address in found)
@@ -279,10 +279,10 @@ def test_the_folders_own_hidden_files_are_not_served(server, site, path):
 def test_publishing_without_a_base_url_is_for_listening_through_serve(tmp_path, monkeypatch):
     """The phone path: make --publish with no base URL, then serve; the feed works at the address used."""
     import feedparser
+    from conftest import runner
 
     from briefing.cli import main
-    from briefing.publish import lint
-    from conftest import runner
+    from briefing.publish.podcast import lint
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "briefing.toml").write_text('[show]\nowner_email = "jane@example.org"\n')

@@ -1,6 +1,6 @@
 import pytest
 
-from briefing import speech
+from briefing.script import speech
 
 CASES = [
     (speech.expand_urls, "See https://www.bbc.co.uk/news/world-123 now", "See bbc dot co dot uk now"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import decode_to_array, integrated_loudness, runner
 
 from briefing import MakeOptions, make
 from briefing.cli import main
@@ -13,7 +14,6 @@ from briefing.errors import BriefingError
 from briefing.tts import EngineSettings, create_engine
 from briefing.tts.espeak import espeak_exe
 from briefing.tts.piper import PiperEngine, find_voice, user_voices_folder
-from conftest import decode_to_array, integrated_loudness, runner
 
 pytestmark = pytest.mark.slow  # real voices rendering
 

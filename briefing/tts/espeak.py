@@ -11,7 +11,6 @@ from ..errors import BriefingError
 from ..ffmpeg import audio_segment_class
 from . import EngineSettings, VoiceInfo
 
-
 DEFAULT_WORDS_A_MINUTE = 175  # espeak-ng's own default pace
 
 

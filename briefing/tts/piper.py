@@ -192,7 +192,7 @@ class PiperEngine:
         """Clips in the order given; done(position, clip) as each is made. Longest texts go first,
         so no worker is left with a long sentence at the end while the others wait."""
         if self.cluster is not None and texts:
-            from ..cluster import synthesize_on
+            from .cluster import synthesize_on
 
             spoken = synthesize_on(self.cluster, self._voice_spec, texts, self.variation, self.rate,
                                    done and (lambda position, pcm: done(position, self._clip(pcm))))

@@ -14,8 +14,8 @@ import socket
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
-from .errors import BriefingError
-from .publish import FEED
+from ..errors import BriefingError
+from .podcast import FEED
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
 STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the connection is ended

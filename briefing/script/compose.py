@@ -9,10 +9,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
-
+from ..errors import BriefingError
+from ..model import Article, Draft, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
-from .errors import BriefingError
-from .model import Article, Draft, Paragraph, Script, Section, Segment, Story
 from .speech import NORMALIZERS, normalize
 
 

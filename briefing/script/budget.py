@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-
-from .audio import LEAD_IN, LEAD_OUT, make_sting, trim_silence
-from .model import Draft, Script
-from .script import intro, split_sentences
+from ..audio.master import LEAD_IN, LEAD_OUT, make_sting, trim_silence
+from ..model import Draft, Script
+from .compose import intro, split_sentences
 
 CALIBRATION = (
     "Officials confirmed the talks on Monday.",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .addresses import WEB_SCHEMES, web_address
-from .errors import BriefingError
-from .model import Article
-from .retry import RetryPolicy, parse_retry_after
+from ..addresses import WEB_SCHEMES, web_address
+from ..errors import BriefingError
+from ..model import Article
+from ..retry import RetryPolicy, parse_retry_after
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Article
+from ..model import Article
 
 SHINGLE_WORDS = 4
 SAME_EVENT = 0.4  # Jaccard similarity of shingle sets above which two articles are one story

@@ -38,10 +38,10 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from .addresses import is_web_address
-from .ingest import read_file
-from .errors import BriefingError
-from .model import DroppedBlock, Draft, Paragraph, Section, Story
+from ..addresses import is_web_address
+from ..errors import BriefingError
+from ..ingest.sources import read_file
+from ..model import Draft, DroppedBlock, Paragraph, Section, Story
 
 FRONT_MATTER = "+++"
 FRONT_MATTER_KEYS = {"title", "show", "date", "voice", "sources"}

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .errors import BriefingError
-from .model import DroppedBlock
+from ..errors import BriefingError
+from ..model import DroppedBlock
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .addresses import is_web_address, web_link
-from .errors import BriefingError
-from .files import StagedFiles
+from ..addresses import is_web_address, web_link
+from ..errors import BriefingError
+from ..files import StagedFiles
 
 FEED = "feed.xml"
 EPISODES = "episodes"

@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import BriefingError
-from .addresses import is_web_address, web_address
-from .ingest import FetchLimits, fetch_url, read_url
-from .model import Article
+from ..addresses import is_web_address, web_address
+from ..errors import BriefingError
+from ..model import Article
+from .sources import FetchLimits, fetch_url, read_url
 
 FETCH_CONCURRENCY = 4
 DEFAULT_STORY_LIMIT = 40  # stories from feeds when --limit is not given: a long briefing, not 10,000 downloads

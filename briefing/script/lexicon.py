@@ -10,8 +10,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import BriefingError
-
+from ..errors import BriefingError
 
 PHONEME_MARKS = re.compile(r"\[{2,}|\]{2,}")  # how engines (Piper, espeak-ng) are told "phonemes here"
 
@@ -85,4 +84,4 @@ def load_lexicon(path: str | Path) -> Lexicon:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The lexicon that ships with briefing."""
-    return parse_lexicon(files("briefing").joinpath("data/lexicon.toml").read_text(encoding="utf-8"), "built-in")
+    return parse_lexicon(files("briefing.script").joinpath("data/lexicon.toml").read_text(encoding="utf-8"), "built-in")

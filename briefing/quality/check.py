@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BriefingError
+from ..errors import BriefingError
 from .evaluation import comparable_words
 
 DEFAULT_MODEL = "tiny.en"
@@ -113,7 +113,7 @@ def spoken_words(text: str) -> list[str]:
     """Words to compare: the text through the speech normalisation (both the script, whose lexicon
     may have put IPA in it, and what was heard go through the same rules), case and punctuation
     dropped."""
-    from .speech import normalize
+    from ..script.speech import normalize
 
     return comparable_words(normalize(text.replace("\u2019", "'")))
 
@@ -212,9 +212,9 @@ def verify(sources, options, progress=None, recogniser: Recogniser | None = None
     report goes into the episode's metadata. Returns (episode, report)."""
     from dataclasses import replace
 
-    from .cache import SegmentCache
-    from .cache import default_folder as default_cache_folder
-    from .pipeline import Voices, make
+    from ..cache import SegmentCache
+    from ..cache import default_folder as default_cache_folder
+    from ..pipeline import Voices, make
 
     if retry and not options.use_cache:
         raise BriefingError("--retry re-synthesises through the segment cache: drop --no-cache")
@@ -239,7 +239,7 @@ def verify(sources, options, progress=None, recogniser: Recogniser | None = None
 
 def record_check(metadata: Path, report: CheckReport) -> None:
     """Add the check's findings to an episode's metadata JSON (rewritten atomically)."""
-    from .files import StagedFiles
+    from ..files import StagedFiles
 
     record = json.loads(metadata.read_text(encoding="utf-8"))
     record["check"] = {

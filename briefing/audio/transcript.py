@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
-from .addresses import web_link
-from .model import Script, TimedSegment
+from ..addresses import web_link
+from ..model import Script, TimedSegment
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import BriefingError
+from ..errors import BriefingError
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ def token_f1(extracted: str, truth: str) -> float:
 
 def spoken_article_text(html: str, url: str | None) -> str:
     """What briefing would speak of a page: extraction, headline removal and the cleaning rules."""
-    from .cleaning import clean
-    from .ingest import parse_html
+    from ..ingest.sources import parse_html
+    from ..script.cleaning import clean
 
     try:
         article = parse_html(html, url or "page", url)
@@ -82,7 +82,7 @@ def edit_distance(a: list[str], b: list[str]) -> int:
 
 def score_normalization(path: Path, normalize: Callable[[str], str] | None = None) -> NormalizationScore:
     if normalize is None:
-        from .speech import normalize
+        from ..script.speech import normalize
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     start = time.perf_counter()
     outputs = [normalize(pair["written"]) for pair in pairs]

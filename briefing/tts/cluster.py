@@ -22,7 +22,7 @@ import sys
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from .errors import BriefingError
+from ..errors import BriefingError
 
 CLUSTER_ENV = "BRIEFING_CLUSTER"
 CONNECT_TIMEOUT = "20s"
@@ -65,7 +65,7 @@ def _voice_plugin_class():
 
         def voice(self, name: str):
             if name not in self.voices:
-                from .tts.piper import find_voice, load_voice
+                from .piper import find_voice, load_voice
 
                 files = find_voice(name)
                 self.voices[name] = load_voice(files.model, files.config, threads=1)
@@ -78,7 +78,7 @@ def speak_task(voice: str, text: str, variation: bool, rate: float) -> tuple[byt
     """On a worker: (PCM of voice saying text, the worker's address)."""
     from distributed import get_worker
 
-    from .tts.piper import speak
+    from .piper import speak
 
     worker = get_worker()
     return speak(worker.plugins[VOICE_PLUGIN].voice(voice), text, variation, rate), worker.address

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ffmpeg
-from .errors import BriefingError
-from .model import Segment, TimedSegment
+from .. import ffmpeg
+from ..errors import BriefingError
+from ..model import Segment, TimedSegment
 from .transcript import Chapter
 
 SPEECH_LEVEL_DBFS = -26.0  # RMS every clip is brought to before mastering; leaves headroom for peaks

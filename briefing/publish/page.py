@@ -12,9 +12,9 @@ import io
 import json
 from pathlib import Path
 
-from .addresses import web_link
-from .files import StagedFiles
-from .transcript import cues
+from ..addresses import web_link
+from ..audio.transcript import cues
+from ..files import StagedFiles
 
 ICON_SIZES = (192, 512)
 SPEEDS = (0.8, 1.0, 1.25, 1.5, 1.75, 2.0)
