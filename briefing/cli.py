@@ -23,10 +23,12 @@ from .ingest.feeds import parse_since
 from .ingest.sources import FetchLimits
 from .pipeline import MakeOptions, explain, make, write_script
 from .pipeline import dry_run as plan_only
+from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .publish.podcast import Show
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
-from .tts import DEFAULT_ENGINE, ENGINE_NAMES, MAX_RATE, MIN_RATE, EngineSettings, list_voices
+from .quality.check import Recogniser, check
+from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, engine_names, list_voices
 from .tts.cluster import cluster_address
 
 
@@ -154,9 +156,9 @@ def render_settings(command):
 
     @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
                   show_default=True, help="Folder for the MP3, its script and metadata.")
-    @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
+    @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(engine_names())}.")
     @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
-    @click.option("--fallback-engine", type=click.Choice(ENGINE_NAMES),
+    @click.option("--fallback-engine", metavar="ENGINE",
                   help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
     @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
     @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
@@ -221,9 +223,6 @@ def make_command(sources, options, title, minutes, dry_run, verify, retry, check
     report = None
     with user_errors(), synthesis_progress(quiet) as progress:
         if verify:
-            from .quality.check import Recogniser
-            from .quality.check import verify as make_and_verify
-
             episode, report = make_and_verify(list(sources), options, progress, Recogniser(check_model), retry=retry)
         else:
             episode = make(list(sources), options, progress=progress)
@@ -457,8 +456,6 @@ def worker_command(scheduler, nworkers):
 def check_command(episode, model, threshold):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
     rate of each segment against the script; exit 1 when any is above the threshold."""
-    from .quality.check import Recogniser, check
-
     with user_errors():
         report = check(episode, Recogniser(model), threshold)
     echo_report(report)
@@ -468,7 +465,7 @@ def check_command(episode, model, threshold):
 
 @main.command("preview")
 @click.argument("text")
-@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(ENGINE_NAMES)}.")
+@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(engine_names())}.")
 @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
 @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), default=1.0, show_default=True, help="Speaking rate.")
 @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
@@ -484,13 +481,11 @@ def preview_command(text, engine, voice, rate, lang, tld, output):
 
 
 @main.command("voices")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Only this engine's voices.")
+@click.option("--engine", metavar="ENGINE", help=f"Only this engine's voices: {', '.join(engine_names())}.")
 def voices_command(engine) -> None:
     """List the engines and their voices, and whether each can be used here."""
     with user_errors():
-        for voice in list_voices():
-            if engine and voice.engine != engine:
-                continue
+        for voice in engine_class(engine).voices() if engine else list_voices():
             state = "usable" if voice.usable else "unavailable"
             rate = f"{voice.sample_rate} Hz" if voice.sample_rate else "-"
             click.echo(f"{voice.engine:<7} {voice.voice:<10} {voice.language:<24} {rate:<9} {state:<12} {voice.note}")

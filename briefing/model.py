@@ -7,6 +7,7 @@ tts -> one clip per Segment; audio -> Episode files on disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,3 +146,15 @@ class Episode:
     cache_hits: int = 0  # segments taken from the segment cache
     cache_misses: int = 0  # segments synthesised (all of them without a cache)
     fallback_segments: int = 0  # segments the fallback engine made
+
+
+@dataclass(frozen=True)
+class SpeechRate:
+    """Seconds = per_word * words + per_segment, for one engine and voice."""
+
+    per_word: float
+    per_segment: float
+    calibrated: bool = True
+
+    def seconds(self, spoken: str) -> float:
+        return self.per_word * len(re.findall(r"\w+", spoken)) + self.per_segment

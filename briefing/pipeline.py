@@ -10,8 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .audio import master as audio
-from .audio import transcript
+from .audio import master, mix, pace, tags, transcript
 from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
@@ -25,14 +24,14 @@ from .model import Article, Draft, DroppedBlock, Episode, Script, Segment, Story
 from .publish import podcast as publish
 from .publish.artwork import embedded_cover
 from .publish.podcast import Show
+from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
 from .script import budget
 from .script.cleaning import choose_rules
 from .script.compose import ScriptOptions, draft, render, speak_sentence, split_sentences
 from .script.lexicon import default_lexicon, load_lexicon
 from .script.scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .script.speech import normalizers
-from .tts import DEFAULT_ENGINE, ENGINE_NAMES, Engine, EngineSettings, create_engine, synthesize_all
-from .tts.gtts import MAX_CHARS as GTTS_MAX_CHARS
+from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, engine_names
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
@@ -47,7 +46,7 @@ class MakeOptions:
     show: Show = field(default_factory=Show)
     date: dt.date | None = None  # episode date; today when None
     music: Path | None = None  # the user's intro music instead of the generated sting
-    master: audio.MasterOptions = field(default_factory=audio.MasterOptions)
+    master: master.MasterOptions = field(default_factory=master.MasterOptions)
     fetch: FetchLimits = field(default_factory=FetchLimits)
     keep_rules: tuple[str, ...] = ()  # built-in cleaning rules not to apply
     drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
@@ -202,7 +201,7 @@ class Voices:
         if voice is None or voice == self.main.voice:
             return self.main
         if voice not in self._others:
-            engine, _, named = voice.partition(":") if voice.split(":")[0] in ENGINE_NAMES else (self.name, "", voice)
+            engine, _, named = voice.partition(":") if voice.split(":")[0] in engine_names() else (self.name, "", voice)
             self._others[voice] = self._on_cluster(create_engine(engine, replace(self.settings, voice=named or None)))
         return self._others[voice]
 
@@ -213,8 +212,8 @@ class Voices:
             self._on_cluster(engine)
 
     def _on_cluster(self, engine: Engine) -> Engine:
-        if hasattr(engine, "cluster"):
-            engine.cluster = self.cluster
+        if self.cluster is not None and engine.on_cluster:
+            engine.use_cluster(self.cluster)
         return engine
 
     def all(self) -> list[Engine]:
@@ -257,7 +256,7 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
                 cache.put(keys[index], clip)  # at once: if a later segment fails, running again resumes from here
             tick()
 
-        synthesize_all(engine, [script.segments[index].spoken for index in missing], made)
+        engine.synthesize_all([script.segments[index].spoken for index in missing], made)
 
     fell_back = 0
     by_engine: dict[int, tuple[Engine, list[int]]] = {}
@@ -317,6 +316,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         publish.check_artwork(options.show.artwork)
     if options.music and not Path(options.music).is_file():
         raise BriefingError(f"no such music file: {options.music}")
+    if options.fallback_engine:
+        engine_class(options.fallback_engine)  # an unknown one is named now, not when the first engine fails
     if options.publish:
         options = replace(options, show=publish.with_known_base_url(options.show, folder))
     voices = Voices(options.engine, options.engine_settings, options.voice2)
@@ -356,7 +357,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         with StagedFiles() as staged:
             staged_mp3 = staged.path(path[".mp3"])
             sound.write_mp3(staged_mp3, options.master, cache)
-            audio.write_tags(staged_mp3, audio.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
+            tags.write_tags(staged_mp3, tags.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                                                     comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
                                                     cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
             for suffix, text in ((".txt", script.spoken_text()), (".vtt", transcript.webvtt(cues)),
@@ -392,11 +393,11 @@ class EpisodeAudio:
     mp3: bytes | None = None  # when it came mastered from the cache
     key: str | None = None  # its key in the cache
 
-    def write_mp3(self, destination: Path, options: audio.MasterOptions, cache: SegmentCache | None) -> None:
+    def write_mp3(self, destination: Path, options: master.MasterOptions, cache: SegmentCache | None) -> None:
         if self.mp3 is not None:
             destination.write_bytes(self.mp3)
             return
-        audio.master_to_mp3(self.stitched, destination, options)
+        master.master_to_mp3(self.stitched, destination, options)
         if cache and self.key:
             spans = {"duration": self.duration, "segments": [[timed.start, timed.end] for timed in self.timings]}
             cache.put_master(self.key, destination.read_bytes(), spans)
@@ -416,9 +417,9 @@ def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: S
         timings = tuple(TimedSegment(segment, start, end) for segment, (start, end) in zip(script.segments, spans["segments"]))
         return EpisodeAudio(timings, spans["duration"], made_by, mp3=mp3)
     engine = voices.main
-    sting = audio.load_music(options.music, engine.sample_rate) if options.music else audio.make_sting(engine.sample_rate)
+    sting = mix.load_music(options.music, engine.sample_rate) if options.music else mix.make_sting(engine.sample_rate)
     clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
-    stitched, timings = audio.stitch(script.segments, clips, engine.sample_rate, sting)
+    stitched, timings = mix.stitch(script.segments, clips, engine.sample_rate, sting)
     key = mastered_key(voices, script, options, cache) if cache and not fell_back else None
     return EpisodeAudio(timings, stitched.duration_seconds, made_by, fell_back, stitched, key=key)
 
@@ -436,7 +437,7 @@ def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: Se
         except FileNotFoundError:
             return None
         segments.append([entry.stem, stat.st_mtime_ns, stat.st_ino, stat.st_size, segment.pause_after])
-    opening: list = ["sting", audio.STING_VERSION]
+    opening: list = ["sting", mix.STING_VERSION]
     if options.music:
         try:
             music = Path(options.music).stat()
@@ -444,11 +445,11 @@ def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: Se
             return None  # loading it says what is wrong
         opening = [str(Path(options.music).resolve()), music.st_size, music.st_mtime_ns]
     return cache.master_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
-                             "master": asdict(options.master), "mastering": audio.MASTERING_VERSION})
+                             "master": asdict(options.master), "mastering": master.MASTERING_VERSION})
 
 
 def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),
-            destination: Path | None = None, mastering: audio.MasterOptions = audio.MasterOptions()) -> Path:
+            destination: Path | None = None, mastering: master.MasterOptions = master.MasterOptions()) -> Path:
     """A short MP3 of a voice saying text, normalised and mastered as an episode would be, to compare
     voices and rates; written to destination (default: output/preview-ENGINE-VOICE.mp3)."""
     if not text.strip():
@@ -460,14 +461,41 @@ def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = 
     rendering = script_options(MakeOptions(), voices.all())
     spoken = [spoken for sentence in split_sentences(text)
               for _, spoken in speak_sentence(sentence, rendering.max_chars, rendering.speech) if spoken.strip()]
-    clips = synthesize_all(voice, spoken)
+    clips = voice.synthesize_all(spoken)
     segments = [Segment("body", piece, piece, rendering.sentence_pause) for piece in spoken]
-    stitched, _ = audio.stitch(segments, [clip.set_frame_rate(voice.sample_rate) for clip in clips], voice.sample_rate)
+    stitched, _ = mix.stitch(segments, [clip.set_frame_rate(voice.sample_rate) for clip in clips], voice.sample_rate)
     destination = Path(destination or Path("output") / f"preview-{voice.name}-{slugify(voice.voice)}.mp3")
     ensure_writable_dir(destination.parent)
     with writing_errors(destination.parent), StagedFiles() as staged:
-        audio.master_to_mp3(stitched, staged.path(destination), mastering)
+        master.master_to_mp3(stitched, staged.path(destination), mastering)
     return destination
+
+
+def verify(sources: Sequence[str], options: MakeOptions, progress: Progress | None = None,
+           recogniser: Recogniser | None = None, threshold: float = DEFAULT_THRESHOLD, retry: bool = False):
+    """make() the briefing, then check() it; with retry, the segments that fail are synthesised
+    afresh (the fallback engine speaks them when one is set, else the voice again: Piper never
+    says a sentence the same way twice) and the episode is made and checked once more. The
+    report goes into the episode's metadata. Returns (episode, report)."""
+    if retry and not options.use_cache:
+        raise BriefingError("--retry re-synthesises through the segment cache: drop --no-cache")
+    recogniser = recogniser or Recogniser()  # loaded first: a missing model fails before any work
+    episode = make(sources, options, progress)
+    report = check(episode.mp3, recogniser, threshold)
+    if retry and report.failing:
+        record = json.loads(Path(episode.metadata_json).read_text(encoding="utf-8"))
+        voices = Voices(options.engine, options.engine_settings, options.voice2)
+        cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max)
+        for failed in report.failing:
+            segment = record["segments"][failed.index]
+            cache.discard(cache.key(voices.for_voice(segment.get("voice")).identity(), segment["spoken"]))
+        if options.fallback_engine:
+            options = replace(options, segment_voices=tuple((failed.index, f"{options.fallback_engine}:")
+                                                            for failed in report.failing))
+        episode = make(sources, options, progress)
+        report = check(episode.mp3, recogniser, threshold)
+    record_check(Path(episode.metadata_json), report)
+    return episode, report
 
 
 @contextmanager
@@ -506,14 +534,14 @@ def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: Sc
     """The draft condensed to options.minutes, when a budget is set."""
     if not options.minutes:
         return plan
-    rate = budget.speech_rate(engine, measure=measure)
+    rate = pace.speech_rate(engine, measure=measure)
 
     def sentence_cost(text: str) -> float:
         pieces = speak_sentence(text, rendering.max_chars, rendering.speech)
         return sum(rate.seconds(spoken) for _, spoken in pieces) + rendering.sentence_pause
 
     return budget.condense(plan, options.minutes * 60,
-                           lambda candidate: budget.estimate(render(candidate, rendering), rate, engine.sample_rate),
+                           lambda candidate: budget.estimate(render(candidate, rendering), rate, pace.framing_seconds(engine.sample_rate)),
                            sentence_cost)
 
 
@@ -523,10 +551,10 @@ def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> Dry
     engine = voices.main
     rendering = script_options(options, voices.all())
     plan = prepare(sources, options, rendering)
-    rate = budget.speech_rate(engine, measure=False)
+    rate = pace.speech_rate(engine, measure=False)
     fitted = fit_to_time(plan.draft, options, engine, rendering, measure=False)
     script = render(fitted, rendering)
-    requests = render(fitted, replace(rendering, max_chars=GTTS_MAX_CHARS))
+    requests = render(fitted, replace(rendering, max_chars=engine_class("gtts").max_chars))
     full = {section.story.title: section for section in plan.draft.sections if section.story}
     stories = []
     for index, story in enumerate(script.stories):
@@ -536,4 +564,5 @@ def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> Dry
         seconds = sum(rate.seconds(s.spoken) + s.pause_after for s in spoken)
         stories.append(PlannedStory(story.title, story.outlet, kept, total, seconds,
                                     sum(1 for s in requests.segments if s.story == index)))
-    return DryRun(tuple(stories), budget.estimate(script, rate, engine.sample_rate), rate.calibrated, plan.problems)
+    return DryRun(tuple(stories), budget.estimate(script, rate, pace.framing_seconds(engine.sample_rate)), rate.calibrated,
+                  plan.problems)

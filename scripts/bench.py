@@ -142,15 +142,15 @@ def main() -> None:
         server.shutdown()
 
         # 6. stitching an hour, and the memory of stitching, mastering and encoding it
-        probe = ("import resource, sys, time\nfrom briefing import audio\nfrom briefing.model import Segment\n"
+        probe = ("import resource, sys, time\nfrom briefing.audio import master, mix\nfrom briefing.model import Segment\n"
                  "from briefing.tts import create_engine\n"
                  "clip = create_engine('piper').synthesize('A short sentence for the benchmark.')\n"
                  "count = 2000\n"
                  "segments = [Segment('body', 't', 't', 0.3)] * count\n"
-                 "start = time.perf_counter(); stitched, _ = audio.stitch(segments, [clip] * count, clip.frame_rate, audio.make_sting(clip.frame_rate))\n"
+                 "start = time.perf_counter(); stitched, _ = mix.stitch(segments, [clip] * count, clip.frame_rate, mix.make_sting(clip.frame_rate))\n"
                  "print(count, time.perf_counter() - start, stitched.duration_seconds)\n"
                  "if sys.argv[1] == 'encode':\n"
-                 "    audio.master_to_mp3(stitched, sys.argv[2])\n"
+                 "    master.master_to_mp3(stitched, sys.argv[2])\n"
                  "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
         timing = subprocess.run([sys.executable, "-c", probe, "stitch", ""], check=True, capture_output=True, text=True).stdout.split()
         figures["stitch_segments"], figures["stitch_hour_s"], figures["stitched_audio_s"] = int(timing[0]), float(timing[1]), float(timing[2])
@@ -196,7 +196,7 @@ def cluster_bench(args) -> None:
     figures = {"segments": len(texts)}
     figures["one_process_s"] = best(lambda: engine.synthesize_all(texts), args.runs)
     with connect("local:2") as client:
-        engine.cluster = client
+        engine.use_cluster(client)
         engine.synthesize_all(texts[:4])  # each worker loads the voice
         figures["cluster_s"] = best(lambda: engine.synthesize_all(texts), args.runs)
         round_trips = []

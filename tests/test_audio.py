@@ -5,7 +5,7 @@ import pytest
 from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
 from mutagen.mp3 import MP3, BitrateMode
 
-from briefing.audio import master as audio
+from briefing.audio import master, mix
 from briefing.errors import BriefingError
 from briefing.ffmpeg import audio_segment_class, decode
 from briefing.model import Segment
@@ -23,38 +23,38 @@ def tone(seconds: float, frequency: float = 440.0, level: float = 0.3):
 def test_stitch_places_clips_and_pauses_exactly():
     segments = [Segment("body", "a", "a", 0.3), Segment("body", "b", "b", 0.8), Segment("body", "c", "c", 0.0)]
     clips = [tone(1.0), tone(0.5), tone(0.25)]
-    sting = audio.make_sting(RATE)
-    stitched, timings = audio.stitch(segments, clips, RATE, sting)
-    lead = len(sting.raw_data) // 2 + int(audio.LEAD_IN * RATE)
+    sting = mix.make_sting(RATE)
+    stitched, timings = mix.stitch(segments, clips, RATE, sting)
+    lead = len(sting.raw_data) // 2 + int(mix.LEAD_IN * RATE)
     starts = [round(t.start * RATE) for t in timings]
     ends = [round(t.end * RATE) for t in timings]
     assert starts == [lead, lead + 22050 + 6615, lead + 22050 + 6615 + 11025 + 17640]
     assert [e - s for s, e in zip(starts, ends)] == [22050, 11025, 5512]
-    total = ends[-1] + int(audio.LEAD_OUT * RATE) + len(sting.raw_data) // 2
+    total = ends[-1] + int(mix.LEAD_OUT * RATE) + len(sting.raw_data) // 2
     assert len(stitched.raw_data) // 2 == total
 
 
 def test_stitch_levels_clips_to_one_speech_level():
     segments = [Segment("body", "a", "a", 0.0)] * 2
-    _, timings = audio.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
-    stitched, _ = audio.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
+    _, timings = mix.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
+    stitched, _ = mix.stitch(segments, [tone(1.0, level=0.9), tone(1.0, level=0.05)], RATE)
     first, second = stitched[:1000], stitched[1000:]
     assert abs(first.dBFS - second.dBFS) < 0.1
-    assert abs(first.dBFS - audio.SPEECH_LEVEL_DBFS) < 0.1
+    assert abs(first.dBFS - mix.SPEECH_LEVEL_DBFS) < 0.1
 
 
 def test_sting_is_short_and_quieter_than_speech():
-    sting = audio.make_sting(RATE)
+    sting = mix.make_sting(RATE)
     assert 0.8 < sting.duration_seconds < 2.0
-    assert sting.dBFS == pytest.approx(audio.SPEECH_LEVEL_DBFS - audio.STING_BELOW_SPEECH_DB, abs=0.2)
+    assert sting.dBFS == pytest.approx(mix.SPEECH_LEVEL_DBFS - mix.STING_BELOW_SPEECH_DB, abs=0.2)
 
 
 def test_music_is_cut_and_faded(tmp_path):
     long_music = tone(30.0, 220.0)
     path = tmp_path / "music.wav"
     long_music.export(path, format="wav")
-    music = audio.load_music(path, RATE)
-    assert music.duration_seconds == pytest.approx(audio.MUSIC_MAX_SECONDS, abs=0.05)
+    music = mix.load_music(path, RATE)
+    assert music.duration_seconds == pytest.approx(mix.MUSIC_MAX_SECONDS, abs=0.05)
     assert music[-50:].dBFS < music[1000:2000].dBFS - 20  # faded out
 
 
@@ -62,7 +62,7 @@ def test_music_that_is_not_audio(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("not music")
     with pytest.raises(BriefingError, match="decoding music file"):
-        audio.load_music(path, RATE)
+        mix.load_music(path, RATE)
 
 
 @pytest.fixture(scope="module")
@@ -70,16 +70,16 @@ def speech(piper_engine):
     texts = ["Special units from France joined troops from Libya's parliament in a counter-offensive.",
              "The British Royal Air Force is flying reconnaissance missions.", "Crucial to their success would be the green light."]
     segments = [Segment("body", t, t, 0.5) for t in texts]
-    stitched, _ = audio.stitch(segments, [piper_engine.synthesize(t) for t in texts], piper_engine.sample_rate,
-                               audio.make_sting(piper_engine.sample_rate))
+    stitched, _ = mix.stitch(segments, [piper_engine.synthesize(t) for t in texts], piper_engine.sample_rate,
+                               mix.make_sting(piper_engine.sample_rate))
     return stitched
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("options", [audio.MasterOptions(), audio.MasterOptions(loudness=-16.0, sample_rate=22050, bitrate=96)])
+@pytest.mark.parametrize("options", [master.MasterOptions(), master.MasterOptions(loudness=-16.0, sample_rate=22050, bitrate=96)])
 def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
     mp3 = tmp_path / "out.mp3"
-    reported = audio.master_to_mp3(speech, mp3, options)
+    reported = master.master_to_mp3(speech, mp3, options)
     samples = decode_to_array(mp3, options.sample_rate)
     loudness = integrated_loudness(samples, options.sample_rate)
     assert abs(loudness - options.loudness) <= 0.5
@@ -94,7 +94,7 @@ def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
 
 def test_silence_is_refused(tmp_path):
     with pytest.raises(BriefingError, match="silent"):
-        audio.master_to_mp3(audio.silence(3.0, RATE), tmp_path / "x.mp3")
+        master.master_to_mp3(mix.silence(3.0, RATE), tmp_path / "x.mp3")
 
 
 def test_decode_reads_what_ffmpeg_reads(tmp_path):
@@ -105,17 +105,17 @@ def test_decode_reads_what_ffmpeg_reads(tmp_path):
 
 
 def test_edge_silence_is_trimmed_to_a_small_margin():
-    padded = audio.silence(0.4, RATE) + tone(1.0) + audio.silence(0.6, RATE)
-    trimmed = audio.trim_silence(padded)
-    assert trimmed.duration_seconds == pytest.approx(1.0 + 2 * audio.EDGE_KEEP_MS / 1000, abs=0.006)
-    assert audio.trim_silence(tone(1.0)).duration_seconds == pytest.approx(1.0, abs=0.001)
-    assert audio.trim_silence(audio.silence(1.0, RATE)).duration_seconds == pytest.approx(1.0)
+    padded = mix.silence(0.4, RATE) + tone(1.0) + mix.silence(0.6, RATE)
+    trimmed = mix.trim_silence(padded)
+    assert trimmed.duration_seconds == pytest.approx(1.0 + 2 * mix.EDGE_KEEP_MS / 1000, abs=0.006)
+    assert mix.trim_silence(tone(1.0)).duration_seconds == pytest.approx(1.0, abs=0.001)
+    assert mix.trim_silence(mix.silence(1.0, RATE)).duration_seconds == pytest.approx(1.0)
 
 
 def test_stitching_2000_segments_gives_the_exact_sample_count():
     clips = [tone(0.05 + (n % 7) * 0.01) for n in range(2000)]
     segments = [Segment("body", "t", "t", 0.3 if n % 5 else 0.8) for n in range(2000)]
-    stitched, timings = audio.stitch(segments, clips, RATE)
+    stitched, timings = mix.stitch(segments, clips, RATE)
     expected = sum(len(c.raw_data) // 2 for c in clips) + sum(int(s.pause_after * RATE) for s in segments)
     assert len(stitched.raw_data) // 2 == expected
     assert timings[-1].end * RATE == pytest.approx(expected - int(0.3 * RATE), abs=1)

@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_episode_completes(tmp_pa
         client.wait_for_workers(2, timeout=60)
         pids = client.run(os.getpid)
         engine = PiperEngine()
-        engine.cluster = client
+        engine.use_cluster(client)
         made = []
 
         def kill_one_once_work_flows(position, clip):
@@ -105,7 +105,7 @@ def test_a_worker_that_joins_late_serves_tasks(tmp_path):
             client.wait_for_workers(1, timeout=60)
             first = set(client.scheduler_info()["workers"])
             engine = PiperEngine()
-            engine.cluster = client
+            engine.use_cluster(client)
             late = {}
 
             def join_late():
@@ -197,7 +197,7 @@ def test_tls_from_dask_security_settings(tmp_path, capsys):
                 client.wait_for_workers(1, timeout=60)
                 assert all(worker.startswith("tls://") for worker in client.scheduler_info()["workers"])
                 engine = PiperEngine()
-                engine.cluster = client
+                engine.use_cluster(client)
                 assert engine.synthesize_all(SENTENCES[:2])[1].duration_seconds > 2
         assert "warning" not in capsys.readouterr().err
     finally:

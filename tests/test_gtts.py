@@ -251,8 +251,8 @@ def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server
 
     google = FakeGoogle(piper_engine)
     server = local_server(lambda m, p, b: Reply(503, b"down") if b"Third" in b or b"Fourth" in b else google(m, p, b))
-    monkeypatch.setattr("briefing.tts.gtts.create", lambda settings: GTTSEngine(
-        settings.lang, settings.tld, endpoint=server.url, policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05)))
+    monkeypatch.setattr(GTTSEngine, "create", classmethod(lambda cls, settings: GTTSEngine(
+        settings.lang, settings.tld, endpoint=server.url, policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05))))
     article = tmp_path / "a.txt"
     article.write_text("Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Fourth sentence here.")
     result = runner().invoke(main, ["make", str(article), "--engine", "gtts", "--fallback-engine", "piper",

@@ -45,9 +45,9 @@ def test_variation_is_part_of_the_cache_identity():
 
 
 def test_a_worker_that_dies_is_a_clear_error(monkeypatch):
-    import briefing.tts.piper as piper
+    from briefing.tts.piper import pool
 
-    monkeypatch.setattr(piper, "_worker_speak", _die)
+    monkeypatch.setattr(pool, "_worker_speak", _die)
     with pytest.raises(BriefingError, match="worker process died"):
         PiperEngine(workers=2).synthesize_all(TEXTS)
 

@@ -78,10 +78,13 @@ def text_rules():
     from briefing.script.speech import NORMALIZERS
 
     lexicon = default_lexicon().rule(ipa=True)
-    return [("markdown", markdown_to_text), ("blocks", split_blocks), ("headline", looks_like_headline),
+    rules = [("markdown", markdown_to_text), ("blocks", split_blocks), ("headline", looks_like_headline),
             ("plain text", lambda text: parse_text(text + "\nx", "hostile.txt")), ("cleaning", lambda text: clean([text])),
             ("sentences", split_sentences), ("pieces", lambda text: speak_sentence(text, 300)), ("lexicon", lexicon),
             *((rule.__name__, rule) for rule in NORMALIZERS)]
+    for _, rule in rules:  # loading and compiling happen once, on first use: not what is measured here
+        rule("Warm up, 1 [a](b) _c_.")
+    return rules
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

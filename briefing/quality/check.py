@@ -204,39 +204,6 @@ def check_text(audio: str | Path, text: str, recogniser: Recogniser | None = Non
     return errors[0] / len(expected) if expected else 0.0
 
 
-def verify(sources, options, progress=None, recogniser: Recogniser | None = None, threshold: float = DEFAULT_THRESHOLD,
-           retry: bool = False):
-    """make() the briefing, then check() it; with retry, the segments that fail are synthesised
-    afresh (the fallback engine speaks them when one is set, else the voice again: Piper never
-    says a sentence the same way twice) and the episode is made and checked once more. The
-    report goes into the episode's metadata. Returns (episode, report)."""
-    from dataclasses import replace
-
-    from ..cache import SegmentCache
-    from ..cache import default_folder as default_cache_folder
-    from ..pipeline import Voices, make
-
-    if retry and not options.use_cache:
-        raise BriefingError("--retry re-synthesises through the segment cache: drop --no-cache")
-    recogniser = recogniser or Recogniser()  # loaded first: a missing model fails before any work
-    episode = make(sources, options, progress)
-    report = check(episode.mp3, recogniser, threshold)
-    if retry and report.failing:
-        record = json.loads(Path(episode.metadata_json).read_text(encoding="utf-8"))
-        voices = Voices(options.engine, options.engine_settings, options.voice2)
-        cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max)
-        for failed in report.failing:
-            segment = record["segments"][failed.index]
-            cache.discard(cache.key(voices.for_voice(segment.get("voice")).identity(), segment["spoken"]))
-        if options.fallback_engine:
-            options = replace(options, segment_voices=tuple((failed.index, f"{options.fallback_engine}:")
-                                                            for failed in report.failing))
-        episode = make(sources, options, progress)
-        report = check(episode.mp3, recogniser, threshold)
-    record_check(Path(episode.metadata_json), report)
-    return episode, report
-
-
 def record_check(metadata: Path, report: CheckReport) -> None:
     """Add the check's findings to an episode's metadata JSON (rewritten atomically)."""
     from ..files import StagedFiles

@@ -1,98 +1,24 @@
-"""A time budget: how long a script will take to say, before synthesis, and condensing stories
-to fit (lead sentences kept, the rest chosen by TextRank, original order kept).
-
-Each voice's pace is calibrated once by speaking a fixed passage and fitting, over its sentences,
-seconds = per_word * words + per_segment (the per-segment part covers each clip's onset and
-release); the fit is cached per engine and voice in the user cache folder.
+"""A time budget: how long a script will take to say, before synthesis, at a voice's measured
+pace (audio/pace.py), and condensing stories to fit (lead sentences kept, the rest chosen by
+TextRank, original order kept).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
-from ..audio.master import LEAD_IN, LEAD_OUT, make_sting, trim_silence
-from ..model import Draft, Script
+from ..model import Draft, Script, SpeechRate
 from .compose import intro, split_sentences
 
-CALIBRATION = (
-    "Officials confirmed the talks on Monday.",
-    "The agreement, signed in December after months of negotiation, has not yet been put to a vote.",
-    "Prices rose sharply.",
-    "Half of the members of parliament said they had been threatened, and the session was postponed for lack of a quorum.",
-    "Exports resumed at two terminals on the coast this week.",
-    "Critics said the government had not explained the rules of engagement, and demanded a debate before any mission begins.",
-)
 LEAD_SENTENCES = 2  # kept from every story, whatever the budget
-DEFAULT_RATES = {"piper": (0.36, 0.15), "gtts": (0.38, 0.35), "espeak": (0.33, 0.1)}  # used only by --dry-run before calibration
 
 
-@dataclass(frozen=True)
-class SpeechRate:
-    """Seconds = per_word * words + per_segment, for one engine and voice."""
-
-    per_word: float
-    per_segment: float
-    calibrated: bool = True
-
-    def seconds(self, spoken: str) -> float:
-        return self.per_word * len(re.findall(r"\w+", spoken)) + self.per_segment
-
-
-def calibrate(engine) -> SpeechRate:
-    """Speak the calibration passage and fit the engine's pace by least squares."""
-    import numpy as np  # imported where used: most renders never need it
-
-    words, seconds = [], []
-    for sentence in CALIBRATION:
-        words.append(len(re.findall(r"\w+", sentence)))
-        seconds.append(trim_silence(engine.synthesize(sentence)).duration_seconds)
-    per_word, per_segment = np.linalg.lstsq(np.vstack([words, np.ones(len(words))]).T, np.array(seconds), rcond=None)[0]
-    return SpeechRate(float(per_word), max(0.0, float(per_segment)))
-
-
-def rates_file() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("briefing")) / "speech-rates.json"
-
-
-def speech_rate(engine, measure: bool = True) -> SpeechRate:
-    """The engine's calibrated pace from the cache; calibrated now (and cached) when missing and
-    measure is set, else a built-in guess marked as uncalibrated."""
-    key = json.dumps(engine.identity(), sort_keys=True)  # voice, rate and all that changes the pace
-    path = rates_file()
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cached = {}
-    if key in cached:
-        return SpeechRate(*cached[key])
-    if not measure:
-        return SpeechRate(*DEFAULT_RATES.get(engine.name, (0.36, 0.2)), calibrated=False)
-    rate = calibrate(engine)
-    cached[key] = [rate.per_word, rate.per_segment]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(cached, indent=1) + "\n", encoding="utf-8")
-    except OSError:
-        pass  # an unwritable cache only costs a calibration next time
-    return rate
-
-
-@lru_cache(maxsize=4)
-def framing_seconds(sample_rate: int) -> float:
-    """The sting at both ends and the silences beside it."""
-    return 2 * make_sting(sample_rate).duration_seconds + LEAD_IN + LEAD_OUT
-
-
-def estimate(script: Script, rate: SpeechRate, sample_rate: int) -> float:
-    """Seconds the rendered script will last."""
-    return framing_seconds(sample_rate) + sum(rate.seconds(s.spoken) + s.pause_after for s in script.segments)
+def estimate(script: Script, rate: SpeechRate, framing_seconds: float) -> float:
+    """Seconds the rendered script will last: its segments at the voice's pace with their pauses,
+    and framing_seconds for the sting and silences around them (the audio stage's)."""
+    return framing_seconds + sum(rate.seconds(s.spoken) + s.pause_after for s in script.segments)
 
 
 def textrank(sentences: list[str], damping: float = 0.85, iterations: int = 50) -> list[float]:

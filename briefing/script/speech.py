@@ -369,7 +369,7 @@ def name_greek_letters(text: str) -> str:
 
 def expand_symbols(text: str) -> str:
     """Symbols read as words: "&" -> "and", "+" -> "plus", "=" -> "equals", "@name" -> "at name", "#tag" -> "hashtag tag"."""
-    text = re.sub(r"\s*&\s*", " and ", text)
+    text = re.sub(r"(?<!\s)\s*&\s*", " and ", text)
     text = re.sub(r"(?<!\w)@(?=\w)", "at ", text)
     text = re.sub(r"(?<![\w&])#(?=[A-Za-z])", "hashtag ", text)
     text = re.sub(r"(?<=\w)\s?\+\s?(?=\w)", " plus ", text)
@@ -378,8 +378,10 @@ def expand_symbols(text: str) -> str:
 
 def pause_at_dashes_and_parentheses(text: str) -> str:
     """Dashes and parentheses become commas, which engines pause at: "Haftar — said to be" -> "Haftar, said to be"."""
-    text = re.sub(r"\s*[—–]\s*|\s+-\s+", ", ", text)
-    text = re.sub(r"\s*\(\s*([^()]*?)\s*\)\s*", lambda m: f", {m.group(1)}, " if m.group(1) else " ", text)
+    # Matches start where a run of spaces starts, never inside one, and the bracketed words are
+    # stripped after matching: linear even on long runs of spaces with no bracket to close them.
+    text = re.sub(r"(?<!\s)\s*[—–]\s*|(?<!\s)\s+-\s+", ", ", text)
+    text = re.sub(r"(?<!\s)\s*\(([^()]*)\)\s*", lambda m: f", {m.group(1).strip()}, " if m.group(1).strip() else " ", text)
     text = re.sub(r",\s*([,.;:!?])", r"\1", text)  # no comma right before other punctuation
     return re.sub(r"^\s*,\s*", "", text)
 

@@ -1,11 +1,7 @@
-"""Scale-out: Piper synthesis as Dask tasks on a cluster (`pip install 'briefing[cluster]'`).
-
-The driver keeps the script and the segment cache: only segments the cache lacks travel, as
-(voice, text) tasks; each worker process loads a voice once (VoicePlugin, which the client
-registers on every worker, those that join later included) with ONNX Runtime on one thread, and
-sends back 16-bit PCM. Results are put back in script order, then stitched, mastered, encoded and
-published on the driver as for a local render. A worker killed mid-task is Dask's to retry on
-another; a cluster that goes away is one clear error, and what was made is already cached.
+"""Scale-out on a Dask cluster (`pip install 'briefing[cluster]'`): connecting to one. Engines
+that can speak on a cluster (Engine.on_cluster; Piper's tasks are in tts/piper/cluster.py) are
+given the client, and the driver keeps the script and the segment cache and stitches, masters,
+encodes and publishes as for a local render.
 
 Addresses: `local:N` (a LocalCluster of N single-thread worker processes on this machine),
 `tcp://host:port`, or `tls://host:port` with the TLS files from Dask's security configuration
@@ -26,7 +22,6 @@ from ..errors import BriefingError
 
 CLUSTER_ENV = "BRIEFING_CLUSTER"
 CONNECT_TIMEOUT = "20s"
-VOICE_PLUGIN = "briefing-voices"  # the worker plugin holding each worker's loaded voices
 
 
 def cluster_address(option: str | None, configured: str | None = None) -> str | None:
@@ -51,43 +46,11 @@ def plain_text_warning(address: str) -> str | None:
     return None
 
 
-def _voice_plugin_class():
-    from distributed import WorkerPlugin
-
-    class VoicePlugin(WorkerPlugin):
-        """Loads each Piper voice once per worker process, ONNX Runtime on one thread."""
-
-        name = VOICE_PLUGIN
-        idempotent = True
-
-        def setup(self, worker) -> None:
-            self.voices = {}
-
-        def voice(self, name: str):
-            if name not in self.voices:
-                from .piper import find_voice, load_voice
-
-                files = find_voice(name)
-                self.voices[name] = load_voice(files.model, files.config, threads=1)
-            return self.voices[name]
-
-    return VoicePlugin
-
-
-def speak_task(voice: str, text: str, variation: bool, rate: float) -> tuple[bytes, str]:
-    """On a worker: (PCM of voice saying text, the worker's address)."""
-    from distributed import get_worker
-
-    from .piper import speak
-
-    worker = get_worker()
-    return speak(worker.plugins[VOICE_PLUGIN].voice(voice), text, variation, rate), worker.address
-
-
 @contextmanager
 def connect(address: str, echo=None):
-    """A Dask client for address, with the voice plugin registered on every worker; a LocalCluster
-    of single-thread worker processes for local:N. Closed (and a local cluster shut down) on exit."""
+    """A Dask client for address (engines that speak on it register what their workers need); a
+    LocalCluster of single-thread worker processes for local:N. Closed (and a local cluster shut
+    down) on exit."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -111,34 +74,8 @@ def connect(address: str, echo=None):
             local.close()
         raise BriefingError(f"cannot reach the cluster at {address}: {error}") from None
     try:
-        client.register_plugin(_voice_plugin_class()())
         yield client
     finally:
         client.close()
         if local:
             local.close()
-
-
-def synthesize_on(client, voice: str, texts: list[str], variation: bool, rate: float, done=None) -> list[tuple[bytes, str]]:
-    """(PCM, worker) for each text, in the order given, made on the cluster; done(position, pcm)
-    as each arrives, so what is made is kept even if the cluster goes away."""
-    from distributed import as_completed
-
-    futures = client.map(speak_task, [voice] * len(texts), texts, [variation] * len(texts), [rate] * len(texts),
-                         pure=False)
-    position_of = {future.key: position for position, future in enumerate(futures)}
-    results: list = [None] * len(texts)
-    try:
-        for future in as_completed(futures):
-            position = position_of[future.key]
-            results[position] = future.result()
-            if done:
-                done(position, results[position][0])
-    except BriefingError:
-        raise
-    except Exception as error:  # the cluster went away, or a task could not be run anywhere
-        client.cancel(futures)
-        reason = " ".join(str(error).split())
-        raise BriefingError(f"the cluster failed: {type(error).__name__}: {reason}; what was made is cached, "
-                            "so running again resumes") from None
-    return results

@@ -9,7 +9,7 @@ import wave
 
 from ..errors import BriefingError
 from ..ffmpeg import audio_segment_class
-from . import EngineSettings, VoiceInfo
+from .base import Engine, EngineSettings, VoiceInfo, register
 
 DEFAULT_WORDS_A_MINUTE = 175  # espeak-ng's own default pace
 
@@ -18,10 +18,12 @@ def espeak_exe() -> str | None:
     return shutil.which("espeak-ng")
 
 
-class EspeakEngine:
+@register
+class EspeakEngine(Engine):
     name = "espeak"
-    max_chars = 1000  # every engine has a bound: espeak-ng gets the text as an argument
+    max_chars = 1000  # espeak-ng gets the text as an argument
     accepts_ipa = False  # its [[ ]] blocks take its own phoneme codes, not IPA
+    default_pace = (0.33, 0.1)
 
     def __init__(self, voice: str, rate: float = 1.0):
         self.voice = voice
@@ -41,25 +43,25 @@ class EspeakEngine:
             rate, pcm = wav.getframerate(), wav.readframes(wav.getnframes())
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
 
+    @classmethod
+    def create(cls, settings: EngineSettings) -> "EspeakEngine":
+        if espeak_exe() is None:
+            raise BriefingError("engine 'espeak' needs espeak-ng on PATH (e.g. apt-get install espeak-ng)")
+        voice = settings.voice or ("en-us" if settings.lang == "en" else settings.lang)
+        known = {info.voice for info in cls.voices()}
+        if voice not in known:
+            raise BriefingError(f"unknown espeak-ng voice {voice!r}")
+        return cls(voice, settings.rate)
 
-def create(settings: EngineSettings) -> EspeakEngine:
-    if espeak_exe() is None:
-        raise BriefingError("engine 'espeak' needs espeak-ng on PATH (e.g. apt-get install espeak-ng)")
-    voice = settings.voice or ("en-us" if settings.lang == "en" else settings.lang)
-    known = {info.voice for info in voices()}
-    if voice not in known:
-        raise BriefingError(f"unknown espeak-ng voice {voice!r}")
-    return EspeakEngine(voice, settings.rate)
-
-
-def voices() -> list[VoiceInfo]:
-    exe = espeak_exe()
-    if exe is None:
-        return [VoiceInfo("espeak", "en-us", "en", 22050, False, "espeak-ng not installed")]
-    listing = subprocess.run([exe, "--voices"], capture_output=True, text=True).stdout.splitlines()[1:]
-    found = []
-    for line in listing:
-        fields = line.split()
-        if len(fields) >= 4:
-            found.append(VoiceInfo("espeak", fields[1], fields[1], 22050, True, "offline"))
-    return found
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        exe = espeak_exe()
+        if exe is None:
+            return [VoiceInfo("espeak", "en-us", "en", 22050, False, "espeak-ng not installed")]
+        listing = subprocess.run([exe, "--voices"], capture_output=True, text=True).stdout.splitlines()[1:]
+        found = []
+        for line in listing:
+            fields = line.split()
+            if len(fields) >= 4:
+                found.append(VoiceInfo("espeak", fields[1], fields[1], 22050, True, "offline"))
+        return found

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..errors import BriefingError
 from ..ffmpeg import decode
 from ..retry import RetryPolicy, parse_retry_after
-from . import EngineSettings, VoiceInfo
+from .base import Engine, EngineSettings, VoiceInfo, register
 
 MAX_CHARS = 100  # Google's limit per request
 SAMPLE_RATE = 24000  # what the service sends
@@ -47,10 +47,18 @@ def _routed_gtts_class():
 CONCURRENT_REQUESTS = 4
 
 
-class GTTSEngine:
+def languages() -> dict[str, str]:
+    from gtts.lang import tts_langs
+
+    return tts_langs()
+
+
+@register
+class GTTSEngine(Engine):
     name = "gtts"
     max_chars = MAX_CHARS
     accepts_ipa = False
+    default_pace = (0.38, 0.35)
     sample_rate = SAMPLE_RATE
 
     def __init__(self, lang: str = "en", tld: str = "com", endpoint: str | None = None,
@@ -123,24 +131,18 @@ class GTTSEngine:
         with ThreadPoolExecutor(CONCURRENT_REQUESTS) as pool:
             return list(pool.map(one, range(len(texts)), texts))
 
+    @classmethod
+    def create(cls, settings: EngineSettings) -> "GTTSEngine":
+        """The gTTS engine for settings.lang and settings.tld, or for a voice named LANG-TLD (en-co.uk)."""
+        lang, tld = settings.lang, settings.tld
+        if settings.voice:
+            lang, _, tld = settings.voice.partition("-")
+            tld = tld or settings.tld
+        if lang not in languages():
+            raise BriefingError(f"gTTS does not speak language {lang!r} (see `briefing voices`)")
+        return cls(lang, tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None, rate=settings.rate)
 
-def languages() -> dict[str, str]:
-    from gtts.lang import tts_langs
-
-    return tts_langs()
-
-
-def create(settings: EngineSettings) -> GTTSEngine:
-    """The gTTS engine for settings.lang and settings.tld, or for a voice named LANG-TLD (en-co.uk)."""
-    lang, tld = settings.lang, settings.tld
-    if settings.voice:
-        lang, _, tld = settings.voice.partition("-")
-        tld = tld or settings.tld
-    if lang not in languages():
-        raise BriefingError(f"gTTS does not speak language {lang!r} (see `briefing voices`)")
-    return GTTSEngine(lang, tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None, rate=settings.rate)
-
-
-def voices() -> list[VoiceInfo]:
-    return [VoiceInfo("gtts", code, name, SAMPLE_RATE, True, "online: needs translate.google.<tld>; --tld picks the accent")
-            for code, name in sorted(languages().items())]
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        return [VoiceInfo("gtts", code, name, SAMPLE_RATE, True, "online: needs translate.google.<tld>; --tld picks the accent")
+                for code, name in sorted(languages().items())]

@@ -1,0 +1,72 @@
+"""A voice's pace, measured: each engine and voice is calibrated once by speaking a fixed passage
+and fitting, over its sentences, seconds = per_word * words + per_segment (the per-segment part
+covers each clip's onset and release); the fit is cached per engine and voice in the user cache
+folder. Before calibration (--dry-run) the engine's default_pace is the guess. The script stage's
+budget condenses stories with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import SpeechRate
+from .mix import LEAD_IN, LEAD_OUT, make_sting, trim_silence
+
+CALIBRATION = (
+    "Officials confirmed the talks on Monday.",
+    "The agreement, signed in December after months of negotiation, has not yet been put to a vote.",
+    "Prices rose sharply.",
+    "Half of the members of parliament said they had been threatened, and the session was postponed for lack of a quorum.",
+    "Exports resumed at two terminals on the coast this week.",
+    "Critics said the government had not explained the rules of engagement, and demanded a debate before any mission begins.",
+)
+
+
+def calibrate(engine) -> SpeechRate:
+    """Speak the calibration passage and fit the engine's pace by least squares."""
+    import numpy as np  # imported where used: most renders never need it
+
+    words, seconds = [], []
+    for sentence in CALIBRATION:
+        words.append(len(re.findall(r"\w+", sentence)))
+        seconds.append(trim_silence(engine.synthesize(sentence)).duration_seconds)
+    per_word, per_segment = np.linalg.lstsq(np.vstack([words, np.ones(len(words))]).T, np.array(seconds), rcond=None)[0]
+    return SpeechRate(float(per_word), max(0.0, float(per_segment)))
+
+
+def rates_file() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("briefing")) / "speech-rates.json"
+
+
+def speech_rate(engine, measure: bool = True) -> SpeechRate:
+    """The engine's calibrated pace from the cache; calibrated now (and cached) when missing and
+    measure is set, else a built-in guess marked as uncalibrated."""
+    key = json.dumps(engine.identity(), sort_keys=True)  # voice, rate and all that changes the pace
+    path = rates_file()
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    if key in cached:
+        return SpeechRate(*cached[key])
+    if not measure:
+        return SpeechRate(*engine.default_pace, calibrated=False)
+    rate = calibrate(engine)
+    cached[key] = [rate.per_word, rate.per_segment]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(cached, indent=1) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # an unwritable cache only costs a calibration next time
+    return rate
+
+
+@lru_cache(maxsize=4)
+def framing_seconds(sample_rate: int) -> float:
+    """The sting at both ends and the silences beside it."""
+    return 2 * make_sting(sample_rate).duration_seconds + LEAD_IN + LEAD_OUT

