@@ -21,11 +21,11 @@ from .config import load_config
 from .errors import BriefingError
 from .ingest.feeds import parse_since
 from .ingest.sources import FetchLimits
+from .model import Show
 from .pipeline import MakeOptions, explain, make, write_script
 from .pipeline import dry_run as plan_only
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
-from .publish.podcast import Show
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
 from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, engine_names, list_voices

@@ -16,7 +16,7 @@
     [cluster]
     address = "tls://sched.example.org:8786"   # Piper synthesis on a Dask cluster (--cluster)
 
-    [show]                             # the podcast (see publish.Show)
+    [show]                             # the podcast (see model.Show)
     title = "Morning Desk"
     author = "Jane Doe"
     description = "The day's news, read aloud."
@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .addresses import is_web_address
 from .errors import BriefingError
-from .publish.podcast import Show
+from .model import Show
 
 CONFIG_NAME = "briefing.toml"
 

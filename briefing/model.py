@@ -158,3 +158,24 @@ class SpeechRate:
 
     def seconds(self, spoken: str) -> float:
         return self.per_word * len(re.findall(r"\w+", spoken)) + self.per_segment
+
+
+@dataclass(frozen=True)
+class Show:
+    """The podcast's own settings ([show] in briefing.toml, or command-line options)."""
+
+    title: str = "Briefing"
+    author: str = "briefing"
+    description: str = "Spoken news briefings."
+    language: str = "en"
+    category: str = "News"  # an Apple category; "News/Daily News" for a subcategory
+    explicit: bool = False
+    owner_email: str | None = None
+    base_url: str | None = None  # where the folder is served, e.g. https://pods.example.org/briefing
+    artwork: Path | None = None  # the user's square artwork, 1400-3000 px, PNG or JPEG
+    locked: bool = True  # podcast:locked: other platforms should not import the feed
+
+    def url(self, path: str) -> str:
+        """The address of a file of the folder: under the base URL, or relative to the folder
+        ("./episodes/...") when none is set, for `briefing serve` to fill in the listener's address."""
+        return (self.base_url.rstrip("/") if self.base_url else ".") + "/" + path

@@ -20,10 +20,9 @@ from .ingest import feeds
 from .ingest.dedupe import merge_duplicates
 from .ingest.seen import Seen
 from .ingest.sources import FetchLimits, read_source
-from .model import Article, Draft, DroppedBlock, Episode, Script, Segment, Story, TimedSegment
+from .model import Article, Draft, DroppedBlock, Episode, Script, Segment, Show, Story, TimedSegment
 from .publish import podcast as publish
 from .publish.artwork import embedded_cover
-from .publish.podcast import Show
 from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
 from .script import budget
 from .script.cleaning import choose_rules

@@ -14,7 +14,7 @@ from PIL import Image
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.errors import BriefingError
-from briefing.publish.podcast import Show
+from briefing.model import Show
 
 pytestmark = pytest.mark.slow  # real renders
 

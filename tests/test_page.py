@@ -10,7 +10,8 @@ import pytest
 from test_serve import Served
 
 from briefing import MakeOptions, make
-from briefing.publish.podcast import Show, published_episodes
+from briefing.model import Show
+from briefing.publish.podcast import published_episodes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/test installs it)")]

@@ -21,7 +21,8 @@ from PIL import Image
 
 from briefing import MakeOptions, make
 from briefing.cli import main
-from briefing.publish.podcast import Show, lint, podcast_guid, published_episodes
+from briefing.model import Show
+from briefing.publish.podcast import lint, podcast_guid, published_episodes
 
 pytestmark = pytest.mark.slow  # real renders published
 

@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from briefing import MakeOptions, make
-from briefing.publish.podcast import Show, published_episodes
+from briefing.model import Show
+from briefing.publish.podcast import published_episodes
 from briefing.publish.serve import content_type, rebase_feed, terminal_qr
 
 pytestmark = pytest.mark.slow  # a real server process

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..addresses import is_web_address, web_link
 from ..errors import BriefingError
 from ..files import StagedFiles
+from ..model import Show
 
 FEED = "feed.xml"
 EPISODES = "episodes"
@@ -44,27 +45,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 INVALID_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
-
-
-@dataclass(frozen=True)
-class Show:
-    """The podcast's own settings ([show] in briefing.toml, or command-line options)."""
-
-    title: str = "Briefing"
-    author: str = "briefing"
-    description: str = "Spoken news briefings."
-    language: str = "en"
-    category: str = "News"  # an Apple category; "News/Daily News" for a subcategory
-    explicit: bool = False
-    owner_email: str | None = None
-    base_url: str | None = None  # where the folder is served, e.g. https://pods.example.org/briefing
-    artwork: Path | None = None  # the user's square artwork, 1400-3000 px, PNG or JPEG
-    locked: bool = True  # podcast:locked: other platforms should not import the feed
-
-    def url(self, path: str) -> str:
-        """The address of a file of the folder: under the base URL, or relative to the folder
-        ("./episodes/...") when none is set, for `briefing serve` to fill in the listener's address."""
-        return (self.base_url.rstrip("/") if self.base_url else ".") + "/" + path
 
 
 @dataclass(frozen=True)
