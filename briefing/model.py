@@ -7,6 +7,7 @@ tts -> one clip per Segment; audio -> Episode files on disk.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,3 +180,146 @@ class Show:
         """The address of a file of the folder: under the base URL, or relative to the folder
         ("./episodes/...") when none is set, for `briefing serve` to fill in the listener's address."""
         return (self.base_url.rstrip("/") if self.base_url else ".") + "/" + path
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story as the episode's record keeps it (what may be published: no local paths)."""
+
+    title: str
+    source: str = ""  # its URL, or a file's name
+    url: str | None = None
+    outlet: str | None = None
+    lead: str = ""  # its first sentence, for the show notes
+    dropped: tuple[DroppedBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A segment as said: where it sits in the episode, what it said, and who said it."""
+
+    index: int
+    kind: str
+    story: int | None
+    paragraph: int | None
+    start: float
+    end: float
+    text: str
+    spoken: str
+    voice: str | None = None  # a voice other than the episode's
+    made_by: str | None = None  # "engine/voice"
+
+
+@dataclass(frozen=True)
+class HeardSegment:
+    index: int
+    wer: float
+    heard: str
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What the quality check heard (briefing check, make --verify)."""
+
+    model: str
+    wer: float
+    threshold: float
+    segments: tuple[HeardSegment, ...]
+    failing: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    """An episode's record, kept beside its audio as STEM.json: what was said, by which voice and
+    when, the mastering targets, and once published its guid and first publication. Every stage
+    after audio (publish, page, feed, check) reads episodes through this, never by string key."""
+
+    title: str
+    show: str
+    date: dt.date
+    duration: float
+    engine: str
+    voice: str
+    loudness_target_lufs: float
+    bitrate_kbps: int
+    sample_rate: int
+    stories: tuple[StoryRecord, ...]
+    segments: tuple[SegmentRecord, ...]
+    cache_hits: int | None = None  # None when rendered without the cache
+    cache_misses: int | None = None
+    guid: str | None = None
+    published: dt.datetime | None = None
+    check: CheckRecord | None = None
+
+    def to_json(self) -> str:
+        data = {
+            "title": self.title, "show": self.show, "date": self.date.isoformat(), "duration": round(self.duration, 3),
+            "engine": self.engine, "voice": self.voice, "loudness_target_lufs": self.loudness_target_lufs,
+            "bitrate_kbps": self.bitrate_kbps, "sample_rate": self.sample_rate,
+            "cache": None if self.cache_hits is None else {"hits": self.cache_hits, "misses": self.cache_misses},
+            "stories": [{"title": s.title, "source": s.source, "url": s.url, "outlet": s.outlet, "lead": s.lead,
+                         "dropped": [{"rule": d.rule, "text": d.text} for d in s.dropped]} for s in self.stories],
+            "segments": [{"index": s.index, "kind": s.kind, "story": s.story, "paragraph": s.paragraph,
+                          "start": round(s.start, 3), "end": round(s.end, 3), "text": s.text, "spoken": s.spoken,
+                          **({"voice": s.voice} if s.voice else {}), **({"made_by": s.made_by} if s.made_by else {})}
+                         for s in self.segments],
+        }
+        if self.guid:
+            data.update(guid=self.guid, published=self.published.isoformat() if self.published else None)
+        if self.check:
+            data["check"] = {"model": self.check.model, "wer": round(self.check.wer, 4), "threshold": self.check.threshold,
+                             "segments": [{"index": s.index, "wer": round(s.wer, 3), "heard": s.heard}
+                                          for s in self.check.segments],
+                             "failing": list(self.check.failing)}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "EpisodeRecord":
+        """The record in text; ValueError saying what is wrong when it is not one (damaged, hand-edited)."""
+        data = json.loads(text)
+        try:
+            return cls._from(data)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"not an episode record ({type(error).__name__}: {error})") from None
+
+    @classmethod
+    def _from(cls, data) -> "EpisodeRecord":
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        for key, kinds, what in RECORD_FIELDS:
+            value = data.get(key)
+            if not isinstance(value, kinds) or isinstance(value, bool) or value == "":
+                raise ValueError(f"{key} must be {what}, not {value!r:.40}")
+        duration = float(data["duration"])
+        if not 0 <= duration < 10**6:
+            raise ValueError(f"duration {duration:g} is out of range")
+        stories = tuple(StoryRecord(_text(s, "title"), s.get("source") or "", s.get("url"), s.get("outlet"), s.get("lead") or "",
+                                    tuple(DroppedBlock(d["rule"], d["text"]) for d in s.get("dropped") or ()))
+                        for s in data["stories"])
+        segments = tuple(SegmentRecord(int(s["index"]), s["kind"], s.get("story"), s.get("paragraph"), float(s["start"]),
+                                       float(s["end"]), s["text"], s["spoken"], s.get("voice"), s.get("made_by"))
+                         for s in data["segments"])
+        cache, check = data.get("cache"), data.get("check")
+        return cls(
+            title=data["title"], show=data.get("show") or "", date=dt.date.fromisoformat(data["date"]), duration=duration,
+            engine=data.get("engine") or "", voice=data.get("voice") or "",
+            loudness_target_lufs=float(data.get("loudness_target_lufs", 0)), bitrate_kbps=int(data.get("bitrate_kbps", 0)),
+            sample_rate=int(data.get("sample_rate", 0)), stories=stories, segments=segments,
+            cache_hits=cache["hits"] if cache else None, cache_misses=cache["misses"] if cache else None,
+            guid=data.get("guid") if isinstance(data.get("guid"), str) and data.get("guid") else None,
+            published=dt.datetime.fromisoformat(data["published"]) if data.get("published") else None,
+            check=CheckRecord(check["model"], float(check["wer"]), float(check["threshold"]),
+                              tuple(HeardSegment(int(s["index"]), float(s["wer"]), s["heard"]) for s in check["segments"]),
+                              tuple(check["failing"])) if check else None,
+        )
+
+
+RECORD_FIELDS = (("title", str, "text"), ("date", str, "a date"), ("duration", (int, float), "a number of seconds"),
+                 ("stories", list, "a list"), ("segments", list, "a list"))
+
+
+def _text(table: dict, key: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not {value!r:.40}")
+    return value

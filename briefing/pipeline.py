@@ -4,7 +4,6 @@ metadata), `write_script` (sources to an editable script) and `explain` (what cl
 from __future__ import annotations
 
 import datetime as dt
-import json
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -20,7 +19,20 @@ from .ingest import feeds
 from .ingest.dedupe import merge_duplicates
 from .ingest.seen import Seen
 from .ingest.sources import FetchLimits, read_source
-from .model import Article, Draft, DroppedBlock, Episode, Script, Segment, Show, Story, TimedSegment
+from .model import (
+    Article,
+    Draft,
+    DroppedBlock,
+    Episode,
+    EpisodeRecord,
+    Script,
+    Segment,
+    SegmentRecord,
+    Show,
+    Story,
+    StoryRecord,
+    TimedSegment,
+)
 from .publish import podcast as publish
 from .publish.artwork import embedded_cover
 from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
@@ -274,34 +286,23 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
     return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by, fell_back
 
 
-def metadata(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
-             cache: SegmentCache | None = None, made_by: list[str] | None = None) -> dict:
-    """The episode's JSON metadata: what was said, by which voice, and when."""
-    return {
-        "title": script.title,
-        "show": script.show,
-        "date": script.date.isoformat(),
-        "duration": round(duration, 3),
-        "engine": engine.name,
-        "voice": engine.voice,
-        "loudness_target_lufs": options.master.loudness,
-        "bitrate_kbps": options.master.bitrate,
-        "sample_rate": options.master.sample_rate,
-        "cache": {"hits": cache.hits, "misses": cache.misses} if cache else None,
-        "stories": [
-            {"title": story.title, "source": story.public_source, "url": story.url, "outlet": story.outlet,
-             "lead": next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
-             "dropped": [{"rule": block.rule, "text": block.text} for block in story.dropped]}
-            for index, story in enumerate(script.stories)
-        ],
-        "segments": [
-            {"index": index, "kind": timed.segment.kind, "story": timed.segment.story, "paragraph": timed.segment.paragraph,
-             "start": round(timed.start, 3), "end": round(timed.end, 3), "text": timed.segment.text,
-             "spoken": timed.segment.spoken, **({"voice": timed.segment.voice} if timed.segment.voice else {}),
-             **({"made_by": made_by[index]} if made_by else {})}
-            for index, timed in enumerate(timings)
-        ],
-    }
+def episode_record(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
+                   cache: SegmentCache | None = None, made_by: list[str] | None = None) -> EpisodeRecord:
+    """The episode's record: what was said, by which voice, and when."""
+    return EpisodeRecord(
+        title=script.title, show=script.show, date=script.date, duration=round(duration, 3), engine=engine.name,
+        voice=engine.voice, loudness_target_lufs=options.master.loudness, bitrate_kbps=options.master.bitrate,
+        sample_rate=options.master.sample_rate, cache_hits=cache.hits if cache else None,
+        cache_misses=cache.misses if cache else None,
+        stories=tuple(StoryRecord(story.title, story.public_source, story.url, story.outlet,
+                                  next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
+                                  story.dropped)
+                      for index, story in enumerate(script.stories)),
+        segments=tuple(SegmentRecord(index, timed.segment.kind, timed.segment.story, timed.segment.paragraph, timed.start,
+                                     timed.end, timed.segment.text, timed.segment.spoken, timed.segment.voice,
+                                     made_by[index] if made_by else None)
+                       for index, timed in enumerate(timings)),
+    )
 
 
 def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None,
@@ -344,7 +345,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
     sources_said = ", ".join(story.public_source for story in script.stories)
-    record = metadata(script, engine, duration, timings, options, cache, made_by)
+    record = episode_record(script, engine, duration, timings, options, cache, made_by)
     if progress:
         progress("mastering", 0, 1)
     # Under the folder's lock, published or not: the leftovers of killed runs are cleared there.
@@ -352,7 +353,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         publish.clear_leftovers(folder)
         if options.publish:
             guid, published = publish.identity(folder, stem)
-            record.update(guid=guid, published=published.isoformat())
+            record = replace(record, guid=guid, published=published)
         with StagedFiles() as staged:
             staged_mp3 = staged.path(path[".mp3"])
             sound.write_mp3(staged_mp3, options.master, cache)
@@ -361,11 +362,11 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
                                                     cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
             for suffix, text in ((".txt", script.spoken_text()), (".vtt", transcript.webvtt(cues)),
                                  (".srt", transcript.srt(cues)), (".chapters.json", transcript.chapters_json(found_chapters, script.title)),
-                                 (".json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")):
+                                 (".json", record.to_json())):
                 staged.path(path[suffix]).write_text(text, encoding="utf-8")
             if options.publish:  # the feed is renamed into place right after the episode's files
                 listed = publish.stage_feed(folder, options.show, staged,
-                                            publish.episode_from_record(stem, record, staged_mp3.stat().st_size))
+                                            publish.PublishedEpisode(stem, record, staged_mp3.stat().st_size))
         if options.publish:
             publish.write_page_for(folder, options.show, listed.episodes)
             if options.keep:
@@ -482,12 +483,12 @@ def verify(sources: Sequence[str], options: MakeOptions, progress: Progress | No
     episode = make(sources, options, progress)
     report = check(episode.mp3, recogniser, threshold)
     if retry and report.failing:
-        record = json.loads(Path(episode.metadata_json).read_text(encoding="utf-8"))
+        record = EpisodeRecord.from_json(Path(episode.metadata_json).read_text(encoding="utf-8"))
         voices = Voices(options.engine, options.engine_settings, options.voice2)
         cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max)
         for failed in report.failing:
-            segment = record["segments"][failed.index]
-            cache.discard(cache.key(voices.for_voice(segment.get("voice")).identity(), segment["spoken"]))
+            segment = record.segments[failed.index]
+            cache.discard(cache.key(voices.for_voice(segment.voice).identity(), segment.spoken))
         if options.fallback_engine:
             options = replace(options, segment_voices=tuple((failed.index, f"{options.fallback_engine}:")
                                                             for failed in report.failing))

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import decode_to_array
 
 from briefing import MakeOptions, make
 from briefing.errors import BriefingError
 from briefing.ffmpeg import audio_segment_class
 from briefing.tts import Engine, EngineSettings, VoiceInfo, create_engine, engine_class, engine_names, register
-from conftest import decode_to_array
 
 pytestmark = pytest.mark.slow  # renders and masters an episode
 

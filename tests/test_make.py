@@ -170,7 +170,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, case):
 
 
 def test_failure_during_encoding_leaves_nothing(tmp_path, monkeypatch):
-    from briefing.audio import master as audio
+    from briefing.audio import tags as audio
 
     def broken(*args, **kwargs):
         raise BriefingError("encoding MP3 failed: disk full")

@@ -112,12 +112,12 @@ def episode_html(folder: Path, episode, index: int) -> str:
     chapters_file = Path(f"{base}.chapters.json")
     chapters = json.loads(chapters_file.read_text(encoding="utf-8"))["chapters"] if chapters_file.is_file() else []
     e = html.escape
-    title = e(record["title"])
-    published = e(record.get("published", record["date"])[:10])
+    title = e(record.title)
+    published = e((record.published.date() if record.published else record.date).isoformat())
     sources = "".join(
-        f'<li><a href="{e(web_link(story.get("url")))}">{e(story["title"])}</a>{" — " + e(story["outlet"]) if story.get("outlet") else ""}</li>'
-        if web_link(story.get("url")) else f"<li>{e(story['title'])}</li>"
-        for story in record.get("stories", ())
+        f'<li><a href="{e(web_link(story.url))}">{e(story.title)}</a>{" — " + e(story.outlet) if story.outlet else ""}</li>'
+        if web_link(story.url) else f"<li>{e(story.title)}</li>"
+        for story in record.stories
     )
     chapter_items = "".join(
         f'<li><button type="button" data-seek="{c["startTime"]}">{_clock(c["startTime"])} {e(c["title"])}</button></li>'
@@ -125,14 +125,14 @@ def episode_html(folder: Path, episode, index: int) -> str:
     )
     lines = "".join(
         f'<li><button type="button" data-seek="{cue.start}" data-end="{cue.end}">{e(cue.text)}</button></li>'
-        for cue in cues((s["start"], s["end"], s["text"]) for s in record.get("segments", ()))
+        for cue in cues((segment.start, segment.end, segment.text) for segment in record.segments)
     )
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1.0 else ""}>{s:g}×</option>' for s in SPEEDS)
     audio_id = f"audio-{index}"
     return f"""
 <article class="episode" aria-labelledby="title-{index}">
   <h2 id="title-{index}">{title}</h2>
-  <p class="meta"><time datetime="{published}">{published}</time> · {_clock(record["duration"])}</p>
+  <p class="meta"><time datetime="{published}">{published}</time> · {_clock(record.duration)}</p>
   <audio id="{audio_id}" controls preload="metadata" src="episodes/{e(stem)}.mp3" aria-label="Play {title}"></audio>
   <div class="controls">
     <button type="button" data-skip="-15" aria-label="Back 15 seconds" aria-controls="{audio_id}">−15 s</button>

@@ -16,7 +16,6 @@ import email.utils
 import fcntl
 import html
 import io
-import json
 import re
 import uuid
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from ..addresses import is_web_address, web_link
 from ..errors import BriefingError
 from ..files import StagedFiles
-from ..model import Show
+from ..model import EpisodeRecord, Show, StoryRecord
 
 FEED = "feed.xml"
 EPISODES = "episodes"
@@ -49,14 +48,36 @@ NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CON
 
 @dataclass(frozen=True)
 class PublishedEpisode:
+    """An episode of the feed: its files' stem, its record (with its guid and first publication)
+    and the size of its MP3."""
+
     stem: str
-    title: str
-    guid: str
-    published: dt.datetime
-    duration: float
-    stories: tuple[dict, ...]
+    record: EpisodeRecord
     mp3_bytes: int
-    record: dict = field(default_factory=dict, compare=False, repr=False)  # the whole metadata JSON
+
+    def __post_init__(self) -> None:
+        if not self.record.guid or self.record.published is None:
+            raise ValueError("it has no guid or publication time")
+
+    @property
+    def title(self) -> str:
+        return self.record.title
+
+    @property
+    def guid(self) -> str:
+        return self.record.guid
+
+    @property
+    def published(self) -> dt.datetime:
+        return self.record.published
+
+    @property
+    def duration(self) -> float:
+        return self.record.duration
+
+    @property
+    def stories(self) -> tuple[StoryRecord, ...]:
+        return self.record.stories
 
 
 def with_known_base_url(show: Show, folder: Path) -> Show:
@@ -95,11 +116,12 @@ def feed_lock(folder: Path):
 
 def identity(folder: Path, stem: str) -> tuple[str, dt.datetime]:
     """(guid, first published) of the episode STEM: kept when it is published again, new otherwise."""
-    record = episodes_dir(folder) / f"{stem}.json"
-    if record.is_file():
-        data = json.loads(record.read_text(encoding="utf-8"))
-        if data.get("guid") and data.get("published"):
-            return data["guid"], dt.datetime.fromisoformat(data["published"])
+    try:
+        record = EpisodeRecord.from_json((episodes_dir(folder) / f"{stem}.json").read_text(encoding="utf-8"))
+        if record.guid and record.published:
+            return record.guid, record.published
+    except (OSError, ValueError):
+        pass  # not published before, or its record is damaged: a new identity
     return str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
@@ -124,7 +146,7 @@ def read_catalogue(folder: Path) -> Catalogue:
         except OSError:
             continue
         try:
-            found.append(episode_from_record(record.stem, json.loads(record.read_text(encoding="utf-8")), mp3_bytes))
+            found.append(PublishedEpisode(record.stem, EpisodeRecord.from_json(record.read_text(encoding="utf-8")), mp3_bytes))
         except (OSError, ValueError) as error:
             damaged.append(f"damaged episode record {record.name} ({error}): left out of the feed")
     return Catalogue(newest_first(found), damaged)
@@ -135,27 +157,6 @@ def published_episodes(folder: Path) -> list[PublishedEpisode]:
     return read_catalogue(folder).episodes
 
 
-RECORD_FIELDS = (("title", str, "text"), ("guid", str, "text"), ("published", str, "a date and time"),
-                 ("duration", (int, float), "a number of seconds"), ("stories", list, "a list"))
-
-
-def episode_from_record(stem: str, data, mp3_bytes: int) -> PublishedEpisode:
-    """An episode from its metadata record; ValueError saying what is wrong when it is not one."""
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    for key, kinds, what in RECORD_FIELDS:
-        value = data.get(key)
-        if not isinstance(value, kinds) or isinstance(value, bool) or value == "":
-            raise ValueError(f"{key} must be {what}, not {value!r:.40}")
-    if not all(isinstance(story, dict) and isinstance(story.get("title"), str) for story in data["stories"]):
-        raise ValueError("a story without a title")
-    duration = float(data["duration"])
-    if not 0 <= duration < 10**6:
-        raise ValueError(f"duration {duration:g} is out of range")
-    published = dt.datetime.fromisoformat(data["published"])  # ValueError when it is not a date
-    return PublishedEpisode(stem, data["title"], data["guid"], published, duration, tuple(data["stories"]), mp3_bytes, data)
-
-
 def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
     return sorted(episodes, key=lambda episode: (episode.published, episode.stem), reverse=True)
 
@@ -164,10 +165,10 @@ def show_notes(episode: PublishedEpisode) -> str:
     """HTML show notes: the stories, each linked to its source, with its opening sentence."""
     items = []
     for story in episode.stories:
-        title = html.escape(story.get("title") or "")
-        url = web_link(story.get("url")) or web_link(story.get("source"))
-        outlet = f" ({html.escape(story['outlet'])})" if story.get("outlet") else ""
-        lead = f": {html.escape(story['lead'])}" if story.get("lead") else ""
+        title = html.escape(story.title)
+        url = web_link(story.url) or web_link(story.source)
+        outlet = f" ({html.escape(story.outlet)})" if story.outlet else ""
+        lead = f": {html.escape(story.lead)}" if story.lead else ""
         heading = f'<a href="{html.escape(url)}">{title}</a>' if url else title
         items.append(f"<li>{heading}{outlet}{lead}</li>")
     return f"<p>{html.escape(episode.title)}</p><ul>{''.join(items)}</ul>"
@@ -229,7 +230,7 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
         notes = show_notes(episode)
         add(item, "description").text = etree.CDATA(xml_safe(notes))
         add(item, "content:encoded").text = etree.CDATA(xml_safe(notes))
-        first_url = next((web_link(s.get("url")) for s in episode.stories if web_link(s.get("url"))), None)
+        first_url = next((web_link(story.url) for story in episode.stories if web_link(story.url)), None)
         if first_url:
             add(item, "link", first_url)
         add(item, "guid", episode.guid, isPermaLink="false")

@@ -13,12 +13,13 @@ Whisper model (model.bin, config.json, tokenizer.json), given by path.
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BriefingError
+from ..files import StagedFiles
+from ..model import CheckRecord, EpisodeRecord, HeardSegment
 from .evaluation import comparable_words
 
 DEFAULT_MODEL = "tiny.en"
@@ -123,14 +124,15 @@ def heard_words(recogniser: Recogniser, audio: str | Path) -> list[tuple[str, fl
     return [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)]
 
 
-def episode_segments(mp3: Path) -> list[dict]:
+def episode_record(mp3: Path) -> EpisodeRecord:
+    """The record beside an episode's MP3."""
     record = mp3.with_suffix(".json")
     try:
-        return json.loads(record.read_text(encoding="utf-8"))["segments"]
+        return EpisodeRecord.from_json(record.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BriefingError(f"{mp3}: no metadata {record.name} beside it (made by briefing make?)") from None
-    except (ValueError, KeyError):
-        raise BriefingError(f"{record}: not briefing metadata") from None
+    except (OSError, ValueError) as error:
+        raise BriefingError(f"{record}: not briefing metadata ({error})") from None
 
 
 def align(expected: list[tuple[str, int]], heard: list[tuple[str, float]], spans: list[tuple[float, float]],
@@ -183,15 +185,15 @@ def check(mp3: str | Path, recogniser: Recogniser | None = None, threshold: floa
     mp3 = Path(mp3)
     if not mp3.is_file():
         raise BriefingError(f"no such episode: {mp3}")
-    segments = episode_segments(mp3)
+    segments = episode_record(mp3).segments
     recogniser = recogniser or Recogniser()
-    expected_by_segment = [spoken_words(segment["text"]) for segment in segments]
+    expected_by_segment = [spoken_words(segment.text) for segment in segments]
     expected = [(word, index) for index, words in enumerate(expected_by_segment) for word in words]
     heard = heard_words(recogniser, mp3)
-    spans = [(segment["start"], segment["end"]) for segment in segments]
+    spans = [(segment.start, segment.end) for segment in segments]
     errors, heard_in = align(expected, heard, spans)
     return CheckReport(str(mp3), recogniser.name, threshold, tuple(
-        SegmentCheck(index, segment["kind"], segment["start"], segment["end"], " ".join(expected_by_segment[index]),
+        SegmentCheck(index, segment.kind, segment.start, segment.end, " ".join(expected_by_segment[index]),
                      " ".join(heard_in[index]), errors[index], len(expected_by_segment[index]))
         for index, segment in enumerate(segments)))
 
@@ -206,14 +208,9 @@ def check_text(audio: str | Path, text: str, recogniser: Recogniser | None = Non
 
 def record_check(metadata: Path, report: CheckReport) -> None:
     """Add the check's findings to an episode's metadata JSON (rewritten atomically)."""
-    from ..files import StagedFiles
-
-    record = json.loads(metadata.read_text(encoding="utf-8"))
-    record["check"] = {
-        "model": report.model, "wer": round(report.wer, 4), "threshold": report.threshold,
-        "segments": [{"index": segment.index, "wer": round(segment.wer, 3), "heard": segment.heard}
-                     for segment in report.segments],
-        "failing": [segment.index for segment in report.failing],
-    }
+    record = replace(EpisodeRecord.from_json(metadata.read_text(encoding="utf-8")), check=CheckRecord(
+        report.model, report.wer, report.threshold,
+        tuple(HeardSegment(segment.index, segment.wer, segment.heard) for segment in report.segments),
+        tuple(segment.index for segment in report.failing)))
     with StagedFiles() as staged:
-        staged.path(metadata).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        staged.path(metadata).write_text(record.to_json(), encoding="utf-8")
