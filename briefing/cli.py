@@ -6,7 +6,6 @@ import functools
 import math
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,20 +15,17 @@ from .audio.master import MasterOptions
 from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
-from .cache import parse_size as parse_cache_size
 from .config import load_config
 from .errors import BriefingError
-from .ingest.feeds import parse_since
 from .ingest.sources import FetchLimits
-from .model import Show
-from .pipeline import MakeOptions, explain, make, write_script
+from .options import default, engine_settings, make_options, show, size_text
+from .pipeline import MakeOptions, explain, make, preview, write_script
 from .pipeline import dry_run as plan_only
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
 from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, engine_names, list_voices
-from .tts.cluster import cluster_address
 
 
 @contextmanager
@@ -107,17 +103,18 @@ def synthesis_progress(quiet: bool):
 
 
 def script_settings(command):
-    """Options shared by `make` and `script`: what the sources are and how they are cleaned and read."""
+    """Options shared by `make`, `script` and `batch`: what the sources are and how they are cleaned
+    and read. The command receives them as `chosen` (None where not given) and the loaded `config`."""
 
     @click.argument("sources", nargs=-1)
     @click.option("--from-feed", "feeds", multiple=True, metavar="FEED",
                   help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.")
     @click.option("--limit", type=click.IntRange(1, 10_000), help="At most this many stories from the feeds (default 40).")
-    @click.option("--since", "since_text", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
+    @click.option("--since", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
-    @click.option("--max-input", default="5MB", show_default=True, help="Largest article file, input or download accepted.")
-    @click.option("--timeout", type=Finite(1, 3600), default=20.0, show_default=True,
-                  help="Seconds allowed for downloading each web page or feed, whole.")
+    @click.option("--max-input", help=f"Largest article file, input or download accepted (default {size_text(default(FetchLimits, 'max_bytes'))}).")
+    @click.option("--timeout", type=Finite(1, 3600),
+                  help=f"Seconds allowed for downloading each web page or feed, whole (default {default(FetchLimits, 'timeout'):g}).")
     @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
     @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
                   help="Do not apply this cleaning rule (see --explain); repeatable.")
@@ -129,17 +126,14 @@ def script_settings(command):
     @click.option("--config", "config_path", type=click.Path(path_type=Path),
                   help="Settings file (default: ./briefing.toml, else the user config folder's).")
     @functools.wraps(command)
-    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, feeds, limit, since_text,
+    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, feeds, limit, since,
                 include_seen, max_input, timeout, **kwargs):
         with user_errors():
             config = load_config(config_path)
-            since = parse_since(since_text) if since_text else None
-            limits = FetchLimits(timeout=timeout, max_bytes=parse_cache_size(max_input))
-        settings = dict(keep_rules=config.keep_rules + keep_rules, drop_patterns=config.drop_patterns + drop_patterns,
-                        lexicon=lexicon or config.lexicon, day_first=config.day_first if day_first is None else day_first,
-                        show=replace(config.show, title=show_title or config.show.title),
-                        feeds=feeds, limit=limit, since=since, include_seen=include_seen, fetch=limits)
-        return command(*args, settings=settings, config=config, **kwargs)
+        chosen = dict(show_title=show_title, keep_rules=keep_rules, drop_patterns=drop_patterns, lexicon=lexicon,
+                      day_first=day_first, feeds=feeds, limit=limit, since=since, include_seen=include_seen,
+                      max_input=max_input, timeout=timeout)
+        return command(*args, chosen=chosen, config=config, **kwargs)
 
     return wrapper
 
@@ -151,17 +145,17 @@ def main() -> None:
 
 
 def render_settings(command):
-    """The options of everything that renders episodes (make, batch), after script_settings; the
-    command receives them as one MakeOptions, `options`."""
+    """The options of everything that renders episodes (make, batch), after script_settings; added to
+    `chosen`."""
 
-    @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-                  show_default=True, help="Folder for the MP3, its script and metadata.")
-    @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(engine_names())}.")
-    @click.option("--voice", help="Voice for the engine (see `briefing voices`).")
+    @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+                  help=f"Folder for the MP3, its script and metadata (default {default(MakeOptions, 'output_dir')}).")
+    @click.option("--engine", help=f"Speech engine: {', '.join(engine_names())} (default {DEFAULT_ENGINE}).")
+    @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
     @click.option("--fallback-engine", metavar="ENGINE",
                   help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
-    @click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
-    @click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk, com.au.")
+    @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
+    @click.option("--tld", help=f"gTTS accent host, e.g. co.uk, com.au (default {default(EngineSettings, 'tld')}).")
     @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
     @click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
                                    "or ENGINE:VOICE (e.g. espeak:en-gb).")
@@ -169,33 +163,27 @@ def render_settings(command):
     @click.option("--cluster", metavar="ADDRESS", help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
                                                        "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).")
     @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
-    @click.option("--loudness", type=Finite(-30, -10), default=-19.0, show_default=True, help="Target integrated loudness, LUFS (-30 to -10).")
-    @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate, kbps (CBR).")
-    @click.option("--sample-rate", type=click.Choice(["44100", "22050"]), default="44100", show_default=True,
-                  help="MP3 sample rate, Hz.")
+    @click.option("--loudness", type=Finite(-30, -10),
+                  help=f"Target integrated loudness, LUFS, -30 to -10 (default {default(MasterOptions, 'loudness'):g}).")
+    @click.option("--bitrate", type=click.IntRange(32, 320),
+                  help=f"MP3 bitrate, kbps, CBR (default {default(MasterOptions, 'bitrate')}).")
+    @click.option("--sample-rate", type=click.Choice(["44100", "22050"]),
+                  help=f"MP3 sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).")
     @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
     @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
     @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
     @click.option("--keep", type=click.IntRange(1, 100_000), help="With --publish: keep only the newest N episodes.")
     @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
     @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
-    @click.option("--cache-max", default="2GB", show_default=True, help="Bound on the segment cache; the least recently used go.")
+    @click.option("--cache-max", help=f"Bound on the segment cache; the least recently used go (default {size_text(default(MakeOptions, 'cache_max'))}).")
     @functools.wraps(command)
-    def wrapper(*args, settings, config, output_dir, engine, voice, fallback_engine, lang, tld, rate, voice2, workers,
-                cluster, music, loudness, bitrate, sample_rate, publish, base_url, artwork, keep, cache_dir, no_cache,
-                cache_max, **kwargs):
-        settings["show"] = show_with(settings["show"], base_url, artwork)
-        with user_errors():
-            cache_bytes = parse_cache_size(cache_max)
-        options = MakeOptions(
-            engine=engine, engine_settings=EngineSettings(voice=voice or config.voice, lang=lang, tld=tld, workers=workers,
-                                                          rate=rate or config.rate or 1.0),
-            voice2=voice2 or config.voice2, output_dir=output_dir, cluster=cluster_address(cluster, config.cluster),
-            music=music, master=MasterOptions(loudness=loudness, bitrate=bitrate, sample_rate=int(sample_rate)),
-            publish=publish, keep=keep or config.keep_episodes,
-            cache_dir=cache_dir, use_cache=not no_cache, cache_max=cache_bytes, fallback_engine=fallback_engine, **settings,
-        )
-        return command(*args, options=options, **kwargs)
+    def wrapper(*args, chosen, sample_rate, **kwargs):
+        rendering = ("output_dir", "engine", "voice", "fallback_engine", "lang", "tld", "rate", "voice2", "workers", "cluster",
+                     "music", "loudness", "bitrate", "publish", "base_url", "artwork", "keep", "cache_dir", "no_cache",
+                     "cache_max")
+        chosen = {**chosen, **{name: kwargs.pop(name) for name in rendering},
+                  "sample_rate": int(sample_rate) if sample_rate else None}
+        return command(*args, chosen=chosen, **kwargs)
 
     return wrapper
 
@@ -212,10 +200,11 @@ def render_settings(command):
                                              "when one is set) and check once more.")
 @click.option("--check-model", metavar="NAME|FOLDER", help="With --verify: the Whisper model (default tiny.en).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, options, title, minutes, dry_run, verify, retry, check_model, quiet):
+def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry, check_model, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
-    options = replace(options, title=title, minutes=minutes)
+    with user_errors():
+        options = make_options(config, **chosen, title=title, minutes=minutes)
     if dry_run:
         with user_errors():
             print_plan(plan_only(list(sources), options))
@@ -257,10 +246,10 @@ def echo_report(report) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the editable Markdown script here (default: print it).")
 @click.option("--explain", "explain_dropped", is_flag=True, help="List every block cleaning dropped, with the rule that dropped it.")
-def script_command(sources, settings, config, output, explain_dropped):
+def script_command(sources, chosen, config, output, explain_dropped):
     """Write the editable script of SOURCES; `briefing make SCRIPT.md` renders it."""
-    options = MakeOptions(**settings)
     with user_errors():
+        options = make_options(config, **chosen)
         if explain_dropped:
             dropped = explain(list(sources), options)
             for story, block in dropped:
@@ -294,10 +283,6 @@ def print_plan(plan) -> None:
         click.echo(f"briefing: skipped {problem}", err=True)
 
 
-def show_with(show: Show, base_url: str | None, artwork: Path | None) -> Show:
-    return replace(show, base_url=base_url or show.base_url, artwork=artwork or show.artwork)
-
-
 def feed_settings(command):
     """Options shared by the feed commands: the podcast folder and the show's settings."""
 
@@ -309,7 +294,7 @@ def feed_settings(command):
     def wrapper(*args, config_path, base_url, **kwargs):
         with user_errors():
             config = load_config(config_path)
-        return command(*args, show=show_with(config.show, base_url, None), **kwargs)
+        return command(*args, show=show(config, base_url=base_url), **kwargs)
 
     return wrapper
 
@@ -413,7 +398,7 @@ def cache_clear(cache_dir):
 @click.option("--concurrency", type=click.IntRange(1, 64), default=BATCH_CONCURRENCY, show_default=True,
               help="Episodes made at once.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
-def batch_command(sources, options, per_article, concurrency, quiet):
+def batch_command(sources, chosen, config, per_article, concurrency, quiet):
     """Voice every article of SOURCES and the --from-feed feeds as an episode of its own, several at
     once (on a cluster with --cluster); a failing article is reported and the rest still made.
     Exits 1 when any article failed."""
@@ -431,7 +416,7 @@ def batch_command(sources, options, per_article, concurrency, quiet):
             click.echo(episode.mp3)
 
     with user_errors():
-        result = batch(list(sources), options, concurrency, finished)
+        result = batch(list(sources), make_options(config, **chosen), concurrency, finished)
     if result.failures:
         sys.exit(1)
 
@@ -466,18 +451,18 @@ def check_command(episode, model, threshold):
 @main.command("preview")
 @click.argument("text")
 @click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(engine_names())}.")
-@click.option("--voice", help="Voice for the engine (see `briefing voices`).")
-@click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), default=1.0, show_default=True, help="Speaking rate.")
-@click.option("--lang", default="en", show_default=True, help="Language (gtts, espeak).")
-@click.option("--tld", default="com", show_default=True, help="gTTS accent host, e.g. co.uk.")
+@click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
+@click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate (default: [voice] rate, or 1).")
+@click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
+@click.option("--tld", help=f"gTTS accent host, e.g. co.uk (default {default(EngineSettings, 'tld')}).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The MP3 to write (default: output/preview-ENGINE-VOICE.mp3).")
-def preview_command(text, engine, voice, rate, lang, tld, output):
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
+def preview_command(text, engine, voice, rate, lang, tld, output, config_path):
     """Say TEXT with a voice, to compare voices and rates: writes a short MP3 and prints its path."""
-    from .pipeline import preview
-
     with user_errors():
-        click.echo(preview(text, engine, EngineSettings(voice=voice, lang=lang, tld=tld, rate=rate), output))
+        config = load_config(config_path)
+        click.echo(preview(text, engine, engine_settings(config, voice, lang, tld, rate), output))
 
 
 @main.command("voices")

@@ -129,7 +129,7 @@ def test_text_in_other_encodings_is_read_not_refused(files):
 
 @pytest.mark.slow
 def test_a_full_disk_is_one_line(files, monkeypatch):
-    from briefing.audio import master as audio
+    from briefing.audio import tags as audio
 
     folder, _ = files
 

@@ -128,6 +128,19 @@ def test_voice_settings_from_briefing_toml(tmp_path, folder_voice, monkeypatch):
     assert result.exit_code == 2 and "rate in [voice] must be a number" in result.stderr
 
 
+def test_preview_honours_voice_settings_from_briefing_toml(tmp_path, monkeypatch):
+    """Options are built in one place for every command: a preview reads [voice] as make does."""
+    from mutagen.mp3 import MP3
+
+    monkeypatch.chdir(tmp_path)
+    text = "The council agreed the budget for new buses and twelve bridges on Tuesday."
+    plain = runner().invoke(main, ["preview", text, "-o", "plain.mp3"])
+    (tmp_path / "briefing.toml").write_text("[voice]\nrate = 1.5\n")
+    faster = runner().invoke(main, ["preview", text, "-o", "faster.mp3"])
+    assert plain.exit_code == 0 and faster.exit_code == 0, faster.stderr
+    assert MP3("faster.mp3").info.length < 0.85 * MP3("plain.mp3").info.length
+
+
 def test_preview_writes_a_short_mastered_mp3(tmp_path):
     target = tmp_path / "preview.mp3"
     result = runner().invoke(main, ["preview", "Hello there. This is the joe voice, a little faster.", "--rate", "1.2",
