@@ -25,7 +25,7 @@ from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
-from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, engine_names, list_voices
+from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, list_voices
 
 
 @contextmanager
@@ -150,7 +150,7 @@ def render_settings(command):
 
     @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
                   help=f"Folder for the MP3, its script and metadata (default {default(MakeOptions, 'output_dir')}).")
-    @click.option("--engine", help=f"Speech engine: {', '.join(engine_names())} (default {DEFAULT_ENGINE}).")
+    @click.option("--engine", help=f"Speech engine, as `briefing voices` lists them (default {DEFAULT_ENGINE}).")
     @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
     @click.option("--fallback-engine", metavar="ENGINE",
                   help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
@@ -450,7 +450,7 @@ def check_command(episode, model, threshold):
 
 @main.command("preview")
 @click.argument("text")
-@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help=f"Speech engine: {', '.join(engine_names())}.")
+@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine, as `briefing voices` lists them.")
 @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
 @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate (default: [voice] rate, or 1).")
 @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
@@ -466,7 +466,7 @@ def preview_command(text, engine, voice, rate, lang, tld, output, config_path):
 
 
 @main.command("voices")
-@click.option("--engine", metavar="ENGINE", help=f"Only this engine's voices: {', '.join(engine_names())}.")
+@click.option("--engine", metavar="ENGINE", help="Only this engine's voices.")
 def voices_command(engine) -> None:
     """List the engines and their voices, and whether each can be used here."""
     with user_errors():

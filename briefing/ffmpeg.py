@@ -17,8 +17,6 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-import imageio_ffmpeg
-
 from .errors import BriefingError
 
 MINIMUM_VERSION = "4.2"  # the oldest release the tests have passed with (README says so)
@@ -33,6 +31,8 @@ PROBE_SECONDS = 0.5
 
 def bundled_ffmpeg() -> str:
     """The ffmpeg the imageio-ffmpeg package ships (a recent static build)."""
+    import imageio_ffmpeg  # here: 8 ms of import that a render with the system's ffmpeg never needs
+
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 

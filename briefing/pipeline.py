@@ -42,7 +42,7 @@ from .script.compose import ScriptOptions, draft, render, speak_sentence, split_
 from .script.lexicon import default_lexicon, load_lexicon
 from .script.scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .script.speech import normalizers
-from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, engine_names
+from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, is_engine
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
 
@@ -212,7 +212,7 @@ class Voices:
         if voice is None or voice == self.main.voice:
             return self.main
         if voice not in self._others:
-            engine, _, named = voice.partition(":") if voice.split(":")[0] in engine_names() else (self.name, "", voice)
+            engine, _, named = voice.partition(":") if is_engine(voice.split(":")[0]) else (self.name, "", voice)
             self._others[voice] = self._on_cluster(create_engine(engine, replace(self.settings, voice=named or None)))
         return self._others[voice]
 

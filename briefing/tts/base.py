@@ -119,8 +119,8 @@ def register(engine_class: type[Engine]) -> type[Engine]:
 
 
 def engines() -> dict[str, type[Engine]]:
-    """Every registered engine by name: briefing's own, those of installed packages (entry points,
-    loaded on first ask; one that fails to load is left out), and those registered at run time."""
+    """Every registered engine by name: briefing's own, those registered at run time, and those of
+    installed packages (entry points; one that fails to load is left out)."""
     global _plugins_loaded
     if not _plugins_loaded:
         _plugins_loaded = True
@@ -137,10 +137,20 @@ def engine_names() -> tuple[str, ...]:
 
 
 def engine_class(name: str) -> type[Engine]:
-    found = engines().get(name)
+    """The engine class called name. Installed packages are looked through only for a name not
+    already registered: reading every package's entry points takes 20 ms of each run."""
+    found = _ENGINES.get(name) or engines().get(name)
     if found is None:
         raise BriefingError(f"unknown engine {name!r} (choose from {', '.join(engine_names())})")
     return found
+
+
+def is_engine(name: str) -> bool:
+    try:
+        engine_class(name)
+    except BriefingError:
+        return False
+    return True
 
 
 def create_engine(name: str, settings: EngineSettings = EngineSettings()) -> Engine:
