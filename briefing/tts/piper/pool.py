@@ -4,11 +4,8 @@ Longest sentences go first, so no worker is left with a long one while the other
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
@@ -51,6 +48,11 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
                        done: Callable[[int, bytes], None] | None = None) -> list[bytes]:
     """16-bit PCM for each text, in the order given, spoken by `workers` processes; done(position,
     pcm) as each is made."""
+    # Imported here: multiprocessing takes 4 ms to import, which a render served from the cache never needs.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     import onnxruntime  # noqa: F401  imported before forking, so each worker starts with it loaded
     import piper  # noqa: F401
 
