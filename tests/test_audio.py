@@ -119,3 +119,11 @@ def test_stitching_2000_segments_gives_the_exact_sample_count():
     expected = sum(len(c.raw_data) // 2 for c in clips) + sum(int(s.pause_after * RATE) for s in segments)
     assert len(stitched.raw_data) // 2 == expected
     assert timings[-1].end * RATE == pytest.approx(expected - int(0.3 * RATE), abs=1)
+
+
+def test_decode_stops_at_what_is_used(tmp_path):
+    """A long file (intro music of two hours, say) is decoded only as far as it is used."""
+    path = tmp_path / "long.wav"
+    tone(60.0).export(path, format="wav")
+    assert decode(path, RATE, at_most=1.5).duration_seconds == pytest.approx(1.5, abs=0.01)
+    assert mix.load_music(path, RATE).duration_seconds == pytest.approx(mix.MUSIC_MAX_SECONDS, abs=0.05)

@@ -109,7 +109,7 @@ CASES = [
     Case("article text holding phonemes, rendered", ["make", "{d}/phonemes.txt", "-o", "{o}", "-q"], 0, writes=True),
     Case("control characters in a published title", ["make", "{d}/control.txt", "--publish", "-o", "{o}", "-q"], 0,
          writes=True),
-    Case("a two-hour-style long music file", ["make", "{d}/good.txt", "--music", "{d}/long-music.mp3", "-o", "{o}", "-q"], 0,
+    Case("a 20-minute music file (decoded only as far as used)", ["make", "{d}/good.txt", "--music", "{d}/long-music.mp3", "-o", "{o}", "-q"], 0,
          writes=True),
     Case("catastrophic --drop-rule", ["make", "{d}/a-b.txt", "--drop-rule", "(a|aa|aaa)+$", "--dry-run"], 2, "simplify the pattern"),
     Case("only punctuation", ["make", "{d}/punctuation.txt", "-o", "{o}"], 2, "nothing to say"),
@@ -173,5 +173,6 @@ def test_the_published_title_is_clean(inputs, tmp_path):
     assert run.returncode == 0, run.stderr
     feed = (tmp_path / "site" / "feed.xml").read_text()
     assert "<title>Title with [31m control</title>" in feed and "\x1b" not in feed and "\x07" not in feed
-    record = json.loads(next((tmp_path / "site" / "episodes").glob("*[0-9a-z].json")).read_text())
+    [record_file] = [path for path in (tmp_path / "site" / "episodes").glob("*.json") if not path.name.endswith(".chapters.json")]
+    record = json.loads(record_file.read_text())
     assert "\x1b" not in record["title"]

@@ -149,13 +149,13 @@ def _decode(data: bytes, source: str, charset: str | None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    lines = data.splitlines(keepends=True)
-    valid = sum(len(line) for line in lines if _is_utf8(line))
-    pasted = b"".join(line for line in lines if not _is_utf8(line))
-    utf8_beyond_ascii = any(not line.isascii() and _is_utf8(line) for line in lines)
-    if utf8_beyond_ascii and valid >= len(data) / 2:
-        legacy = "cp1252" if _reads_as_western(pasted) else _legacy_encoding(pasted, source)  # mostly UTF-8, with lines pasted from a legacy code page: each as it is
-        return "".join(line.decode("utf-8") if _is_utf8(line) else line.decode(legacy, errors="replace") for line in lines)
+    lines = [(line, _is_utf8(line)) for line in data.splitlines(keepends=True)]
+    valid = sum(len(line) for line, utf8 in lines if utf8)
+    if any(utf8 and not line.isascii() for line, utf8 in lines) and valid >= len(data) / 2:
+        # Mostly UTF-8, with lines pasted from a legacy code page: each line as it is.
+        pasted = b"".join(line for line, utf8 in lines if not utf8)
+        legacy = "cp1252" if _reads_as_western(pasted) else _legacy_encoding(pasted, source)
+        return "".join(line.decode("utf-8") if utf8 else line.decode(legacy, errors="replace") for line, utf8 in lines)
     return data.decode(_legacy_encoding(data, source), errors="replace")
 
 

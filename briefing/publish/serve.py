@@ -72,7 +72,7 @@ def own_names(host: str, port: int) -> set[str]:
     return names - {"0.0.0.0", "::", ""}
 
 
-def create_app(folder: Path, base_url: str | None = None, own: set[str] | None = None, fallback_base: str | None = None):
+def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base: str):
     """The ASGI app serving folder. The feed's URLs follow the address the listener used when it is
     one of `own` (this server's names, see own_names), else fallback_base; a given base_url wins.
     Never a host only the request names: a DNS-rebinding page must not get its name into the feed."""
@@ -111,8 +111,7 @@ def create_app(folder: Path, base_url: str | None = None, own: set[str] | None =
         path = folder / FEED
         if not path.is_file():
             return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-        answered_for = own is None or (request.url.hostname or "").lower() in own
-        base = base_url or (str(request.base_url) if answered_for else fallback_base or f"http://127.0.0.1:{request.url.port or 80}/")
+        base = base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
         body = rebase_feed(path.read_bytes(), base)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
