@@ -1,6 +1,7 @@
 """The quality gate: a local Whisper model hears the episode and each segment is scored against the script."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,12 +73,14 @@ def test_verify_with_retry_respeaks_failing_segments_with_the_fallback(tmp_path)
     arguments = ["make", str(source), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "-q",
                  "--lexicon", str(lexicon), "--verify"]
     first = runner().invoke(main, arguments)
-    assert first.exit_code == 1 and "1 above" in first.stderr and "said 'libraries will stay open on sundays'" in first.stderr
+    assert first.exit_code == 1 and "said 'libraries will stay open on sundays'" in first.stderr
+    # tiny.en now and then also hears a "thank you" after the outro: count what it listed, not 1.
+    listed = int(re.search(r"(\d+) above", first.stderr).group(1))
     retried = runner().invoke(main, arguments + ["--retry", "--fallback-engine", "piper"])
     record = json.loads(Path(retried.stdout.strip()).with_suffix(".json").read_text())
     failing = record["check"]["failing"]
-    assert len(failing) == 1 and record["segments"][failing[0]]["text"].startswith("Libraries")
-    assert record["cache"]["misses"] == 1  # only the failing segment was synthesised again
+    assert any(record["segments"][index]["text"].startswith("Libraries") for index in failing)
+    assert record["cache"]["misses"] == listed  # only the segments that failed were synthesised again
     assert retried.exit_code == 1  # the lexicon still says the wrong word: still failing, and said so
 
 
