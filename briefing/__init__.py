@@ -1,6 +1,6 @@
 """briefing: turn news articles into podcast-style spoken briefings.
 
-The pipeline, one module a stage: ingest -> script -> tts -> audio -> publish.
+The pipeline, one package a stage: ingest -> script -> tts -> audio -> publish.
 `make(sources, options)` (briefing.pipeline) runs it all; the `briefing` command is a thin layer over it.
 """
 
@@ -12,8 +12,12 @@ __all__ = ["BriefingError", "MakeOptions", "make"]
 def __getattr__(name: str):
     # The pipeline imports every stage (0.12 s): loaded when first asked for, so the command can
     # take charge of Ctrl-C before anything slow starts (briefing.interrupts).
-    if name in ("MakeOptions", "make"):
-        from . import pipeline
+    if name == "make":
+        from .pipeline import make
 
-        return getattr(pipeline, name)
+        return make
+    if name == "MakeOptions":
+        from .options import MakeOptions
+
+        return MakeOptions
     raise AttributeError(f"module 'briefing' has no attribute {name!r}")

@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 from .errors import BriefingError
 from .ingest.sources import read_source
 from .model import Article, Episode
-from .pipeline import MakeOptions, cluster_client, feed_articles, make
+from .options import MakeOptions
+from .pipeline import cluster_client, feed_articles, make
 
 DEFAULT_CONCURRENCY = 4
 
@@ -31,7 +32,7 @@ def gather_articles(sources: Sequence[str], options: MakeOptions) -> tuple[list[
     articles, problems = [], []
     for source in sources:
         try:
-            articles.append(read_source(source, options.fetch))
+            articles.append(read_source(source, options.ingest.fetch))
         except BriefingError as error:
             problems.append(f"{source}: {error}")
     from_feeds, feed_problems = feed_articles(options)
@@ -48,9 +49,9 @@ def batch(sources: Sequence[str], options: MakeOptions, concurrency: int = DEFAU
             finished(None, failure)
     if not articles:
         raise BriefingError("nothing new to voice" + (f" ({'; '.join(failures)})" if failures else ""))
-    single = replace(options, feeds=(), title=None)
+    single = replace(options, ingest=replace(options.ingest, feeds=()), writing=replace(options.writing, title=None))
     episodes = []
-    with cluster_client(options) as client, ThreadPoolExecutor(concurrency) as pool:
+    with cluster_client(options.voice) as client, ThreadPoolExecutor(concurrency) as pool:
         running = {pool.submit(make, [], single, None, [article], client): article for article in articles}
         for future in as_completed(running):
             try:

@@ -27,6 +27,7 @@ from .ffmpeg import audio_segment_class
 
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
+MASTERED_SUFFIX = ".episode"  # a mastered briefing, in whichever output format its key names
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
@@ -113,15 +114,15 @@ class SegmentCache:
         return hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()).hexdigest()
 
     def get_master(self, key: str) -> tuple[bytes, dict] | None:
-        """(MP3, segment times) mastered before from exactly the same segments and settings, or
+        """(encoded audio, segment times) mastered before from exactly the same segments and settings, or
         None. Entries carry a digest of their content, so a damaged one is found, deleted and made
         again."""
-        path = self.folder / key[:2] / f"{key}.mp3"
+        path = self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}"
         try:
             data = path.read_bytes()
             digest, length = data[:32], int.from_bytes(data[32:36], "big")
-            spans, mp3 = json.loads(data[36:36 + length]), data[36 + length:]
-            if hashlib.sha256(data[32:]).digest() != digest or not mp3:
+            spans, encoded = json.loads(data[36:36 + length]), data[36 + length:]
+            if hashlib.sha256(data[32:]).digest() != digest or not encoded:
                 raise ValueError("damaged")
         except FileNotFoundError:
             return None
@@ -129,12 +130,12 @@ class SegmentCache:
             path.unlink(missing_ok=True)
             return None
         used_now(path)
-        return mp3, spans
+        return encoded, spans
 
-    def put_master(self, key: str, mp3: bytes, spans: dict) -> None:
+    def put_master(self, key: str, encoded: bytes, spans: dict) -> None:
         header = json.dumps(spans).encode()
-        body = len(header).to_bytes(4, "big") + header + mp3
-        self._store(self.folder / key[:2] / f"{key}.mp3", lambda handle: handle.write(hashlib.sha256(body).digest() + body))
+        body = len(header).to_bytes(4, "big") + header + encoded
+        self._store(self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}", lambda handle: handle.write(hashlib.sha256(body).digest() + body))
 
     @staticmethod
     def _store(path: Path, write) -> None:
@@ -168,7 +169,7 @@ class SegmentCache:
         for entry in self.entries():
             try:
                 stat = entry.stat()
-                stats.append((entry.suffix != ".mp3", stat.st_atime, stat.st_size, entry))
+                stats.append((entry.suffix != MASTERED_SUFFIX, stat.st_atime, stat.st_size, entry))
             except FileNotFoundError:
                 continue
         total = sum(size for _, _, size, _ in stats)

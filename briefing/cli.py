@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import interrupts
+from .audio.formats import DEFAULT_FORMAT, format_names
 from .audio.master import MasterOptions
 from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
 from .cache import SegmentCache
@@ -18,11 +19,12 @@ from .cache import default_folder as default_cache_folder
 from .config import load_config
 from .errors import BriefingError
 from .ingest.sources import FetchLimits
-from .options import default, engine_settings, make_options, show, size_text
-from .pipeline import MakeOptions, explain, make, preview, write_script
+from .options import CacheOptions, MakeOptions, default, engine_settings, make_options, master_options, show, size_text
 from .pipeline import dry_run as plan_only
+from .pipeline import explain, make, preview, write_script
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
+from .publish.rss import FEED
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
 from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, list_voices
@@ -149,7 +151,7 @@ def render_settings(command):
     `chosen`."""
 
     @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-                  help=f"Folder for the MP3, its script and metadata (default {default(MakeOptions, 'output_dir')}).")
+                  help=f"Folder for the episode, its script and metadata (default {default(MakeOptions, 'output_dir')}).")
     @click.option("--engine", help=f"Speech engine, as `briefing voices` lists them (default {DEFAULT_ENGINE}).")
     @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
     @click.option("--fallback-engine", metavar="ENGINE",
@@ -166,20 +168,22 @@ def render_settings(command):
     @click.option("--loudness", type=Finite(-30, -10),
                   help=f"Target integrated loudness, LUFS, -30 to -10 (default {default(MasterOptions, 'loudness'):g}).")
     @click.option("--bitrate", type=click.IntRange(32, 320),
-                  help=f"MP3 bitrate, kbps, CBR (default {default(MasterOptions, 'bitrate')}).")
+                  help=f"Audio bitrate, kbps, constant (default {default(MasterOptions, 'bitrate')}).")
     @click.option("--sample-rate", type=click.Choice(["44100", "22050"]),
-                  help=f"MP3 sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).")
+                  help=f"Audio sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).")
+    @click.option("--format", "audio_format", type=click.Choice(format_names()),
+                  help=f"The episode's audio file: mp3, or m4a (AAC in MP4) (default: [audio] format, or {DEFAULT_FORMAT}).")
     @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
     @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
     @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
     @click.option("--keep", type=click.IntRange(1, 100_000), help="With --publish: keep only the newest N episodes.")
     @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
     @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
-    @click.option("--cache-max", help=f"Bound on the segment cache; the least recently used go (default {size_text(default(MakeOptions, 'cache_max'))}).")
+    @click.option("--cache-max", help=f"Bound on the segment cache; the least recently used go (default {size_text(default(CacheOptions, 'max_bytes'))}).")
     @functools.wraps(command)
     def wrapper(*args, chosen, sample_rate, **kwargs):
         rendering = ("output_dir", "engine", "voice", "fallback_engine", "lang", "tld", "rate", "voice2", "workers", "cluster",
-                     "music", "loudness", "bitrate", "publish", "base_url", "artwork", "keep", "cache_dir", "no_cache",
+                     "music", "loudness", "bitrate", "audio_format", "publish", "base_url", "artwork", "keep", "cache_dir", "no_cache",
                      "cache_max")
         chosen = {**chosen, **{name: kwargs.pop(name) for name in rendering},
                   "sample_rate": int(sample_rate) if sample_rate else None}
@@ -219,12 +223,12 @@ def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry
         click.echo(f"briefing: skipped {problem}", err=True)
     if episode.fallback_segments:
         click.echo(f"briefing: {episode.engine} kept failing; {episode.fallback_segments} segments were made by "
-                   f"{options.fallback_engine}", err=True)
+                   f"{options.voice.fallback_engine}", err=True)
     if not quiet:
         minutes, seconds = divmod(round(episode.duration), 60)
         click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "
                    f"{episode.cache_misses} segments synthesised, {episode.cache_hits} from the cache)", err=True)
-    click.echo(episode.mp3)
+    click.echo(episode.audio)
     if report is not None:
         echo_report(report)
         if report.failing:
@@ -332,7 +336,7 @@ def feed_rebuild(folder, show):
         catalogue = publish.rebuild(folder, show)
     for damaged in catalogue.damaged:
         click.echo(f"briefing: {damaged}", err=True)
-    click.echo(str(folder / publish.FEED))
+    click.echo(str(folder / FEED))
 
 
 @feed_group.command("lint")
@@ -349,7 +353,7 @@ def feed_lint(url, folder, show):
         click.echo(problem)
     if report.problems:
         sys.exit(1)
-    click.echo(f"{folder / publish.FEED}: no problems found")
+    click.echo(f"{folder / FEED}: no problems found")
 
 
 @main.command("serve")
@@ -413,7 +417,7 @@ def batch_command(sources, chosen, config, per_article, concurrency, quiet):
         else:
             if not quiet:
                 click.echo(f"{episode.title} ({round(episode.duration)} s, {episode.cache_misses} segments synthesised)", err=True)
-            click.echo(episode.mp3)
+            click.echo(episode.audio)
 
     with user_errors():
         result = batch(list(sources), make_options(config, **chosen), concurrency, finished)
@@ -455,14 +459,17 @@ def check_command(episode, model, threshold):
 @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate (default: [voice] rate, or 1).")
 @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
 @click.option("--tld", help=f"gTTS accent host, e.g. co.uk (default {default(EngineSettings, 'tld')}).")
+@click.option("--format", "audio_format", type=click.Choice(format_names()),
+              help=f"The audio file to write (default: [audio] format, or {DEFAULT_FORMAT}).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The MP3 to write (default: output/preview-ENGINE-VOICE.mp3).")
+              help="The file to write (default: output/preview-ENGINE-VOICE.mp3, or .m4a).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
-def preview_command(text, engine, voice, rate, lang, tld, output, config_path):
-    """Say TEXT with a voice, to compare voices and rates: writes a short MP3 and prints its path."""
+def preview_command(text, engine, voice, rate, lang, tld, audio_format, output, config_path):
+    """Say TEXT with a voice, to compare voices and rates: writes a short clip and prints its path."""
     with user_errors():
         config = load_config(config_path)
-        click.echo(preview(text, engine, engine_settings(config, voice, lang, tld, rate), output))
+        click.echo(preview(text, engine, engine_settings(config, voice, lang, tld, rate), output,
+                           master_options(audio_format=audio_format or config.audio_format)))
 
 
 @main.command("voices")

@@ -13,6 +13,9 @@
     rate = 1.1                         # speaking rate, 0.8-1.5 (--rate)
     voice2 = "espeak:en-gb"            # headlines, intro, outro and quotes (--voice2)
 
+    [audio]
+    format = "m4a"                     # the episode's file: mp3 (default) or m4a (--format)
+
     [cluster]
     address = "tls://sched.example.org:8786"   # Piper synthesis on a Dask cluster (--cluster)
 
@@ -41,6 +44,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .addresses import is_web_address
+from .audio.formats import format_names
 from .errors import BriefingError
 from .model import Show
 
@@ -77,6 +81,11 @@ class VoiceSection:
 
 
 @dataclass(frozen=True)
+class AudioSection:
+    format: str | None = setting(f"an audio format: {' or '.join(format_names())}", lambda value: value in format_names())
+
+
+@dataclass(frozen=True)
 class ClusterSection:
     address: str | None = setting("an address such as \"tls://sched.example.org:8786\"")
 
@@ -96,8 +105,8 @@ class ShowSection:
     keep: int | None = setting("a whole number of at least 1", lambda value: value >= 1)
 
 
-SECTIONS = {"cleaning": CleaningSection, "speech": SpeechSection, "voice": VoiceSection, "cluster": ClusterSection,
-            "show": ShowSection}
+SECTIONS = {"cleaning": CleaningSection, "speech": SpeechSection, "voice": VoiceSection, "audio": AudioSection,
+            "cluster": ClusterSection, "show": ShowSection}
 
 
 def _of_type(value, kind) -> bool:
@@ -145,6 +154,7 @@ class Config:
     voice: str | None = None
     rate: float | None = None
     voice2: str | None = None
+    audio_format: str | None = None
     cluster: str | None = None
     path: Path | None = None  # where it was read from
 
@@ -190,6 +200,7 @@ def load_config(path: Path | None = None) -> Config:
         voice=voice.voice,
         rate=voice.rate,
         voice2=voice.voice2,
+        audio_format=read["audio"].format,
         cluster=read["cluster"].address,
         path=Path(path),
     )

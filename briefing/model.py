@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Episode:
     """What `make` produced."""
 
     title: str
-    mp3: str
+    audio: str  # the mastered episode (MP3 or another output format)
     script_txt: str
     metadata_json: str
     duration: float
@@ -147,6 +148,28 @@ class Episode:
     cache_hits: int = 0  # segments taken from the segment cache
     cache_misses: int = 0  # segments synthesised (all of them without a cache)
     fallback_segments: int = 0  # segments the fallback engine made
+
+
+Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all): how far a long step is
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of an episode: the introduction, a story (with its source's address) or the closing."""
+
+    title: str
+    start: float
+    end: float
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript cue: one sentence as written, and when it is said."""
+
+    start: float
+    end: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +266,7 @@ class EpisodeRecord:
     loudness_target_lufs: float
     bitrate_kbps: int
     sample_rate: int
+    audio_format: str  # the name of its audio file's format (audio/formats), which gives the file's suffix
     stories: tuple[StoryRecord, ...]
     segments: tuple[SegmentRecord, ...]
     cache_hits: int | None = None  # None when rendered without the cache
@@ -255,7 +279,7 @@ class EpisodeRecord:
         data = {
             "title": self.title, "show": self.show, "date": self.date.isoformat(), "duration": round(self.duration, 3),
             "engine": self.engine, "voice": self.voice, "loudness_target_lufs": self.loudness_target_lufs,
-            "bitrate_kbps": self.bitrate_kbps, "sample_rate": self.sample_rate,
+            "bitrate_kbps": self.bitrate_kbps, "sample_rate": self.sample_rate, "format": self.audio_format,
             "cache": None if self.cache_hits is None else {"hits": self.cache_hits, "misses": self.cache_misses},
             "stories": [{"title": s.title, "source": s.source, "url": s.url, "outlet": s.outlet, "lead": s.lead,
                          "dropped": [{"rule": d.rule, "text": d.text} for d in s.dropped]} for s in self.stories],
@@ -304,7 +328,9 @@ class EpisodeRecord:
             title=data["title"], show=data.get("show") or "", date=dt.date.fromisoformat(data["date"]), duration=duration,
             engine=data.get("engine") or "", voice=data.get("voice") or "",
             loudness_target_lufs=float(data.get("loudness_target_lufs", 0)), bitrate_kbps=int(data.get("bitrate_kbps", 0)),
-            sample_rate=int(data.get("sample_rate", 0)), stories=stories, segments=segments,
+            sample_rate=int(data.get("sample_rate", 0)),
+            audio_format=_text(data, "format") if "format" in data else "mp3",  # records from before M4A were all MP3
+            stories=stories, segments=segments,
             cache_hits=cache["hits"] if cache else None, cache_misses=cache["misses"] if cache else None,
             guid=data.get("guid") if isinstance(data.get("guid"), str) and data.get("guid") else None,
             published=dt.datetime.fromisoformat(data["published"]) if data.get("published") else None,

@@ -1,16 +1,17 @@
-"""The library calls behind the commands: `make` (sources to a mastered MP3 with its script and
-metadata), `write_script` (sources to an editable script) and `explain` (what cleaning dropped)."""
+"""The library calls behind the commands: `make` (sources to a mastered episode with its script,
+transcripts and record), `write_script` (sources to an editable script), `explain` (what cleaning
+dropped), `dry_run`, `preview` and `verify`. make() reads as the pipeline: each step is a named
+function below it, calling into one stage."""
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .audio import master, mix, pace, tags, transcript
-from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
+from .audio import master, mix, pace, transcript
+from .audio.formats import Tags, audio_format
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
 from .errors import BriefingError
@@ -18,23 +19,25 @@ from .files import StagedFiles, ensure_writable_dir, slugify
 from .ingest import feeds
 from .ingest.dedupe import merge_duplicates
 from .ingest.seen import Seen
-from .ingest.sources import FetchLimits, read_source
+from .ingest.sources import read_source
 from .model import (
     Article,
     Draft,
     DroppedBlock,
     Episode,
     EpisodeRecord,
+    Progress,
     Script,
     Segment,
     SegmentRecord,
-    Show,
     Story,
     StoryRecord,
     TimedSegment,
 )
+from .options import CacheOptions, MakeOptions, VoiceOptions
 from .publish import podcast as publish
 from .publish.artwork import embedded_cover
+from .publish.feed import PublishedEpisode
 from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
 from .script import budget
 from .script.cleaning import choose_rules
@@ -44,53 +47,69 @@ from .script.scriptfile import is_script_file, read_script, to_markdown, with_ex
 from .script.speech import normalizers
 from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, is_engine
 
-Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all)
+
+def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None,
+         articles: Sequence[Article] = (), cluster=None) -> Episode:
+    """Render sources (paths, URLs, "-", or one script file) and articles already read into one
+    briefing in options.output_dir, and with options.publish.to_feed add it to the podcast feed
+    there. Synthesis runs on `cluster` (a connected Dask client) when given, else on the
+    options' cluster."""
+    options = validated(options)
+    voices = Voices(options.voice)
+    rendering = script_options(options, voices.all())
+    plan = prepare(sources, options, rendering, articles)
+    script = plan_script(plan.draft, options, voices.main, rendering)
+    cache = open_cache(options.cache)
+    with cluster_client(options.voice, cluster) as client:
+        if client is not None:
+            voices.use_cluster(client)
+        sound = episode_audio(voices, script, options, cache, progress, fallback_for(options.voice))
+    record = episode_record(script, voices.main, sound.duration, sound.timings, options, cache, sound.made_by)
+    if progress:
+        progress("mastering", 0, 1)
+    written = write_episode(script, sound, record, options, cache)
+    remember(plan.told(script), options.output_dir)
+    return Episode(title=script.title, audio=str(written.audio), script_txt=str(written.script_txt),
+                   metadata_json=str(written.metadata_json), duration=sound.duration, engine=voices.main.name,
+                   voice=voices.main.voice, timings=sound.timings, problems=plan.problems + written.problems,
+                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(sound.timings),
+                   fallback_segments=sound.fell_back)
 
 
-@dataclass(frozen=True)
-class MakeOptions:
-    """Everything `briefing make` and `briefing script` can be told."""
+def validated(options: MakeOptions) -> MakeOptions:
+    """The options, with every file they name checked before any slow work (and so before anything
+    is written), and the show's base URL taken from an existing feed when publishing."""
+    if options.show.artwork:  # embedded in the tags, published or not
+        publish.check_artwork(options.show.artwork)
+    if options.audio.music and not options.audio.music.is_file():
+        raise BriefingError(f"no such music file: {options.audio.music}")
+    if options.voice.fallback_engine:
+        engine_class(options.voice.fallback_engine)  # an unknown one is named now, not when the first engine fails
+    if options.publish.to_feed:
+        options = replace(options, show=publish.with_known_base_url(options.show, options.output_dir))
+    return options
 
-    engine: str = DEFAULT_ENGINE
-    engine_settings: EngineSettings = field(default_factory=EngineSettings)
-    output_dir: Path = Path("output")  # with publish, the podcast folder (episodes go in its episodes/)
-    show: Show = field(default_factory=Show)
-    date: dt.date | None = None  # episode date; today when None
-    music: Path | None = None  # the user's intro music instead of the generated sting
-    master: master.MasterOptions = field(default_factory=master.MasterOptions)
-    fetch: FetchLimits = field(default_factory=FetchLimits)
-    keep_rules: tuple[str, ...] = ()  # built-in cleaning rules not to apply
-    drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
-    lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
-    day_first: bool = False  # 12/03/2016 is the 12th of March
-    publish: bool = False  # add the episode to the podcast feed in output_dir
-    keep: int | None = None  # with publish: prune all but the newest this many episodes
-    feeds: tuple[str, ...] = ()  # RSS, Atom or OPML files or URLs whose entries are stories too
-    limit: int | None = None  # at most this many stories from the feeds
-    since: dt.timedelta | None = None  # only feed entries at most this old
-    include_seen: bool = False  # also stories briefed on earlier runs
-    minutes: float | None = None  # condense the stories so the episode lasts about this long
-    title: str | None = None  # the episode's title (default: the headline, or show and date)
-    cache_dir: Path | None = None  # the segment cache (default: the user cache folder's)
-    use_cache: bool = True
-    cache_max: int = DEFAULT_CACHE_BYTES
-    fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
-    voice2: str | None = None  # headlines, intro, outro and quotations: a VOICE of the engine, or ENGINE:VOICE
-    segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
-    cluster: str | None = None  # Piper synthesis on a Dask cluster: local:N, tcp://host:port or tls://host:port
 
-    def __post_init__(self) -> None:
-        # Library callers write what they mean: MakeOptions(show="Morning Desk", output_dir="out").
-        if isinstance(self.show, str):
-            object.__setattr__(self, "show", Show(title=self.show))
-        object.__setattr__(self, "output_dir", Path(self.output_dir))
-        for name in ("music", "lexicon", "cache_dir"):
-            if isinstance(getattr(self, name), str):
-                object.__setattr__(self, name, Path(getattr(self, name)))
-        for name, least in (("keep", 1), ("limit", 1), ("minutes", 0.5)):
-            value = getattr(self, name)
-            if value is not None and not (isinstance(value, (int, float)) and least <= value < 10**6):
-                raise BriefingError(f"{name} must be at least {least}, not {value!r}")
+def plan_script(plan: Draft, options: MakeOptions, engine: Engine, rendering: ScriptOptions) -> Script:
+    """The script to speak: the draft fitted to the time budget, rendered into segments, each with
+    the voice asked for it."""
+    script = render(fit_to_time(plan, options, engine, rendering), rendering)
+    if not options.voice.segment_voices:
+        return script
+    chosen = dict(options.voice.segment_voices)
+    return replace(script, segments=tuple(replace(segment, voice=chosen.get(index, segment.voice))
+                                          for index, segment in enumerate(script.segments)))
+
+
+def open_cache(options: CacheOptions) -> SegmentCache | None:
+    return SegmentCache(options.folder or default_cache_folder(), options.max_bytes) if options.enabled else None
+
+
+def fallback_for(options: VoiceOptions) -> Callable[[], Engine] | None:
+    """Makes the fallback engine, when one is set, only once it is needed."""
+    if not options.fallback_engine:
+        return None
+    return lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.settings.lang, rate=options.settings.rate))
 
 
 @dataclass(frozen=True)
@@ -133,13 +152,14 @@ def script_options(options: MakeOptions, engines: Sequence[Engine] = ()) -> Scri
     """How to draft and render for these options and (when rendering) these engines: the
     strictest request limit of them, and IPA only if every one takes it."""
     lexicon = default_lexicon()
-    if options.lexicon:
-        lexicon = lexicon.merged(load_lexicon(options.lexicon))
+    if options.writing.lexicon:
+        lexicon = lexicon.merged(load_lexicon(options.writing.lexicon))
     accepts_ipa = bool(engines) and all(engine.accepts_ipa for engine in engines)
     limits = [engine.max_chars for engine in engines if engine.max_chars]
-    return ScriptOptions(show=options.show.title, date=options.date, rules=choose_rules(options.keep_rules, options.drop_patterns),
-                         max_chars=min(limits) if limits else None, second_voice=options.voice2,
-                         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first))
+    return ScriptOptions(show=options.show.title, date=options.writing.date,
+                         rules=choose_rules(options.writing.keep_rules, options.writing.drop_patterns),
+                         max_chars=min(limits) if limits else None, second_voice=options.voice.second,
+                         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.writing.day_first))
 
 
 def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions | None = None,
@@ -147,33 +167,34 @@ def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions |
     """What the briefing will say: a script file as it is, or the articles given and those from the
     sources and feeds, less those already briefed (feed entries only), near-duplicates merged,
     drafted with `rules` (default: script_options(options))."""
-    if not sources and not options.feeds and not given:
+    if not sources and not options.ingest.feeds and not given:
         raise BriefingError("no sources given (name files or URLs, or --from-feed)")
     scripts = [source for source in sources if is_script_file(source)]
     if scripts:
-        if len(sources) > 1 or options.feeds:
+        if len(sources) > 1 or options.ingest.feeds:
             raise BriefingError(f"a script file is rendered on its own: {scripts[0]}")
-        return Plan(read_script(scripts[0], options.fetch.max_bytes))
+        return Plan(read_script(scripts[0], options.ingest.fetch.max_bytes))
     rules = rules or script_options(options)  # checks the cleaning and lexicon settings before any fetching
-    articles = [*given, *(read_source(source, options.fetch) for source in sources)]
+    articles = [*given, *(read_source(source, options.ingest.fetch) for source in sources)]
     from_feeds, problems = feed_articles(options)
     articles += from_feeds
     if not articles:
         raise BriefingError("nothing new to brief" + (f" ({'; '.join(problems)})" if problems else ""))
     merged = merge_duplicates(articles)
     plan = draft([story for story, _ in merged], rules)
-    if options.title:
-        plan = replace(plan, title=options.title)
+    if options.writing.title:
+        plan = replace(plan, title=options.writing.title)
     return Plan(plan, tuple(group for _, group in merged), problems)
 
 
 def feed_articles(options: MakeOptions) -> tuple[list[Article], tuple[str, ...]]:
-    """The articles of options.feeds not briefed before (unless include_seen), and a line for each
+    """The articles of the feeds not briefed before (unless include_seen), and a line for each
     feed or entry that could not be read."""
-    if not options.feeds:
+    chosen = options.ingest
+    if not chosen.feeds:
         return [], ()
-    seen = Seen() if options.include_seen else Seen.load(options.output_dir)
-    gathered = feeds.gather(list(options.feeds), options.limit, options.since, options.fetch,
+    seen = Seen() if chosen.include_seen else Seen.load(options.output_dir)
+    gathered = feeds.gather(list(chosen.feeds), chosen.limit, chosen.since, chosen.fetch,
                             skip=lambda entry: seen.has_url(entry.link))
     return [article for article in gathered.articles if not seen.has(article)], tuple(gathered.problems)
 
@@ -201,12 +222,12 @@ class Voices:
     """The episode's engine, and the engines of segments that ask for another voice: a voice of the
     same engine by name, or another engine's as ENGINE:VOICE."""
 
-    def __init__(self, name: str, settings: EngineSettings, second: str | None = None):
-        self.name, self.settings = name, settings
-        self.main = create_engine(name, settings)
+    def __init__(self, chosen: VoiceOptions):
+        self.name, self.settings = chosen.engine, chosen.settings
+        self.main = create_engine(chosen.engine, chosen.settings)
         self._others: dict[str, Engine] = {}
         self.cluster = None
-        self.second = self.for_voice(second) if second else None  # made now: an unknown voice fails before any work
+        self.second = self.for_voice(chosen.second) if chosen.second else None  # made now: an unknown voice fails before any work
 
     def for_voice(self, voice: str | None) -> Engine:
         if voice is None or voice == self.main.voice:
@@ -291,8 +312,8 @@ def episode_record(script: Script, engine: Engine, duration: float, timings: tup
     """The episode's record: what was said, by which voice, and when."""
     return EpisodeRecord(
         title=script.title, show=script.show, date=script.date, duration=round(duration, 3), engine=engine.name,
-        voice=engine.voice, loudness_target_lufs=options.master.loudness, bitrate_kbps=options.master.bitrate,
-        sample_rate=options.master.sample_rate, cache_hits=cache.hits if cache else None,
+        voice=engine.voice, loudness_target_lufs=options.audio.master.loudness, bitrate_kbps=options.audio.master.bitrate,
+        sample_rate=options.audio.master.sample_rate, audio_format=options.audio.master.format, cache_hits=cache.hits if cache else None,
         cache_misses=cache.misses if cache else None,
         stories=tuple(StoryRecord(story.title, story.public_source, story.url, story.outlet,
                                   next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
@@ -305,84 +326,67 @@ def episode_record(script: Script, engine: Engine, duration: float, timings: tup
     )
 
 
-def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress: Progress | None = None,
-         articles: Sequence[Article] = (), cluster=None) -> Episode:
-    """Render sources (paths, URLs, "-", or one script file) and articles already read into one
-    briefing in options.output_dir, and with options.publish add it to the podcast feed there.
-    Synthesis runs on `cluster` (a connected Dask client) when given, else on options.cluster."""
-    folder = Path(options.output_dir)
-    # Every file the options name is checked before any slow work, and so before anything is written.
-    if options.show.artwork:  # embedded in the tags, published or not
-        publish.check_artwork(options.show.artwork)
-    if options.music and not Path(options.music).is_file():
-        raise BriefingError(f"no such music file: {options.music}")
-    if options.fallback_engine:
-        engine_class(options.fallback_engine)  # an unknown one is named now, not when the first engine fails
-    if options.publish:
-        options = replace(options, show=publish.with_known_base_url(options.show, folder))
-    voices = Voices(options.engine, options.engine_settings, options.voice2)
-    engine = voices.main
-    rendering = script_options(options, voices.all())
-    plan = prepare(sources, options, rendering, articles)
-    script = render(fit_to_time(plan.draft, options, engine, rendering), rendering)
-    if options.segment_voices:
-        chosen = dict(options.segment_voices)
-        script = replace(script, segments=tuple(replace(segment, voice=chosen.get(index, segment.voice))
-                                                for index, segment in enumerate(script.segments)))
-    output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish else folder)
-    cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max) if options.use_cache else None
-    fallback = (lambda: create_engine(options.fallback_engine, EngineSettings(lang=options.engine_settings.lang,
-                                                                                rate=options.engine_settings.rate))) \
-        if options.fallback_engine else None
-    with cluster_client(options, cluster) as client:
-        if client is not None:
-            voices.use_cluster(client)
-        sound = episode_audio(voices, script, options, cache, progress, fallback)
-    timings, duration, made_by = sound.timings, sound.duration, sound.made_by
-    found_chapters = transcript.chapters(script, timings, duration)
-    cues = transcript.cues((timed.start, timed.end, timed.segment.text) for timed in timings)
+@dataclass(frozen=True)
+class WrittenEpisode:
+    """Where make() put the episode's files, and the feed's problems when it published."""
 
+    audio: Path
+    script_txt: Path
+    metadata_json: Path
+    problems: tuple[str, ...] = ()
+
+
+def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, options: MakeOptions,
+                  cache: SegmentCache | None) -> WrittenEpisode:
+    """Write the episode's files (the tagged audio, script, transcripts, chapters and record) all or
+    none, and with publishing list it in the feed and page; under the folder's lock, published or
+    not, where the leftovers of killed runs are cleared."""
+    folder = options.output_dir
+    output_dir = ensure_writable_dir(publish.episodes_dir(folder) if options.publish.to_feed else folder)
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
-    path = {suffix: output_dir / f"{stem}{suffix}" for suffix in (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json")}
-    sources_said = ", ".join(story.public_source for story in script.stories)
-    record = episode_record(script, engine, duration, timings, options, cache, made_by)
-    if progress:
-        progress("mastering", 0, 1)
-    # Under the folder's lock, published or not: the leftovers of killed runs are cleared there.
+    audio_file = output_dir / f"{stem}{audio_format(options.audio.master.format).suffix}"
     with writing_errors(output_dir), publish.feed_lock(folder):
         publish.clear_leftovers(folder)
-        if options.publish:
+        if options.publish.to_feed:
             guid, published = publish.identity(folder, stem)
             record = replace(record, guid=guid, published=published)
         with StagedFiles() as staged:
-            staged_mp3 = staged.path(path[".mp3"])
-            sound.write_mp3(staged_mp3, options.master, cache)
-            tags.write_tags(staged_mp3, tags.Tags(title=script.title, show=script.show, date=script.date.isoformat(),
-                                                    comment=f"Source: {sources_said}", length_ms=round(duration * 1000),
-                                                    cover_png=embedded_cover(script.show, options.show.artwork), chapters=tuple(found_chapters)))
-            for suffix, text in ((".txt", script.spoken_text()), (".vtt", transcript.webvtt(cues)),
-                                 (".srt", transcript.srt(cues)), (".chapters.json", transcript.chapters_json(found_chapters, script.title)),
-                                 (".json", record.to_json())):
-                staged.path(path[suffix]).write_text(text, encoding="utf-8")
-            if options.publish:  # the feed is renamed into place right after the episode's files
+            staged_audio = staged.path(audio_file)
+            sound.write_audio(staged_audio, options.audio.master, cache)
+            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, sound, options))
+            for suffix, text in transcript_files(script, sound, record).items():
+                staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
+            if options.publish.to_feed:  # the feed is renamed into place right after the episode's files
                 listed = publish.stage_feed(folder, options.show, staged,
-                                            publish.PublishedEpisode(stem, record, staged_mp3.stat().st_size))
-        if options.publish:
+                                            PublishedEpisode(stem, record, staged_audio.stat().st_size))
+        if options.publish.to_feed:
             publish.write_page_for(folder, options.show, listed.episodes)
-            if options.keep:
-                publish.prune(folder, options.keep, options.show)
-    remember(plan.told(script), folder)
-    mp3, txt, meta = path[".mp3"], path[".txt"], path[".json"]
-    problems = plan.problems + (tuple(listed.damaged) if options.publish else ())
-    return Episode(title=script.title, mp3=str(mp3), script_txt=str(txt), metadata_json=str(meta),
-                   duration=duration, engine=engine.name, voice=engine.voice, timings=timings, problems=problems,
-                   cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(timings),
-                   fallback_segments=sound.fell_back)
+            if options.publish.keep:
+                publish.prune(folder, options.publish.keep, options.show)
+    return WrittenEpisode(audio_file, output_dir / f"{stem}.txt", output_dir / f"{stem}.json",
+                          tuple(listed.damaged) if options.publish.to_feed else ())
+
+
+def episode_tags(script: Script, sound: EpisodeAudio, options: MakeOptions) -> Tags:
+    """What the audio file says about itself: titles, sources, cover and chapters."""
+    return Tags(title=script.title, show=script.show, date=script.date.isoformat(),
+                comment=f"Source: {', '.join(story.public_source for story in script.stories)}",
+                length_ms=round(sound.duration * 1000), cover_png=embedded_cover(script.show, options.show.artwork),
+                chapters=tuple(transcript.chapters(script, sound.timings, sound.duration)))
+
+
+def transcript_files(script: Script, sound: EpisodeAudio, record: EpisodeRecord) -> dict[str, str]:
+    """The episode's text files by suffix: the script, the WebVTT and SRT transcripts, the chapters
+    (Podcasting 2.0 JSON) and the record."""
+    cues = transcript.cues((timed.start, timed.end, timed.segment.text) for timed in sound.timings)
+    return {".txt": script.spoken_text(), ".vtt": transcript.webvtt(cues), ".srt": transcript.srt(cues),
+            ".chapters.json": transcript.chapters_json(transcript.chapters(script, sound.timings, sound.duration), script.title),
+            ".json": record.to_json()}
 
 
 @dataclass(frozen=True)
 class EpisodeAudio:
-    """The episode's sound before tagging: stitched PCM to master, or the MP3 mastered by an earlier
+    """The episode's sound before tagging: stitched PCM to master, or the file mastered by an earlier
     render of exactly the same segments; with every segment's times."""
 
     timings: tuple[TimedSegment, ...]
@@ -390,14 +394,15 @@ class EpisodeAudio:
     made_by: list[str]
     fell_back: int = 0
     stitched: object = None  # pydub AudioSegment, when it still needs mastering
-    mp3: bytes | None = None  # when it came mastered from the cache
+    encoded: bytes | None = None  # when it came mastered from the cache, untagged
     key: str | None = None  # its key in the cache
 
-    def write_mp3(self, destination: Path, options: master.MasterOptions, cache: SegmentCache | None) -> None:
-        if self.mp3 is not None:
-            destination.write_bytes(self.mp3)
+    def write_audio(self, destination: Path, options: master.MasterOptions, cache: SegmentCache | None) -> None:
+        """The mastered, untagged file at destination (from the cache, or mastered and cached)."""
+        if self.encoded is not None:
+            destination.write_bytes(self.encoded)
             return
-        master.master_to_mp3(self.stitched, destination, options)
+        master.master_to_file(self.stitched, destination, options)
         if cache and self.key:
             spans = {"duration": self.duration, "segments": [[timed.start, timed.end] for timed in self.timings]}
             cache.put_master(self.key, destination.read_bytes(), spans)
@@ -411,13 +416,14 @@ def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: S
     key = mastered_key(voices, script, options, cache) if cache else None
     found = cache.get_master(key) if key else None
     if found is not None:
-        mp3, spans = found
+        encoded, spans = found
         cache.hits += len(script.segments)
         made_by = [f"{engine.name}/{engine.voice}" for engine in map(voices.for_voice, (s.voice for s in script.segments))]
         timings = tuple(TimedSegment(segment, start, end) for segment, (start, end) in zip(script.segments, spans["segments"]))
-        return EpisodeAudio(timings, spans["duration"], made_by, mp3=mp3)
+        return EpisodeAudio(timings, spans["duration"], made_by, encoded=encoded)
     engine = voices.main
-    sting = mix.load_music(options.music, engine.sample_rate) if options.music else mix.make_sting(engine.sample_rate)
+    music = options.audio.music
+    sting = mix.load_music(music, engine.sample_rate) if music else mix.make_sting(engine.sample_rate)
     clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
     stitched, timings = mix.stitch(script.segments, clips, engine.sample_rate, sting)
     key = mastered_key(voices, script, options, cache) if cache and not fell_back else None
@@ -438,25 +444,26 @@ def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: Se
             return None
         segments.append([entry.stem, stat.st_mtime_ns, stat.st_ino, stat.st_size, segment.pause_after])
     opening: list = ["sting", mix.STING_VERSION]
-    if options.music:
+    if options.audio.music:
         try:
-            music = Path(options.music).stat()
+            music = options.audio.music.stat()
         except OSError:
             return None  # loading it says what is wrong
-        opening = [str(Path(options.music).resolve()), music.st_size, music.st_mtime_ns]
+        opening = [str(options.audio.music.resolve()), music.st_size, music.st_mtime_ns]
     return cache.master_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
-                             "master": asdict(options.master), "mastering": master.MASTERING_VERSION})
+                             "master": asdict(options.audio.master), "mastering": master.MASTERING_VERSION})
 
 
 def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),
             destination: Path | None = None, mastering: master.MasterOptions = master.MasterOptions()) -> Path:
-    """A short MP3 of a voice saying text, normalised and mastered as an episode would be, to compare
-    voices and rates; written to destination (default: output/preview-ENGINE-VOICE.mp3)."""
+    """A short clip of a voice saying text, normalised and mastered as an episode would be, to compare
+    voices and rates; written to destination (default: output/preview-ENGINE-VOICE.mp3, or the
+    suffix of the mastering's format)."""
     if not text.strip():
         raise BriefingError("nothing to preview: give some text")
     if len(text) > PREVIEW_MAX_CHARS:
         raise BriefingError(f"a preview is at most {PREVIEW_MAX_CHARS} characters; render longer texts with make")
-    voices = Voices(engine, settings)
+    voices = Voices(VoiceOptions(engine, settings))
     voice = voices.main
     rendering = script_options(MakeOptions(), voices.all())
     spoken = [spoken for sentence in split_sentences(text)
@@ -464,10 +471,11 @@ def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = 
     clips = voice.synthesize_all(spoken)
     segments = [Segment("body", piece, piece, rendering.sentence_pause) for piece in spoken]
     stitched, _ = mix.stitch(segments, [clip.set_frame_rate(voice.sample_rate) for clip in clips], voice.sample_rate)
-    destination = Path(destination or Path("output") / f"preview-{voice.name}-{slugify(voice.voice)}.mp3")
+    suffix = audio_format(mastering.format).suffix
+    destination = Path(destination or Path("output") / f"preview-{voice.name}-{slugify(voice.voice)}{suffix}")
     ensure_writable_dir(destination.parent)
     with writing_errors(destination.parent), StagedFiles() as staged:
-        master.master_to_mp3(stitched, staged.path(destination), mastering)
+        master.master_to_file(stitched, staged.path(destination), mastering)
     return destination
 
 
@@ -477,29 +485,29 @@ def verify(sources: Sequence[str], options: MakeOptions, progress: Progress | No
     afresh (the fallback engine speaks them when one is set, else the voice again: Piper never
     says a sentence the same way twice) and the episode is made and checked once more. The
     report goes into the episode's metadata. Returns (episode, report)."""
-    if retry and not options.use_cache:
+    if retry and not options.cache.enabled:
         raise BriefingError("--retry re-synthesises through the segment cache: drop --no-cache")
     recogniser = recogniser or Recogniser()  # loaded first: a missing model fails before any work
     episode = make(sources, options, progress)
-    report = check(episode.mp3, recogniser, threshold)
+    report = check(episode.audio, recogniser, threshold)
     if retry and report.failing:
         record = EpisodeRecord.from_json(Path(episode.metadata_json).read_text(encoding="utf-8"))
-        voices = Voices(options.engine, options.engine_settings, options.voice2)
-        cache = SegmentCache(options.cache_dir or default_cache_folder(), options.cache_max)
+        voices = Voices(options.voice)
+        cache = open_cache(options.cache)
         for failed in report.failing:
             segment = record.segments[failed.index]
             cache.discard(cache.key(voices.for_voice(segment.voice).identity(), segment.spoken))
-        if options.fallback_engine:
-            options = replace(options, segment_voices=tuple((failed.index, f"{options.fallback_engine}:")
-                                                            for failed in report.failing))
+        if options.voice.fallback_engine:
+            options = replace(options, voice=replace(options.voice, segment_voices=tuple(
+                (failed.index, f"{options.voice.fallback_engine}:") for failed in report.failing)))
         episode = make(sources, options, progress)
-        report = check(episode.mp3, recogniser, threshold)
+        report = check(episode.audio, recogniser, threshold)
     record_check(Path(episode.metadata_json), report)
     return episode, report
 
 
 @contextmanager
-def cluster_client(options: MakeOptions, connected=None):
+def cluster_client(options: VoiceOptions, connected=None):
     """The Dask client synthesis runs on: the one given, a new one for options.cluster, or None."""
     if connected is not None or not options.cluster:
         yield connected
@@ -532,7 +540,7 @@ def remember(articles: list[Article], folder: Path) -> None:
 
 def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: ScriptOptions, measure: bool = True) -> Draft:
     """The draft condensed to options.minutes, when a budget is set."""
-    if not options.minutes:
+    if not options.writing.minutes:
         return plan
     rate = pace.speech_rate(engine, measure=measure)
 
@@ -540,14 +548,14 @@ def fit_to_time(plan: Draft, options: MakeOptions, engine: Engine, rendering: Sc
         pieces = speak_sentence(text, rendering.max_chars, rendering.speech)
         return sum(rate.seconds(spoken) for _, spoken in pieces) + rendering.sentence_pause
 
-    return budget.condense(plan, options.minutes * 60,
+    return budget.condense(plan, options.writing.minutes * 60,
                            lambda candidate: budget.estimate(render(candidate, rendering), rate, pace.framing_seconds(engine.sample_rate)),
                            sentence_cost)
 
 
 def dry_run(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> DryRun:
     """The plan of a briefing, story by story, with estimated durations: nothing is synthesised or written."""
-    voices = Voices(options.engine, options.engine_settings, options.voice2)
+    voices = Voices(options.voice)
     engine = voices.main
     rendering = script_options(options, voices.all())
     plan = prepare(sources, options, rendering)

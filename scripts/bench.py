@@ -182,7 +182,8 @@ def cluster_bench(args) -> None:
     import statistics
 
     from briefing.model import Article
-    from briefing.pipeline import MakeOptions, script_options
+    from briefing.options import MakeOptions
+    from briefing.pipeline import script_options
     from briefing.script.compose import build_script
     from briefing.tts.cluster import connect
     from briefing.tts.piper import PiperEngine

@@ -79,7 +79,7 @@ def speech(piper_engine):
 @pytest.mark.parametrize("options", [master.MasterOptions(), master.MasterOptions(loudness=-16.0, sample_rate=22050, bitrate=96)])
 def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
     mp3 = tmp_path / "out.mp3"
-    reported = master.master_to_mp3(speech, mp3, options)
+    reported = master.master_to_file(speech, mp3, options)
     samples = decode_to_array(mp3, options.sample_rate)
     loudness = integrated_loudness(samples, options.sample_rate)
     assert abs(loudness - options.loudness) <= 0.5
@@ -94,7 +94,7 @@ def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
 
 def test_silence_is_refused(tmp_path):
     with pytest.raises(BriefingError, match="silent"):
-        master.master_to_mp3(mix.silence(3.0, RATE), tmp_path / "x.mp3")
+        master.master_to_file(mix.silence(3.0, RATE), tmp_path / "x.mp3")
 
 
 def test_decode_reads_what_ffmpeg_reads(tmp_path):

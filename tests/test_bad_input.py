@@ -129,14 +129,14 @@ def test_text_in_other_encodings_is_read_not_refused(files):
 
 @pytest.mark.slow
 def test_a_full_disk_is_one_line(files, monkeypatch):
-    from briefing.audio import tags as audio
+    from briefing.audio.formats.mp3 import Mp3
 
     folder, _ = files
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audio, "write_tags", no_space)
+    monkeypatch.setattr(Mp3, "write_tags", no_space)
     result = runner().invoke(main, ["make", str(folder / "good.txt"), "-o", str(folder / "out")])
     assert result.exit_code == 2 and result.stderr.strip().endswith("No space left on device")
     assert not [p for p in (folder / "out").iterdir() if not p.name.startswith(".")]

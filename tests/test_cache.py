@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from briefing import MakeOptions, make
 from briefing.cache import SegmentCache, parse_size
 from briefing.cli import main
+from briefing.options import CacheOptions
 
 pytestmark = pytest.mark.slow  # real renders
 
@@ -19,8 +20,8 @@ ARTICLE = ("Cache test\n\nThe first paragraph has two sentences. It is short.\n\
            "The second paragraph says something else entirely.\n\nThe third paragraph closes the story.")
 
 
-def render(tmp_path: Path, source: Path, cache: Path, **extra) -> dict:
-    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache_dir=cache, **extra))
+def render(tmp_path: Path, source: Path, cache: Path, **cache_options) -> dict:
+    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, **cache_options)))
     return json.loads(Path(episode.metadata_json).read_text())
 
 
@@ -59,10 +60,10 @@ def test_no_cache_and_the_bound(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
-    uncached = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache_dir=cache, use_cache=False))
+    uncached = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, enabled=False)))
     assert json.loads(Path(uncached.metadata_json).read_text())["cache"] is None and not cache.exists()
     assert uncached.cache_misses == len(uncached.timings) > 3 and uncached.cache_hits == 0  # all synthesised
-    render(tmp_path, source, cache, cache_max=60_000)
+    render(tmp_path, source, cache, max_bytes=60_000)
     assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.clip"))) >= 1
 
 
@@ -104,32 +105,32 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
-    one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache_dir=cache))
-    first = Path(one.mp3).read_bytes()
-    [master] = cache.glob("*/*.mp3")
+    one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
+    first = Path(one.audio).read_bytes()
+    [master] = cache.glob("*/*.episode")
     mastered = []
-    real_master = audio.master_to_mp3
-    monkeypatch.setattr(audio, "master_to_mp3", lambda *args: mastered.append(1) or real_master(*args))
+    real_master = audio.master_to_file
+    monkeypatch.setattr(audio, "master_to_file", lambda *args: mastered.append(1) or real_master(*args))
 
-    two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache_dir=cache))
-    assert mastered == [] and Path(two.mp3).read_bytes() == first
+    two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))
+    assert mastered == [] and Path(two.audio).read_bytes() == first
     assert (two.timings, two.duration, two.cache_hits) == (one.timings, one.duration, len(one.timings))
-    assert Path(two.mp3).with_suffix(".vtt").read_text() == Path(one.mp3).with_suffix(".vtt").read_text()
+    assert Path(two.audio).with_suffix(".vtt").read_text() == Path(one.audio).with_suffix(".vtt").read_text()
 
     segment = next(iter(cache.glob("*/*.clip")))  # a segment made again (after --retry, say): mastered again
     segment.write_bytes(segment.read_bytes()[:100])
-    make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache_dir=cache))
-    assert mastered == [1] and len(list(cache.glob("*/*.mp3"))) == 2
+    make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache=CacheOptions(folder=cache)))
+    assert mastered == [1] and len(list(cache.glob("*/*.episode"))) == 2
     mastered.clear()
     master.unlink()
-    [master] = cache.glob("*/*.mp3")
+    [master] = cache.glob("*/*.episode")
 
     master.write_bytes(master.read_bytes()[:-500])  # damaged: found by its digest and made again
-    remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache_dir=cache))
-    assert mastered == [1] and Path(remade.mp3).stat().st_size > 10_000
+    remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache=CacheOptions(folder=cache)))
+    assert mastered == [1] and Path(remade.audio).stat().st_size > 10_000
     mp3, spans = SegmentCache(cache).get_master(master.stem)
     assert mp3 and len(spans["segments"]) == len(remade.timings) and spans["duration"] == pytest.approx(remade.duration)
 
     source.write_text(ARTICLE.replace("closes the story", "ends the story"))
-    make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache_dir=cache))
-    assert mastered == [1, 1] and len(list(cache.glob("*/*.mp3"))) == 2
+    make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache=CacheOptions(folder=cache)))
+    assert mastered == [1, 1] and len(list(cache.glob("*/*.episode"))) == 2

@@ -10,6 +10,7 @@ from conftest import runner
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.errors import BriefingError
+from briefing.options import CacheOptions
 from briefing.quality.check import align, check, model_folder, spoken_words
 
 pytestmark = pytest.mark.slow  # Whisper listening to real renders
@@ -33,11 +34,11 @@ def episode(tmp_path_factory):
     folder = tmp_path_factory.mktemp("check")
     source = folder / "a.txt"
     source.write_text(ARTICLE)
-    return make([str(source)], MakeOptions(output_dir=folder / "out", cache_dir=folder / "cache"))
+    return make([str(source)], MakeOptions(output_dir=folder / "out", cache=CacheOptions(folder=folder / "cache")))
 
 
 def test_a_good_episode_passes(episode, recogniser):
-    report = check(episode.mp3, recogniser)
+    report = check(episode.audio, recogniser)
     assert report.wer < 0.15 and report.failing == ()
     body = [segment for segment in report.segments if segment.kind == "body"]
     assert body[1].expected == "libraries will stay open on sundays" and body[1].wer <= 0.2
@@ -45,7 +46,7 @@ def test_a_good_episode_passes(episode, recogniser):
 
 def test_a_segment_the_audio_does_not_say_is_found_and_only_it(episode, recogniser, tmp_path):
     mp3 = tmp_path / "tampered.mp3"
-    mp3.write_bytes(Path(episode.mp3).read_bytes())
+    mp3.write_bytes(Path(episode.audio).read_bytes())
     record = json.loads(Path(episode.metadata_json).read_text())
     body = [segment["index"] for segment in record["segments"] if segment["kind"] == "body"]
     record["segments"][body[1]]["text"] = "Swimming pools will close for the whole of the winter season."
@@ -56,10 +57,10 @@ def test_a_segment_the_audio_does_not_say_is_found_and_only_it(episode, recognis
 
 
 def test_check_command(episode):
-    result = runner().invoke(main, ["check", episode.mp3])
+    result = runner().invoke(main, ["check", episode.audio])
     assert result.exit_code == 0, result.stderr
     assert "check: word error rate" in result.stderr and "0 above 0.34" in result.stderr
-    result = runner().invoke(main, ["check", episode.mp3, "--model", "/nowhere"])
+    result = runner().invoke(main, ["check", episode.audio, "--model", "/nowhere"])
     assert result.exit_code == 2 and "not a CTranslate2 Whisper model folder" in result.stderr
 
 

@@ -15,6 +15,7 @@ pytest.importorskip("distributed", reason="the cluster extra (dask distributed) 
 
 from briefing import MakeOptions, make
 from briefing.errors import BriefingError  # noqa: E402
+from briefing.options import CacheOptions, VoiceOptions
 from briefing.tts import EngineSettings  # noqa: E402
 from briefing.tts.cluster import connect, plain_text_warning  # noqa: E402
 from briefing.tts.piper import PiperEngine  # noqa: E402
@@ -72,9 +73,8 @@ def article(tmp_path: Path, name: str, sentences: list[str]) -> str:
 
 def test_a_cluster_render_matches_a_local_render(tmp_path, cluster):
     sources = [article(tmp_path, "one", SENTENCES[:5]), article(tmp_path, "two", SENTENCES[5:9])]
-    local = make(sources, MakeOptions(output_dir=tmp_path / "local", engine_settings=STEADY, use_cache=False))
-    remote = make(sources, MakeOptions(output_dir=tmp_path / "remote", engine_settings=STEADY, use_cache=False,
-                                       cluster=cluster.address))
+    local = make(sources, MakeOptions(output_dir=tmp_path / "local", voice=VoiceOptions(settings=STEADY), cache=CacheOptions(enabled=False)))
+    remote = make(sources, MakeOptions(output_dir=tmp_path / "remote", voice=VoiceOptions(settings=STEADY, cluster=cluster.address), cache=CacheOptions(enabled=False)))
     assert [t.segment.spoken for t in remote.timings] == [t.segment.spoken for t in local.timings]
     assert [round(t.end - t.start, 3) for t in remote.timings] == [round(t.end - t.start, 3) for t in local.timings]
     assert remote.duration == pytest.approx(local.duration, abs=0.001)
@@ -125,7 +125,7 @@ def test_a_worker_that_joins_late_serves_tasks(tmp_path):
 def test_a_cluster_that_goes_away_is_one_clear_error_and_the_cache_keeps_what_was_made(tmp_path):
     cluster = Cluster(workers=1)
     source = article(tmp_path, "long", SENTENCES)
-    options = MakeOptions(output_dir=tmp_path / "out", cache_dir=tmp_path / "cache", cluster=cluster.address)
+    options = MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=tmp_path / "cache"), voice=VoiceOptions(cluster=cluster.address))
     made = []
 
     def progress(stage, done, total):
@@ -140,7 +140,7 @@ def test_a_cluster_that_goes_away_is_one_clear_error_and_the_cache_keeps_what_wa
             make([source], options, progress)
     finally:
         cluster.stop()
-    resumed = make([source], MakeOptions(output_dir=tmp_path / "out", cache_dir=tmp_path / "cache"))
+    resumed = make([source], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=tmp_path / "cache")))
     assert resumed.cache_hits >= 4
 
 

@@ -13,6 +13,7 @@ from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.ingest.feeds import parse_since
 from briefing.ingest.seen import canonical_url
+from briefing.options import IngestOptions, WritingOptions
 from briefing.pipeline import dry_run
 from briefing.script.budget import textrank
 from briefing.script.compose import how_long_ago, split_sentences
@@ -123,7 +124,7 @@ def test_a_story_seen_under_another_url_is_skipped_by_content(news, tmp_path):
     make([f"{server.url}/drones"], MakeOptions(output_dir=out))
     (feeds / "copy.rss").write_bytes(rss("Mirror", [("Drones", f"{server.url}/drones-copy", NOW)]))
     with pytest.raises(BriefingError, match="nothing new to brief"):
-        make([], MakeOptions(output_dir=out, feeds=(str(feeds / "copy.rss"),)))
+        make([], MakeOptions(output_dir=out, ingest=IngestOptions(feeds=(str(feeds / "copy.rss"),))))
 
 
 def test_the_same_event_from_two_outlets_is_told_once(news, tmp_path):
@@ -131,7 +132,7 @@ def test_the_same_event_from_two_outlets_is_told_once(news, tmp_path):
     title, body = STORIES["drones"]
     routes["/wire"] = (page("Italy clears US drones", "ROME (AP) " + body + " More flights are planned."), "text/html")
     (feeds / "wire.rss").write_bytes(rss("Wire Service", [("Italy clears US drones", f"{server.url}/wire", NOW - dt.timedelta(hours=1))]))
-    plan = dry_run([], MakeOptions(output_dir=tmp_path, feeds=(str(feeds / "desk.rss"), str(feeds / "wire.rss")), since=parse_since("24h")))
+    plan = dry_run([], MakeOptions(output_dir=tmp_path, ingest=IngestOptions(feeds=(str(feeds / "desk.rss"), str(feeds / "wire.rss")), since=parse_since("24h"))))
     outlets = {story.title: story.outlet for story in plan.stories}
     assert len(plan.stories) == 2 and "Drones over Sabratha" not in outlets  # told once, from the fuller text
     assert outlets["Italy clears US drones"] == "Wire Service and Libya Desk"
@@ -139,7 +140,7 @@ def test_the_same_event_from_two_outlets_is_told_once(news, tmp_path):
 
 def test_limit_takes_the_newest(news, tmp_path):
     _, feeds, _ = news
-    plan = dry_run([], MakeOptions(output_dir=tmp_path, feeds=(str(feeds / "desk.rss"),), limit=2))
+    plan = dry_run([], MakeOptions(output_dir=tmp_path, ingest=IngestOptions(feeds=(str(feeds / "desk.rss"),), limit=2)))
     assert [s.title for s in plan.stories] == ["Drones over Sabratha"]  # the second newest entry's page is gone
     assert len(plan.problems) == 1
 
@@ -147,11 +148,11 @@ def test_limit_takes_the_newest(news, tmp_path):
 def test_budget_lands_within_ten_percent(news, tmp_path):
     _, feeds, _ = news
     sources = (str(feeds / "desk.rss"), str(feeds / "list.opml"))
-    options = MakeOptions(output_dir=tmp_path / "out", feeds=sources, since=parse_since("24h"), minutes=1.0)
+    options = MakeOptions(output_dir=tmp_path / "out", ingest=IngestOptions(feeds=sources, since=parse_since("24h")), writing=WritingOptions(minutes=1.0))
     episode = make([], options)  # calibrates the voice's pace on first use
-    rendered = len(decode_to_array(episode.mp3)) / 44100
+    rendered = len(decode_to_array(episode.audio)) / 44100
     assert abs(rendered - 60) <= 6, rendered
-    estimated = dry_run([], MakeOptions(output_dir=tmp_path / "plan", feeds=sources, since=parse_since("24h"), minutes=1.0))
+    estimated = dry_run([], MakeOptions(output_dir=tmp_path / "plan", ingest=IngestOptions(feeds=sources, since=parse_since("24h")), writing=WritingOptions(minutes=1.0)))
     assert estimated.calibrated and abs(estimated.seconds - rendered) <= 0.1 * rendered, (estimated.seconds, rendered)
     meta = json.loads(Path(episode.metadata_json).read_text())
     kept_in_all = 0

@@ -11,6 +11,7 @@ from conftest import decode_to_array
 from briefing import MakeOptions, make
 from briefing.errors import BriefingError
 from briefing.ffmpeg import audio_segment_class
+from briefing.options import CacheOptions, VoiceOptions
 from briefing.tts import Engine, EngineSettings, VoiceInfo, create_engine, engine_class, engine_names, register
 
 pytestmark = pytest.mark.slow  # renders and masters an episode
@@ -54,10 +55,10 @@ def test_a_registered_engine_renders_a_briefing_end_to_end(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Council agrees budget\n\nThe city council agreed the budget on Tuesday. "
                       "It pays for new buses and twelve bridges, the mayor said.")
-    episode = make([str(source)], MakeOptions(engine="tones", output_dir=tmp_path / "out", cache_dir=tmp_path / "cache"))
+    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(engine="tones"), cache=CacheOptions(folder=tmp_path / "cache")))
     record = json.loads(Path(episode.metadata_json).read_text())
     assert (episode.engine, episode.voice) == ("tones", "beeps")
     assert {segment["made_by"] for segment in record["segments"]} == {"tones/beeps"}
     assert all(len(segment["spoken"]) <= ToneEngine.max_chars for segment in record["segments"])  # its limit is kept
-    samples = decode_to_array(episode.mp3)
+    samples = decode_to_array(episode.audio)
     assert len(samples) / 44100 == pytest.approx(record["duration"], abs=0.05) and np.abs(samples).max() > 0.1

@@ -224,6 +224,7 @@ def test_concurrent_output_is_in_script_order(local_server, piper_engine):
 @pytest.mark.slow
 def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, local_server, piper_engine, monkeypatch):
     from briefing import MakeOptions, make
+    from briefing.options import CacheOptions, VoiceOptions
 
     google = FakeGoogle(piper_engine)
     server = local_server(google)
@@ -234,7 +235,7 @@ def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, loca
         return Reply(403, b"no") if b"Doomed" in body else google(method, path, body)
 
     server.handler = refuse_doomed
-    options = MakeOptions(engine="gtts", output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    options = MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(engine="gtts"), cache=CacheOptions(folder=tmp_path / "cache"))
     with pytest.raises(BriefingError, match="Doomed"):
         make([str(article)], options)
     made_before = len(list((tmp_path / "cache").glob("*/*.clip")))

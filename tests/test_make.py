@@ -15,6 +15,7 @@ from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.errors import BriefingError
 from briefing.model import Show
+from briefing.options import WritingOptions
 
 pytestmark = pytest.mark.slow  # real renders
 
@@ -38,7 +39,7 @@ def episode(tmp_path_factory):
     folder = tmp_path_factory.mktemp("make")
     source = folder / "drones.txt"
     source.write_text(ARTICLE)
-    options = MakeOptions(output_dir=folder / "out", date=dt.date(2026, 11, 24), show=Show(title="Morning Desk"))
+    options = MakeOptions(output_dir=folder / "out", show=Show(title="Morning Desk"), writing=WritingOptions(date=dt.date(2026, 11, 24)))
     return make([str(source)], options), folder / "out"
 
 
@@ -52,7 +53,7 @@ def test_files_are_named_from_date_and_headline_and_nothing_temporary_is_left(ep
 
 def test_duration_matches_metadata_and_loudness_is_on_target(episode):
     result, _ = episode
-    samples = decode_to_array(result.mp3)
+    samples = decode_to_array(result.audio)
     meta = json.loads(Path(result.metadata_json).read_text())
     decoded = len(samples) / 44100
     assert decoded == pytest.approx(meta["duration"], rel=0.01)
@@ -69,7 +70,7 @@ def test_segment_times_match_the_audio(episode):
     import numpy as np
 
     result, _ = episode
-    samples = decode_to_array(result.mp3)
+    samples = decode_to_array(result.audio)
     meta = json.loads(Path(result.metadata_json).read_text())
     for before, after in zip(meta["segments"], meta["segments"][1:]):
         gap = samples[int((before["end"] + 0.03) * 44100): int((after["start"] - 0.03) * 44100)]
@@ -79,7 +80,7 @@ def test_segment_times_match_the_audio(episode):
 
 def test_id3_tags_read_back(episode):
     result, _ = episode
-    tags = ID3(result.mp3)
+    tags = ID3(result.audio)
     assert tags.version[:2] == (2, 4)
     assert str(tags["TIT2"]) == "Drones over Sabratha"
     assert str(tags["TPE1"]) == str(tags["TALB"]) == "Morning Desk"
@@ -93,7 +94,7 @@ def test_id3_tags_read_back(episode):
 def test_no_local_path_is_written_into_what_may_be_published(episode, tmp_path_factory):
     result, out = episode
     folder = str(out.parent)  # the source file's folder: a path on the user's disk
-    assert str(tags_comment := ID3(result.mp3)["COMM::eng"]) == "Source: drones.txt", tags_comment
+    assert str(tags_comment := ID3(result.audio)["COMM::eng"]) == "Source: drones.txt", tags_comment
     for path in out.iterdir():
         if path.suffix != ".mp3":
             assert folder not in path.read_text(encoding="utf-8"), path.name
@@ -170,12 +171,12 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, case):
 
 
 def test_failure_during_encoding_leaves_nothing(tmp_path, monkeypatch):
-    from briefing.audio import tags as audio
+    from briefing.audio.formats.mp3 import Mp3
 
     def broken(*args, **kwargs):
-        raise BriefingError("encoding MP3 failed: disk full")
+        raise BriefingError("encoding audio failed: disk full")
 
-    monkeypatch.setattr(audio, "write_tags", broken)
+    monkeypatch.setattr(Mp3, "write_tags", broken)
     source = tmp_path / "a.txt"
     source.write_text("Headline\n\nBody.")
     with pytest.raises(BriefingError, match="disk full"):

@@ -9,7 +9,7 @@ from briefing.model import CheckRecord, DroppedBlock, EpisodeRecord, HeardSegmen
 
 RECORD = EpisodeRecord(
     title="Drones over Sabratha", show="Morning Desk", date=dt.date(2026, 11, 24), duration=61.234, engine="piper",
-    voice="joe", loudness_target_lufs=-19.0, bitrate_kbps=64, sample_rate=44100,
+    voice="joe", loudness_target_lufs=-19.0, bitrate_kbps=64, sample_rate=44100, audio_format="m4a",
     stories=(StoryRecord("Drones over Sabratha", "drones.txt", None, "The Daily", "Italian officials confirmed the drones.",
                          (DroppedBlock("share-prompt", "Share this article"),)),),
     segments=(SegmentRecord(0, "intro", None, 0, 1.6, 4.2, "This is Morning Desk.", "This is Morning Desk."),
@@ -24,6 +24,12 @@ def test_a_record_reads_back_as_written():
     data = json.loads(RECORD.to_json())
     assert data["cache"] == {"hits": 1, "misses": 1} and data["published"] == "2026-11-24T07:30:00+00:00"
     assert "voice" not in data["segments"][0] and data["segments"][1]["made_by"] == "espeak/en-gb"
+
+
+def test_a_record_from_before_formats_is_an_mp3():
+    data = json.loads(RECORD.to_json())
+    del data["format"]
+    assert EpisodeRecord.from_json(json.dumps(data)).audio_format == "mp3"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -11,6 +11,7 @@ from test_serve import Served
 
 from briefing import MakeOptions, make
 from briefing.model import Show
+from briefing.options import PublishOptions
 from briefing.publish.podcast import published_episodes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,8 +30,8 @@ def site(tmp_path_factory):
     second.write_text("Oil exports resume\n\nTankers loaded at Ras Lanuf on Monday. Exports will rise this month.")
     folder = work / "site"
     show = Show(title="Morning Desk", base_url="https://pods.example.org/briefing")
-    make([str(first)], MakeOptions(output_dir=folder, show=show, publish=True))
-    make([str(second)], MakeOptions(output_dir=folder, show=show, publish=True))
+    make([str(first)], MakeOptions(output_dir=folder, show=show, publish=PublishOptions(to_feed=True)))
+    make([str(second)], MakeOptions(output_dir=folder, show=show, publish=PublishOptions(to_feed=True)))
     return folder
 
 

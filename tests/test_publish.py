@@ -22,7 +22,9 @@ from PIL import Image
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.model import Show
-from briefing.publish.podcast import lint, podcast_guid, published_episodes
+from briefing.options import PublishOptions, WritingOptions
+from briefing.publish.podcast import lint, published_episodes
+from briefing.publish.rss import podcast_guid
 
 pytestmark = pytest.mark.slow  # real renders published
 
@@ -47,8 +49,8 @@ def podcast(tmp_path_factory):
     first = article(work, "a.txt", "Drones over Sabratha", "Italian officials confirmed the drones. They fly at night.")
     second = article(work, "b.txt", TRICKY_TITLE, "Members met in Tobruk. The vote failed again.")
     third = article(work, "c.txt", "Oil exports resume", "Tankers loaded at Ras Lanuf on Monday.")
-    make([first], MakeOptions(output_dir=folder, show=SHOW, publish=True, date=dt.date(2026, 11, 23)))
-    make([second, third], MakeOptions(output_dir=folder, show=SHOW, publish=True, date=dt.date(2026, 11, 24)))
+    make([first], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True), writing=WritingOptions(date=dt.date(2026, 11, 23))))
+    make([second, third], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True), writing=WritingOptions(date=dt.date(2026, 11, 24))))
     return folder
 
 
@@ -90,7 +92,7 @@ def test_feedparser_reads_every_episode_and_the_tricky_characters(podcast):
 def test_tricky_titles_round_trip_through_both_parsers(tmp_path):
     source = article(tmp_path, "t.txt", TRICKY_TITLE, "A short story about a vote.")
     folder = tmp_path / "site"
-    make([source], MakeOptions(output_dir=folder, show=Show(title='Desk & "Co" <ü>', base_url=BASE), publish=True))
+    make([source], MakeOptions(output_dir=folder, show=Show(title='Desk & "Co" <ü>', base_url=BASE), publish=PublishOptions(to_feed=True)))
     assert podcastparser.parse(BASE, io.BytesIO(feed_bytes(folder)))["episodes"][0]["title"] == TRICKY_TITLE
     parsed = feedparser.parse(feed_bytes(folder))
     assert parsed.entries[0].title == TRICKY_TITLE and parsed.feed.title == 'Desk & "Co" <ü>'
@@ -151,7 +153,7 @@ def test_story_chapters_carry_their_source_url(tmp_path, local_server):
         b"The National Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>"
     server = local_server(lambda m, p, b: Reply(200, page, {"Content-Type": "text/html"}))
     folder = tmp_path / "site"
-    make([server.url + "/oil"], MakeOptions(output_dir=folder, show=SHOW, publish=True))
+    make([server.url + "/oil"], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
     episode = published_episodes(folder)[0]
     marks = json.loads((folder / "episodes" / f"{episode.stem}.chapters.json").read_text())["chapters"]
     assert marks[1]["url"] == server.url + "/oil"
@@ -165,12 +167,12 @@ def test_republishing_replaces_and_keep_prunes(tmp_path):
     folder = tmp_path / "site"
     a = article(tmp_path, "a.txt", "First story", "One sentence.")
     b = article(tmp_path, "b.txt", "Second story", "Another sentence.")
-    make([a], MakeOptions(output_dir=folder, show=SHOW, publish=True))
+    make([a], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
     before = published_episodes(folder)[0]
-    make([a], MakeOptions(output_dir=folder, show=SHOW, publish=True))
+    make([a], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
     after = published_episodes(folder)
     assert len(after) == 1 and (after[0].guid, after[0].published) == (before.guid, before.published)
-    make([b], MakeOptions(output_dir=folder, show=SHOW, publish=True, keep=1))
+    make([b], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True, keep=1)))
     remaining = published_episodes(folder)
     assert [e.title for e in remaining] == ["Second story"]
     assert not list((folder / "episodes").glob(f"{before.stem}.*"))
@@ -243,7 +245,7 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
     art = tmp_path / "art.png"
     Image.new("RGBA", (1400, 1400), (200, 30, 30, 128)).save(art)
     folder = tmp_path / "site"
-    make([source], MakeOptions(output_dir=folder, show=Show(base_url=BASE, artwork=art), publish=True))
+    make([source], MakeOptions(output_dir=folder, show=Show(base_url=BASE, artwork=art), publish=PublishOptions(to_feed=True)))
     with Image.open(folder / "cover.png") as cover:
         assert cover.size == (1400, 1400) and cover.mode == "RGB"
     mp3 = next((folder / "episodes").glob("*.mp3"))

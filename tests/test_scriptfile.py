@@ -8,13 +8,14 @@ import pytest
 from briefing.errors import BriefingError
 from briefing.ingest.sources import read_source
 from briefing.model import Draft, Paragraph, Section, Story
-from briefing.pipeline import MakeOptions, prepare, script_options, write_script
+from briefing.options import MakeOptions, WritingOptions
+from briefing.pipeline import prepare, script_options, write_script
 from briefing.script.compose import render
 from briefing.script.scriptfile import parse_script, to_markdown
 from briefing.tts.gtts import GTTSEngine
 
 SAMPLE = str(Path(__file__).parent.parent / "examples" / "libya-intervention.txt")
-OPTIONS = MakeOptions(date=dt.date(2026, 11, 24))
+OPTIONS = MakeOptions(writing=WritingOptions(date=dt.date(2026, 11, 24)))
 
 
 class PiperLike:  # the parts of an engine that rendering reads

@@ -17,8 +17,10 @@ import requests
 
 from briefing import MakeOptions, make
 from briefing.model import Show
+from briefing.options import PublishOptions
 from briefing.publish.podcast import published_episodes
-from briefing.publish.serve import content_type, rebase_feed, terminal_qr
+from briefing.publish.rss import rebase_feed
+from briefing.publish.serve import content_type, terminal_qr
 
 pytestmark = pytest.mark.slow  # a real server process
 
@@ -71,7 +73,7 @@ def site(tmp_path_factory):
     source = work / "a.txt"
     source.write_text("Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night.")
     folder = work / "site"
-    make([str(source)], MakeOptions(output_dir=folder, show=Show(base_url=BASE), publish=True))
+    make([str(source)], MakeOptions(output_dir=folder, show=Show(base_url=BASE), publish=PublishOptions(to_feed=True)))
     (work / "secret.txt").write_text("outside the folder")
     os.symlink(work / "secret.txt", folder / "escape.txt")
     return folder

@@ -11,6 +11,7 @@ from conftest import decode_to_array, integrated_loudness, runner
 from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.errors import BriefingError
+from briefing.options import CacheOptions, VoiceOptions
 from briefing.tts import EngineSettings, create_engine
 from briefing.tts.espeak import espeak_exe
 from briefing.tts.piper import PiperEngine, find_voice, user_voices_folder
@@ -82,7 +83,7 @@ def quoting_article(tmp_path: Path) -> Path:
 
 def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, folder_voice):
     episode = make([str(quoting_article(tmp_path))],
-                   MakeOptions(output_dir=tmp_path / "out", voice2=folder_voice, cache_dir=tmp_path / "cache"))
+                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second=folder_voice), cache=CacheOptions(folder=tmp_path / "cache")))
     record = json.loads(Path(episode.metadata_json).read_text())
     by_kind = {}
     for segment in record["segments"]:
@@ -97,9 +98,9 @@ def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, fol
 @pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
 def test_a_second_engine_is_levelled_to_the_same_loudness(tmp_path):
     episode = make([str(quoting_article(tmp_path))],
-                   MakeOptions(output_dir=tmp_path / "out", voice2="espeak:en-us", cache_dir=tmp_path / "cache"))
+                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second="espeak:en-us"), cache=CacheOptions(folder=tmp_path / "cache")))
     record = json.loads(Path(episode.metadata_json).read_text())
-    samples = decode_to_array(episode.mp3)
+    samples = decode_to_array(episode.audio)
     assert integrated_loudness(samples) == pytest.approx(-19.0, abs=1.0)
     loudness = {}
     for segment in record["segments"]:

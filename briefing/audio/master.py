@@ -1,5 +1,5 @@
 """Mastering: the whole briefing measured, given one linear gain under a look-ahead limiter, and
-encoded once (MP3)."""
+encoded once, in the chosen output format (formats/)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from pathlib import Path
 
 from .. import ffmpeg
 from ..errors import BriefingError
+from .formats import DEFAULT_FORMAT, audio_format
 
 LOUDNESS_TOLERANCE = 0.1  # LU from the goal at which the gain search stops
 MASTERING_PASSES = 4  # measurements at most, searching for the gain
 CODEC_EXCERPT_MS = 30_000
-TYPICAL_CODEC_LOSS = 0.4  # LU the MP3 encoder takes off speech: the first guess, measured each time
+TYPICAL_CODEC_LOSS = 0.4  # LU the MP3 and AAC encoders take off speech: the first guess, measured each time
 MASTERING_VERSION = 2  # part of the key of mastered briefings in the cache: raise it when mastering changes
-TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot MP3 encoding adds
+TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot lossy encoding adds
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ class MasterOptions:
     true_peak: float = -1.0  # dBTP ceiling
     bitrate: int = 64  # kbps, constant
     sample_rate: int = 44100  # 44100 or 22050
+    format: str = DEFAULT_FORMAT  # the episode's file: a name in the formats registry (mp3, m4a)
 
     def __post_init__(self) -> None:
         # Checked when made, so a library caller hears of a bad value before any synthesis.
+        audio_format(self.format)
         if not (isinstance(self.loudness, (int, float)) and -30 <= self.loudness <= -10):
             raise BriefingError(f"loudness must be from -30 to -10 LUFS, not {self.loudness}")
         if not (isinstance(self.true_peak, (int, float)) and -9 <= self.true_peak <= 0):
@@ -66,7 +69,7 @@ def parse_ebur128(log: str) -> float:
 def mastering_filter(gain_db: float, options: MasterOptions) -> str:
     """A linear gain, then a look-ahead limiter holding peaks under the ceiling less a margin.
 
-    The margin covers inter-sample peaks and the overshoot MP3 encoding adds.
+    The margin covers inter-sample peaks and the overshoot lossy encoding adds.
     """
     ceiling = 10 ** ((options.true_peak - TRUE_PEAK_MARGIN) / 20)
     return (f"aresample={options.sample_rate},aformat=sample_fmts=dbl,volume={gain_db:.3f}dB,"
@@ -74,28 +77,25 @@ def mastering_filter(gain_db: float, options: MasterOptions) -> str:
 
 
 def _encode_args(options: MasterOptions) -> list[str]:
-    # LAME -q 7 encodes in half the time of its default -q 5; on speech at 64 kbps its error
-    # against the source measured no worse (16.6 dB SNR against 16.5).
-    return ["-ar", str(options.sample_rate), "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{options.bitrate}k",
-            "-compression_level", "7", "-f", "mp3"]
+    return ["-ar", str(options.sample_rate), "-ac", "1", *audio_format(options.format).codec, "-b:a", f"{options.bitrate}k"]
 
 
 def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
-    """How much loudness the MP3 encoder takes off (about 0.4 LU, even on a sine), measured on an
+    """How much loudness the encoder takes off (about 0.4 LU, even on a sine), measured on an
     excerpt of this audio encoded in memory."""
     middle = len(audio) // 2
     excerpt = audio[max(0, middle - CODEC_EXCERPT_MS // 2) : middle + CODEC_EXCERPT_MS // 2]
     chain = mastering_filter(gain_db, options)
-    mp3 = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), "pipe:1"], stdin=excerpt.raw_data,
-                     what="encoding MP3").stdout
-    decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=mp3,
+    encoded = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), "-f", audio_format(options.format).stream_muxer,
+                          "pipe:1"], stdin=excerpt.raw_data, what="encoding audio").stdout
+    decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=encoded,
                          what="measuring loudness")
     return measure(excerpt, chain) - parse_ebur128(decoded.stderr.decode(errors="replace"))
 
 
-def master_to_mp3(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
+def master_to_file(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
     """Master the whole briefing to the target loudness and encode it once; returns the loudness
-    the MP3 is expected to measure.
+    the file is expected to measure.
 
     One linear gain keeps speech natural (loudnorm's own second pass turns to dynamic compression
     when the peaks do not allow a linear gain, and then misses the target by half a unit or more).
@@ -122,6 +122,6 @@ def master_to_mp3(audio, destination: str | Path, options: MasterOptions = Maste
         gain += (goal - reached) / slope
         reached = measure(audio, mastering_filter(gain, options))
         steps.append((gain, reached))
-    ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain, options), *_encode_args(options), str(destination)],
-               stdin=audio.raw_data, what="encoding MP3")
+    ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain, options), *_encode_args(options),
+                *audio_format(options.format).file_muxer, str(destination)], stdin=audio.raw_data, what="encoding audio")
     return reached - (goal - options.loudness)

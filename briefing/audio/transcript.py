@@ -6,26 +6,10 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 from typing import Iterable
 
 from ..addresses import web_link
-from ..model import Script, TimedSegment
-
-
-@dataclass(frozen=True)
-class Chapter:
-    title: str
-    start: float
-    end: float
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Cue:
-    start: float
-    end: float
-    text: str
+from ..model import Chapter, Cue, Script, TimedSegment
 
 
 def chapters(script: Script, timings: tuple[TimedSegment, ...], duration: float) -> list[Chapter]:

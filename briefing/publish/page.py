@@ -133,7 +133,7 @@ def episode_html(folder: Path, episode, index: int) -> str:
 <article class="episode" aria-labelledby="title-{index}">
   <h2 id="title-{index}">{title}</h2>
   <p class="meta"><time datetime="{published}">{published}</time> · {_clock(record.duration)}</p>
-  <audio id="{audio_id}" controls preload="metadata" src="episodes/{e(stem)}.mp3" aria-label="Play {title}"></audio>
+  <audio id="{audio_id}" controls preload="metadata" src="episodes/{e(episode.audio_name)}" aria-label="Play {title}"></audio>
   <div class="controls">
     <button type="button" data-skip="-15" aria-label="Back 15 seconds" aria-controls="{audio_id}">−15 s</button>
     <button type="button" data-skip="15" aria-label="Forward 15 seconds" aria-controls="{audio_id}">+15 s</button>

@@ -14,8 +14,10 @@ import socket
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+from ..audio.formats import media_types
 from ..errors import BriefingError
-from .podcast import FEED
+from .feed import FeedFormat, feed_formats
+from .rss import FEED
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
 STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the connection is ended
@@ -23,7 +25,7 @@ MAX_RANGES = 16  # byte ranges accepted in one request
 MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descriptor each, within the usual 1024)
 MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
 CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
+    **media_types(),
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
     ".webmanifest": "application/manifest+json",
@@ -37,30 +39,12 @@ CONTENT_TYPES = {
 
 def content_type(name: str) -> str | None:
     """The content type a podcast app expects for a file of the folder."""
-    if name == FEED:
-        return "application/rss+xml; charset=utf-8"
+    feed = next((feed for feed in feed_formats() if feed.filename == name), None)
+    if feed is not None:
+        return feed.media_type
     if name.endswith(".chapters.json"):
         return "application/json+chapters"
     return CONTENT_TYPES.get(Path(name).suffix.lower())
-
-
-def rebase_feed(feed: bytes, base_url: str) -> bytes:
-    """The feed with every URL under its own base moved under base_url (the address being served)."""
-    from lxml import etree
-
-    tree = etree.fromstring(feed)
-    old = (tree.findtext("channel/link") or "").rstrip("/") + "/"
-    new = base_url.rstrip("/") + "/"
-    if old == "/" or old == new:
-        return feed
-    for element in tree.iter():
-        for name in ("href", "url"):
-            value = element.get(name)
-            if value and value.startswith(old):
-                element.set(name, new + value[len(old):])
-        if element.text and element.text.startswith(old):
-            element.text = new + element.text[len(old):]
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def own_names(host: str, port: int) -> set[str]:
@@ -107,19 +91,22 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
 
     files = PodcastFiles(directory=folder, html=True)
 
-    async def feed(request):
-        path = folder / FEED
-        if not path.is_file():
-            return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-        base = base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
-        body = rebase_feed(path.read_bytes(), base)
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
-        if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type=content_type(FEED), headers={**headers, "Cache-Control": "no-cache"})
+    def serve_feed(format_class: type[FeedFormat]):
+        async def feed(request):
+            path = folder / format_class.filename
+            if not path.is_file():
+                return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
+            base = base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
+            body = format_class.rebased(path.read_bytes(), base)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
+            if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
+                return Response(status_code=304, headers=headers)
+            return Response(body, media_type=format_class.media_type, headers={**headers, "Cache-Control": "no-cache"})
 
-    return Starlette(routes=[Route(f"/{FEED}", feed, methods=["GET", "HEAD"]), Mount("/", app=files)])
+        return Route(f"/{format_class.filename}", feed, methods=["GET", "HEAD"])
+
+    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()), Mount("/", app=files)])
 
 
 def lan_addresses() -> list[str]:

@@ -124,13 +124,13 @@ def heard_words(recogniser: Recogniser, audio: str | Path) -> list[tuple[str, fl
     return [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)]
 
 
-def episode_record(mp3: Path) -> EpisodeRecord:
-    """The record beside an episode's MP3."""
-    record = mp3.with_suffix(".json")
+def episode_record(audio: Path) -> EpisodeRecord:
+    """The record beside an episode's audio file."""
+    record = audio.with_suffix(".json")
     try:
         return EpisodeRecord.from_json(record.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BriefingError(f"{mp3}: no metadata {record.name} beside it (made by briefing make?)") from None
+        raise BriefingError(f"{audio}: no metadata {record.name} beside it (made by briefing make?)") from None
     except (OSError, ValueError) as error:
         raise BriefingError(f"{record}: not briefing metadata ({error})") from None
 
@@ -180,19 +180,19 @@ def nearest_segment(time: float, spans: list[tuple[float, float]]) -> int:
                else min(abs(time - spans[index][0]), abs(time - spans[index][1])))
 
 
-def check(mp3: str | Path, recogniser: Recogniser | None = None, threshold: float = DEFAULT_THRESHOLD) -> CheckReport:
+def check(audio: str | Path, recogniser: Recogniser | None = None, threshold: float = DEFAULT_THRESHOLD) -> CheckReport:
     """Transcribe an episode and score every segment of its script against what was heard."""
-    mp3 = Path(mp3)
-    if not mp3.is_file():
-        raise BriefingError(f"no such episode: {mp3}")
-    segments = episode_record(mp3).segments
+    audio = Path(audio)
+    if not audio.is_file():
+        raise BriefingError(f"no such episode: {audio}")
+    segments = episode_record(audio).segments
     recogniser = recogniser or Recogniser()
     expected_by_segment = [spoken_words(segment.text) for segment in segments]
     expected = [(word, index) for index, words in enumerate(expected_by_segment) for word in words]
-    heard = heard_words(recogniser, mp3)
+    heard = heard_words(recogniser, audio)
     spans = [(segment.start, segment.end) for segment in segments]
     errors, heard_in = align(expected, heard, spans)
-    return CheckReport(str(mp3), recogniser.name, threshold, tuple(
+    return CheckReport(str(audio), recogniser.name, threshold, tuple(
         SegmentCheck(index, segment.kind, segment.start, segment.end, " ".join(expected_by_segment[index]),
                      " ".join(heard_in[index]), errors[index], len(expected_by_segment[index]))
         for index, segment in enumerate(segments)))

@@ -1,0 +1,49 @@
+"""MP3 (the default): LAME at a constant bitrate, with ID3v2.4 tags, cover art, and chapters that
+carry each story's source URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import AudioFormat, Tags, register
+
+
+@register
+class Mp3(AudioFormat):
+    name = "mp3"
+    suffix = ".mp3"
+    media_type = "audio/mpeg"
+    # LAME -q 7 encodes in half the time of its default -q 5; on speech at 64 kbps its error
+    # against the source measured no worse (16.6 dB SNR against 16.5).
+    codec = ("-c:a", "libmp3lame", "-compression_level", "7")
+    stream_muxer = "mp3"
+    file_muxer = ("-f", "mp3")
+
+    @classmethod
+    def write_tags(cls, path: Path, tags: Tags) -> None:
+        """ID3v2.4: text frames, cover art, and chapters (CHAP frames, with the source URL of each
+        story, under a CTOC table of contents)."""
+        # mutagen.id3 is imported here: 10 ms that commands writing no audio never need.
+        from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, WXXX, CTOCFlags
+
+        id3 = ID3()
+        id3.add(TIT2(encoding=3, text=tags.title))
+        id3.add(TPE1(encoding=3, text=tags.show))
+        id3.add(TALB(encoding=3, text=tags.show))
+        id3.add(TDRC(encoding=3, text=tags.date))
+        id3.add(TCON(encoding=3, text="Podcast"))
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+        id3.add(TLEN(encoding=3, text=str(tags.length_ms)))
+        if tags.cover_png:
+            id3.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=tags.cover_png))
+        ids = [f"chp{index}" for index in range(len(tags.chapters))]
+        for element_id, chapter in zip(ids, tags.chapters):
+            sub_frames = [TIT2(encoding=3, text=chapter.title)]
+            if chapter.url:
+                sub_frames.append(WXXX(encoding=3, desc="Source", url=chapter.url))
+            id3.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
+                         sub_frames=sub_frames))
+        if ids:
+            id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                         sub_frames=[TIT2(encoding=3, text="Chapters")]))
+        id3.save(str(path), v2_version=4)
