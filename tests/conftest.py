@@ -9,6 +9,7 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -183,3 +184,14 @@ def true_peak_dbfs(samples: np.ndarray) -> float:
     from scipy.signal import resample_poly
 
     return 20 * np.log10(np.max(np.abs(resample_poly(samples, 4, 1))))
+
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e (real renders, servers, browsers) is marked slow, so the everyday
+    loop is `scripts/test tests/unit` or, the same, `scripts/test -m "not slow"`."""
+    for item in items:
+        if E2E in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)

