@@ -3,13 +3,16 @@
 Each rule is a function from text to text with one job; `normalize` applies them in the order of
 NORMALIZERS: web addresses and abbreviations first, then dates, money and units while the numbers
 in them are still digits, then the generic number rules, then letters and symbols.
+Numbers are read the American way ("two thousand one"); `normalizers(style="british")` adds the
+British "and" ("two thousand and one") for British voices.
 Measured on the text-normalisation benchmark in shared/eval with scripts/eval.
 """
 
 from __future__ import annotations
 
 import re
-from functools import partial
+import string
+from functools import lru_cache, partial
 from typing import Callable
 
 from num2words import num2words
@@ -19,21 +22,41 @@ TITLE_ABBREVIATIONS = {
     "Gen": "General", "Lt": "Lieutenant", "Col": "Colonel", "Maj": "Major", "Capt": "Captain",
     "Sgt": "Sergeant", "Adm": "Admiral", "Cmdr": "Commander", "Gov": "Governor", "Sen": "Senator",
     "Rep": "Representative", "Pres": "President", "Dr": "Doctor", "Prof": "Professor", "Mr": "Mister",
-    "Mrs": "Missus", "Ms": "Miz", "Rev": "Reverend", "Hon": "Honourable", "Fr": "Father", "Sr": "Senior", "Jr": "Junior",
+    "Mrs": "Missus", "Ms": "Miz", "Rev": "Reverend", "Hon": "Honourable", "Fr": "Father", "Mt": "Mount", "Ft": "Fort",
 }
+# After a name: "Martin Luther King Jr." -> "Martin Luther King Junior".
+NAME_SUFFIXES = {"Jr": "Junior", "Sr": "Senior"}
 UNDOTTED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Capt", "Sgt", "Lt", "Rev")
 # Abbreviations read the same wherever they stand.
 PLAIN_ABBREVIATIONS = {
-    "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "approx.": "approximately",
-    "Inc.": "Incorporated", "Corp.": "Corporation", "Ltd.": "Limited", "Ltd": "Limited", "ltd": "limited",
-    "Co.": "Company", "Dept.": "Department", "vs": "versus",
+    "e.g.": "for example", "i.e.": "that is", "etc.": "etcetera", "etc": "etcetera", "vs.": "versus",
+    "approx.": "approximately", "Inc.": "Incorporated", "Corp.": "Corporation", "Ltd.": "Limited", "Ltd": "Limited",
+    "ltd": "limited", "Co.": "Company", "Dept.": "Department", "dept.": "department", "dept": "department", "vs": "versus",
+    "pp.": "pages", "vol.": "volume", "Vol.": "Volume", "est.": "established", "Est.": "Established",
 }
+# US states as AP style abbreviates them after a place name ("Sacramento, Calif.").
+STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "D C",
+}
+# Numbers written with a slash that are said as names, not fractions or dates.
+SLASHED_IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty", "20/20": "twenty-twenty",
+                  "7/7": "seven seven", "365/24/7": "three sixty-five, twenty-four seven"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 MONTH_BY_NAME = {**{m.lower(): m for m in MONTHS}, **{m[:3].lower(): m for m in MONTHS}, "sept": "September"}
 _MONTH = r"(?P<month>" + "|".join(sorted({m for m in MONTHS} | {m[:3] for m in MONTHS} | {"Sept"}, key=len, reverse=True)) + r")\.?"
 CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "£": ("pound", "pounds", "penny", "pence"),
-              "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen")}
+              "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen"),
+              "₹": ("rupee", "rupees", "paisa", "paise"), "Rs.": ("rupee", "rupees", "paisa", "paise"),
+              "Rs": ("rupee", "rupees", "paisa", "paise")}
 SCALES = {"k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
           "bn": "billion", "b": "billion", "billion": "billion", "tn": "trillion", "trillion": "trillion"}
 # Units read after a number: written form -> (singular, plural).
@@ -52,14 +75,30 @@ UNITS = {
     "km2": ("square kilometer", "square kilometers"), "km²": ("square kilometer", "square kilometers"),
     "m2": ("square meter", "square meters"), "m²": ("square meter", "square meters"),
     "sq mi": ("square mile", "square miles"), "ha": ("hectare", "hectares"), "ml": ("milliliter", "milliliters"),
-    "mL": ("milliliter", "milliliters"), "ms": ("millisecond", "milliseconds"),
+    "mL": ("milliliter", "milliliters"), "ms": ("millisecond", "milliseconds"), "μm": ("micrometer", "micrometers"),
+    "nm": ("nanometer", "nanometers"),
 }
+# Top-level domains that mark a bare web address ("example.org/story"), not an abbreviation.
+TOP_LEVEL_DOMAINS = ("com", "org", "net", "gov", "edu", "int", "mil", "info", "io", "co", "uk", "us", "ca", "au", "de", "fr",
+                     "eu", "ly", "in", "news", "tv", "me", "ai", "app", "dev")
+# Fractions written as one character: "3¾" -> "three and three quarters".
+VULGAR_FRACTIONS = {"½": ("one half", "a half"), "⅓": ("one third", "a third"), "⅔": ("two thirds", "two thirds"),
+                    "¼": ("one quarter", "a quarter"), "¾": ("three quarters", "three quarters"),
+                    "⅕": ("one fifth", "a fifth"), "⅛": ("one eighth", "an eighth")}
 _UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
-# Capitalised acronyms said as words; every other all-capital word of 2-5 letters is spelled out.
+# Capitalised acronyms said as words. Other all-capital words are read as words when they are
+# English words ("PARIS", "would NOT"), else spelled out ("BBC") when of two to five letters.
 WORD_ACRONYMS = frozenset({
     "NATO", "NASA", "ISIS", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "NAFTA", "AIDS", "COVID", "LASER", "RADAR",
     "SCUBA", "SWAT", "ASEAN", "OFCOM", "OFSTED", "INTERPOL", "EUROPOL", "FRONTEX", "HAMAS", "MERS", "SARS", "NASDAQ",
     "CERN", "IKEA", "LEGO", "DARPA", "FEMA", "GIF", "JPEG", "PIN", "SIM", "WASP", "YOLO", "ANZAC", "SEAL", "SEALS",
+    "OK", "UNRWA", "ECOWAS", "MERCOSUR", "SIPRI", "NORAD", "OSHA",
+})
+# All-capital acronyms that are spelled although the same letters make an English word.
+SPELLED_ACRONYMS = frozenset({
+    "US", "USA", "IT", "WHO", "IRA", "GOP", "SEC", "CAT", "DOS", "AM", "PM", "AD", "BC", "EU", "UN", "UK", "ID", "TV",
+    "PC", "AI", "IS", "CIA", "ERA", "ICE", "DOE", "DOT", "FAA", "ACT", "ACE", "ABC", "CBS", "NBC", "BET", "HBO",
+    "MIT", "ANC", "PAC", "RAM", "SAT", "GPS", "PET", "CAD", "LED", "MOD", "NHS", "BAT", "TED", "PIP", "SUV",
 })
 # Names after which a Roman numeral is a regnal ordinal: "Louis XIV" -> "Louis the fourteenth".
 REGNAL_NAMES = frozenset({
@@ -75,6 +114,16 @@ SERIES_WORDS = frozenset({
     "War", "Division", "Part", "Chapter", "Volume", "Vol", "Type", "Class", "Phase", "Act", "Book", "Section",
     "Grade", "Stage", "Level", "League", "Series", "Mark", "Title", "Article", "Appendix", "Round", "Tier", "Unit",
 })
+# Capitalised words before a number that are not names of things with model numbers.
+NOT_MODEL_NAMES = frozenset({
+    "in", "on", "at", "by", "for", "from", "to", "of", "about", "around", "some", "nearly", "over", "under", "the", "and",
+    "but", "or", "only", "just", "almost", "more", "than", "with", "after", "before", "since", "until", "page", "pages",
+    "number", "chapter", "section", "article", "all", "every", "another", "each", "these", "those",
+})
+# Time zones said after a clock time.
+TIME_ZONES = {"ET": "Eastern time", "EST": "Eastern Standard Time", "EDT": "Eastern Daylight Time", "PT": "Pacific time",
+              "PST": "Pacific Standard Time", "PDT": "Pacific Daylight Time", "CT": "Central time",
+              "CST": "Central Standard Time", "CDT": "Central Daylight Time", "MT": "Mountain time"}
 _ROMAN = r"(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 GREEK_LETTERS = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
@@ -91,7 +140,18 @@ CARDINAL_MAX_DIGITS = 15  # past the quadrillions a number is a code or noise (n
 
 
 def _digits(digits: str) -> str:
-    return " ".join(DIGIT_WORDS[int(digit)] for digit in digits)
+    """Digits one by one, zero said "o" as in "point o five" or "five five five, o one"."""
+    return " ".join("o" if digit == "0" else DIGIT_WORDS[int(digit)] for digit in digits)
+
+
+def _american(words: str) -> str:
+    """num2words writes the British "and" inside numbers ("one hundred and one"); American readers
+    leave it out, and the British rule (add_british_and) puts it back."""
+    return words.replace(" and ", " ")
+
+
+def _cardinal(number: int) -> str:
+    return _american(num2words(number))
 
 
 def _words(number: str) -> str:
@@ -101,7 +161,7 @@ def _words(number: str) -> str:
         words = _digits(whole)
     else:
         try:
-            words = num2words(int(whole or "0"))
+            words = _cardinal(int(whole or "0"))
         except ValueError:
             return number
     if decimals:
@@ -112,16 +172,17 @@ def _words(number: str) -> str:
 def _ordinal(number: int) -> str:
     if number >= 10**CARDINAL_MAX_DIGITS:
         return _digits(str(number)) + "th"
-    return num2words(number, to="ordinal")
+    return _american(num2words(number, to="ordinal"))
 
 
 def _year(number: int) -> str:
-    """ "1905" -> "nineteen o five", "2004" -> "two thousand and four"."""
-    return num2words(number, to="year").replace("oh-", "o ")
+    """ "1905" -> "nineteen o five", "2004" -> "two thousand four"."""
+    return _american(num2words(number, to="year").replace("oh-", "o "))
 
 
 def expand_urls(text: str) -> str:
-    """Web and e-mail addresses are said briefly: "https://www.bbc.co.uk/news/x" -> "bbc dot co dot uk"."""
+    """Web and e-mail addresses are said briefly, by their host: "https://www.bbc.co.uk/news/x" and
+    "bbc.co.uk/news" -> "bbc dot co dot uk"."""
 
     def host(match: re.Match) -> str:
         name = re.sub(r"^www\.", "", match.group("host").lower())
@@ -130,7 +191,10 @@ def expand_urls(text: str) -> str:
     # Starting only where a run of address characters starts keeps this linear on "A.A.A.A...".
     text = re.sub(r"(?<![\w.+-])(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)\b",
                   lambda m: f"{m.group('user').replace('.', ' dot ')} at {host(m)}", text)
-    return re.sub(r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?:[/?#][^\s]*)?", host, text)
+    text = re.sub(r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?:[/?#][^\s]*)?", host, text)
+    # A bare address: a name ending in a common top-level domain, with or without a path.
+    return re.sub(r"(?<![\w.@/-])(?P<host>[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:" + "|".join(TOP_LEVEL_DOMAINS) + r"))"
+                  r"(?:/[^\s]*)?(?![\w.-]*\w)", host, text)
 
 
 def expand_title_abbreviations(text: str) -> str:
@@ -148,6 +212,24 @@ def expand_saint_street(text: str) -> str:
     return re.sub(r"(?<=[A-Za-z]\s)St\.", "Street", text)
 
 
+def expand_name_suffixes(text: str) -> str:
+    """ "Jr." and "Sr." after a name: "Martin Luther King Jr." -> "Martin Luther King Junior"."""
+    return re.sub(r"\b([A-Z][a-z]+)(,?)\s+([JS]r|[js]r)\b\.?(?=\s|$|[,;:)])",
+                  lambda m: f"{m.group(1)}{m.group(2)} {NAME_SUFFIXES[m.group(3).capitalize()]}", text)
+
+
+def expand_state_abbreviations(text: str) -> str:
+    """US states abbreviated after a place name, as in datelines: "Sacramento, Calif." -> "Sacramento, California"."""
+    states = "|".join(re.escape(state) for state in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
+    return re.sub(r"(?<=[A-Za-z], )(" + states + r")(?=\s|$|[,;:)(])", lambda m: STATE_ABBREVIATIONS[m.group(1)], text)
+
+
+def title_case_datelines(text: str) -> str:
+    """A dateline in capitals is a place, read as a name: "PARIS (Reuters) -" -> "Paris (Reuters) -"."""
+    return re.sub(r"^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *(?:\([^()]{1,40}\) *)?[-—–])",
+                  lambda m: string.capwords(m.group(0).lower()), text)
+
+
 def expand_number_sign(text: str) -> str:
     """ "No. 10" and "#7" -> "number 10", "number 7"."""
     text = re.sub(r"\b[Nn]o\.\s*(?=\d)", "number ", text)
@@ -161,8 +243,45 @@ def expand_plain_abbreviations(text: str) -> str:
     return text
 
 
+def expand_slashed_idioms(text: str) -> str:
+    """Numbers with a slash said as names, not fractions: "24/7" -> "twenty-four seven", "9/11" -> "nine eleven"."""
+    idioms = "|".join(re.escape(idiom) for idiom in sorted(SLASHED_IDIOMS, key=len, reverse=True))
+    return re.sub(r"(?<![\d/])(" + idioms + r")(?![\d/])", lambda m: SLASHED_IDIOMS[m.group(1)], text)
+
+
+def read_digit_codes(text: str) -> str:
+    """Telephone numbers, ISBNs and other codes of digit groups are read digit by digit, group by
+    group: "555-123-4567" -> "five five five, one two three, four five six seven"; so is whatever
+    follows ISBN, ISSN or LCCN."""
+
+    def groups(match: re.Match) -> str:
+        return ", ".join(_digits(group) for group in re.findall(r"\d+", match.group(0)))
+
+    def identifier(match: re.Match) -> str:
+        digits = ", ".join(" ".join("X" if c in "Xx" else _digits(c) for c in group) for group in re.findall(r"[\dXx]+", match.group(2)))
+        return f"{match.group(1)} {digits}"
+
+    text = re.sub(r"\b(ISBN(?:-1[03])?|ISSN|LCCN):?\s*(\d[\dXx]*(?:[ -][\dXx]+)*)(?![\w-])", identifier, text)
+
+    # Three or more groups joined by hyphens, dots or spaces (a date or a range has fewer, or has
+    # been read already), a bracketed area code, or a 3-4 local number.
+    text = re.sub(r"(?<![\w.,-])\+?\(?\d{1,4}\)?(?:[ .-]\d{1,5}){2,}(?![\w-]|[.,]\d)(?=[^\d]|$)",
+                  lambda m: groups(m) if _is_code(m.group(0)) else m.group(0), text)
+    return re.sub(r"(?<![\w.,-])\d{3}-\d{4}(?![\w-])", groups, text)
+
+
+def _is_code(written: str) -> bool:
+    """A run of digit groups is a code when it has a hyphen, bracket or plus, or groups too long for
+    a list of numbers ("5 10 15" is a list; "020 7946 0958" is a telephone number)."""
+    if re.search(r"[-+(]", written) or re.fullmatch(r"\d+(?:\.\d+){2,}", written) and len(written) > 9:
+        return True
+    parts = re.findall(r"\d+", written)
+    return " " in written and (parts[0].startswith("0") or sum(len(part) for part in parts) >= 9)
+
+
 def expand_dates(text: str, day_first: bool = False) -> str:
-    """Dates with ordinals: "May 26, 2004" -> "May twenty-sixth 2004", "12 Oct 2012" -> "the twelfth of October 2012".
+    """Dates with ordinals: "May 26, 2004" -> "May twenty-sixth 2004", "12 Oct 2012" and "2012-10-12" ->
+    "the twelfth of October 2012".
 
     Numeric dates follow the reader's convention (day_first for 12/03/2016 as the 12th of March);
     ISO dates (2016-03-12) are unambiguous. Years are left to the year rule.
@@ -184,7 +303,7 @@ def expand_dates(text: str, day_first: bool = False) -> str:
         if not day_ok(m.group("day")):
             return m.group(0)
         year = f" {m.group('year')}" if m.group("year") else ""
-        return f"the {_ordinal(int(m.group('day')))} of {month(m.group('month'))}{year}"
+        return f"{m.group('the') or 'the '}{_ordinal(int(m.group('day')))} of {month(m.group('month'))}{year}"
 
     def numeric(day: int, month_number: int, year: str) -> str | None:
         if not (1 <= month_number <= 12 and 1 <= day <= 31):
@@ -198,13 +317,17 @@ def expand_dates(text: str, day_first: bool = False) -> str:
         return numeric(day, month_number, m.group(3)) or m.group(0)
 
     def iso(m: re.Match) -> str:
-        return numeric(int(m.group(3)), int(m.group(2)), m.group(1)) or m.group(0)
+        day, month_number = int(m.group(3)), int(m.group(2))
+        if not (1 <= month_number <= 12 and 1 <= day <= 31):
+            return m.group(0)
+        return f"the {_ordinal(day)} of {MONTHS[month_number - 1]} {m.group(1)}"
 
-    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", iso, text)
+    text = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", iso, text)
     text = re.sub(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])", slashed, text)
     year = r"(?:\s*,?\s*(?P<year>\d{4})\b)?"
     text = re.sub(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b" + year, month_first, text)
-    return re.sub(r"(?<![\d,.])\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\w)" + year, day_month, text)
+    return re.sub(r"(?P<the>\b[Tt]he\s+)?(?<![\d,.])\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\w)" + year,
+                  day_month, text)
 
 
 def expand_money(text: str) -> str:
@@ -222,8 +345,8 @@ def expand_money(text: str) -> str:
             return f"{whole} {unit} {int(cents)} {sub}"
         return f"{whole} {unit}" if cents and not int(cents) else f"{amount} {unit}"
 
-    pattern = (r"(?P<symbol>[$£€¥])\s?(?P<amount>" + _NUMBER + r")"
-               r"(?:\s?(?P<scale>(?:thousand|million|billion|trillion)\b|(?:bn|mn|tn|[kmb])\b))?")
+    pattern = (r"(?P<symbol>[$£€¥₹]|\bRs\.?)\s?(?P<amount>" + _NUMBER + r")"
+               r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion)\b|(?:bn|mn|tn|[kmb])\b))?")
     return re.sub(pattern, spoken, text)
 
 
@@ -246,10 +369,24 @@ def expand_units(text: str) -> str:
 
 
 def expand_ranges(text: str) -> str:
-    """Number ranges read with "to": "2010–2015" -> "2010 to 2015", "5-7" -> "5 to 7" (not codes like "COVID-19")."""
+    """Number ranges read with "to": "2010–2015" -> "2010 to 2015", "5-7" and "1914 - 1918" likewise
+    (not codes like "COVID-19")."""
     number = r"(\d+(?:\.\d+)?)"
-    text = re.sub(r"(?<![\w-])" + number + r"\s?–\s?" + number + r"(?![\w-])", r"\1 to \2", text)
+    text = re.sub(r"(?<![\w-])" + number + r"\s?[–—]\s?" + number + r"(?![\w-])", r"\1 to \2", text)
+    text = re.sub(r"(?<![\w-])" + number + r" - " + number + r"(?![\w-])", r"\1 to \2", text)
     return re.sub(r"(?<![\w-])" + number + r"-" + number + r"(?![\w-])", r"\1 to \2", text)
+
+
+def expand_negative_numbers(text: str) -> str:
+    """A minus sign before a number standing alone is said: "Level -1" -> "Level minus 1", "−5" too."""
+    return re.sub(r"(?:(?<=^)|(?<=[\s(\[]))[-−](?=\d)", "minus ", text)
+
+
+def expand_temperatures(text: str) -> str:
+    """Temperatures written without the degree sign: "40C" -> "40 degrees Celsius", "104F" too."""
+    return re.sub(r"(?<![\w.])(-?\d{1,3}(?:\.\d)?)°?([CF])\b(?![\w'’-])",
+                  lambda m: f"{m.group(1)} {'degree' if m.group(1) in ('1', '-1') else 'degrees'} "
+                            f"{'Celsius' if m.group(2) == 'C' else 'Fahrenheit'}", text)
 
 
 def expand_fractions(text: str) -> str:
@@ -263,9 +400,16 @@ def expand_fractions(text: str) -> str:
             name = "quarter" if top == 1 else "quarters"
         else:
             name = _ordinal(bottom) + ("" if top == 1 else "s")
-        return f"{num2words(top)} {name}"
+        return f"{_cardinal(top)} {name}"
 
     return re.sub(r"(?<![\d/.,])(\d{1,2})/([2-9]|1[0-2])(?![\d/])", spoken, text)
+
+
+def expand_vulgar_fractions(text: str) -> str:
+    """Fractions written as one character: "3¾ miles" -> "3 and three quarters miles", "½ cup" -> "a half cup"."""
+    fractions = "[" + "".join(VULGAR_FRACTIONS) + "]"
+    text = re.sub(r"(\d)\s?(" + fractions + ")", lambda m: f"{m.group(1)} and {VULGAR_FRACTIONS[m.group(2)][0]}", text)
+    return re.sub(fractions, lambda m: VULGAR_FRACTIONS[m.group(0)][1], text)
 
 
 def expand_month_abbreviations(text: str) -> str:
@@ -282,18 +426,21 @@ def expand_ordinals(text: str) -> str:
 
 def expand_times(text: str) -> str:
     """Clock times: "3:30" -> "three thirty", "10:05" -> "ten o five", "9:00" -> "nine o'clock",
-    "10:30am" -> "ten thirty a m", "3pm" -> "three p m" (dotted "p.m." is the acronym rule's)."""
+    "10:30am" and "10.30pm" -> "ten thirty a m", "3pm" -> "three p m" (dotted "p.m." is the acronym
+    rule's); a time zone after one is said: "9 a.m. ET" -> "9 a.m. Eastern time"."""
 
     def spoken(match: re.Match) -> str:
         hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
         if minute == 0:
-            said = num2words(hour) if half or match.group(4) else f"{num2words(hour)} o'clock"
+            said = _cardinal(hour) if half or match.group(4) else f"{_cardinal(hour)} o'clock"
         else:
-            said = f"{num2words(hour)} {f'o {num2words(minute)}' if minute < 10 else num2words(minute)}"
+            said = f"{_cardinal(hour)} {f'o {_cardinal(minute)}' if minute < 10 else _cardinal(minute)}"
         return f"{said} {half.lower()} m" if half else said
 
     text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s?([aApP])[mM]\b|\b(?=(\s*[ap]\.m\b)?))", spoken, text)
-    return re.sub(r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{num2words(int(m.group(1)))} {m.group(2).lower()} m", text)
+    text = re.sub(r"\b(1[0-2]|0?[1-9])\.([0-5]\d)\s?([aApP])\.?[mM]\b\.?", spoken, text)
+    text = re.sub(r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{_cardinal(int(m.group(1)))} {m.group(2).lower()} m", text)
+    return re.sub(r"\b([ap] m|[ap]\.m\.)\s+(" + "|".join(TIME_ZONES) + r")\b", lambda m: f"{m.group(1)} {TIME_ZONES[m.group(2)]}", text)
 
 
 def expand_decades(text: str) -> str:
@@ -303,7 +450,7 @@ def expand_decades(text: str) -> str:
         return re.sub(r"y$", "ies", words) if words.endswith("y") else words + "s"
 
     text = re.sub(r"\b(1[1-9]|20)(\d0)s\b", lambda m: plural(_year(int(m.group(0)[:-1]))), text)
-    return re.sub(r"[’']([2-9]0)s\b", lambda m: plural(num2words(int(m.group(1)))), text)
+    return re.sub(r"[’']([2-9]0)s\b", lambda m: plural(_cardinal(int(m.group(1)))), text)
 
 
 def _roman_value(numeral: str) -> int:
@@ -323,7 +470,7 @@ def expand_roman_numerals(text: str) -> str:
         if len(numeral) == 1 and name not in REGNAL_NAMES and name not in SERIES_WORDS:
             return match.group(0)
         value = _roman_value(numeral)
-        return f"{name} the {_ordinal(value)}" if name in REGNAL_NAMES else f"{name} {num2words(value)}"
+        return f"{name} the {_ordinal(value)}" if name in REGNAL_NAMES else f"{name} {_cardinal(value)}"
 
     return re.sub(r"\b([A-Z][A-Za-z]+)\s+(" + _ROMAN + r")\b(?![.'’]?\w|\.\s*[A-Z]\b)", spoken, text)
 
@@ -338,8 +485,28 @@ def split_letter_number_codes(text: str) -> str:
     return re.sub(r"\b([A-Z]{1,5})-?(\d{1,4})\b(?!\.\d)", r"\1 \2", text)
 
 
+def read_model_numbers(text: str) -> str:
+    """Three-digit model and route numbers after a name are read in pairs, as people say them:
+    "Boeing 737" -> "Boeing seven thirty-seven", "A 320" -> "A three twenty", "Route 66" stays."""
+
+    def pairs(match: re.Match) -> str:
+        number = match.group(2)
+        tail = int(number[1:])
+        said = f"{DIGIT_WORDS[int(number[0])]} {'hundred' if tail == 0 else f'o {DIGIT_WORDS[tail]}' if tail < 10 else _cardinal(tail)}"
+        return f"{match.group(1)} {said}"
+
+    def name(match: re.Match) -> str:
+        word = match.group(1)
+        return pairs(match) if word.lower() not in NOT_MODEL_NAMES and word.rstrip(".") not in MONTH_BY_NAME.values() else match.group(0)
+
+    return re.sub(r"\b([A-Z][A-Za-z]*|[A-Z]{1,3})\s([1-9]\d\d)\b(?![,.]\d|\s?(?:%|percent|" + _UNIT + r")\b)", name, text)
+
+
 def expand_numbers(text: str) -> str:
-    """Remaining numbers as cardinal words: "5,000" -> "five thousand", "4.5" -> "four point five"."""
+    """Remaining numbers as cardinal words: "5,000" -> "five thousand", "4.5" -> "four point five",
+    ".300" -> "point three o o", a version "1.2.3" -> "one point two point three"."""
+    text = re.sub(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]|\.\w)", lambda m: " point ".join(_words(part) for part in m.group(0).split(".")), text)
+    text = re.sub(r"(?<![\w.])\.(\d+)\b(?!\.\d)", lambda m: "point " + _digits(m.group(1)), text)
     return re.sub(r"(?<![\w.])(" + _NUMBER + r")(?![\w])", lambda m: _words(m.group(1)), text)
 
 
@@ -353,13 +520,45 @@ def spell_dotted_acronyms(text: str) -> str:
     return re.sub(r"(?<!\w)(?:[A-Za-z]\.){2,}(?!\w)", letters, text)
 
 
-def spell_capital_acronyms(text: str) -> str:
-    """All-capital words of two to five letters are spelled ("BBC" -> "B B C"), except acronyms said as words
-    (NATO, UNESCO) and text that is all in capitals, like a shouted headline."""
+def read_capitals(text: str) -> str:
+    """All-capital words: English words are read as words ("PARIS (Reuters)" -> "Paris (Reuters)",
+    "would NOT go" -> "would Not go"), acronyms of two to five letters are spelled ("BBC" -> "B B C",
+    "DVDs" -> "D V D's"), except those said as words (NATO) and text that is all in capitals, like a
+    shouted headline."""
     words = re.findall(r"[A-Za-z]{2,}", text)
     if words and sum(word.isupper() for word in words) > len(words) / 2:
         return text
-    return re.sub(r"\b[A-Z]{2,5}\b", lambda m: m.group(0) if m.group(0) in WORD_ACRONYMS else " ".join(m.group(0)), text)
+
+    def read(match: re.Match) -> str:
+        word, plural = match.group(1), match.group(2)
+        if word in WORD_ACRONYMS:
+            return match.group(0)
+        if word not in SPELLED_ACRONYMS and len(word) >= 3 and is_english_word(word):
+            return word.capitalize() + plural
+        if len(word) > 5:
+            return match.group(0)
+        return " ".join(word) + ("'s" if plural else "")
+
+    return re.sub(r"\b([A-Z]{2,})(s?)\b", read, text)
+
+
+def is_english_word(word: str) -> bool:
+    """A word of English (or a plain inflection of one: RULES, MATCHED), from Webster's Second
+    International (the english-words package: from 1934, so it holds no DNA or FBI)."""
+    known = english_words()
+    lower = word.lower()
+    return lower in known or any(lower.endswith(ending) and lower[: -len(ending)] + restore in known
+                                 for ending, restore in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                                                         ("ing", "e"), ("ies", "y"), ("'s", "")))
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Every lower-case word of Webster's Second (234,000; loaded once, when a capitalised word is first
+    met: 0.1 s, so commands that meet none never pay it)."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
 
 
 def name_greek_letters(text: str) -> str:
@@ -386,6 +585,33 @@ def pause_at_dashes_and_parentheses(text: str) -> str:
     return re.sub(r"^\s*,\s*", "", text)
 
 
+def american_spelling(text: str) -> str:
+    """British spellings respelled the American way for American voices, whose phonemizer knows
+    those ("tyre" -> "tire", "programme" -> "program", "Centre" -> "Center"); the breame package's table."""
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS  # 1.5 ms, on first use
+
+    def respell(match: re.Match) -> str:
+        word = match.group(0)
+        american = BRITISH_ENGLISH_SPELLINGS.get(word.lower())
+        if american is None:
+            return word
+        return american.capitalize() if word[0].isupper() and not word.isupper() else american.upper() if word.isupper() else american
+
+    return re.sub(r"[A-Za-z]{3,}", respell, text)
+
+
+_SMALL_NUMBER = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                 r"seventeen|eighteen|nineteen)(?:th)?|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieth|first|second|third|fifth|eighth|ninth|twelfth)(?:-\w+)?")
+
+
+def add_british_and(text: str) -> str:
+    """The British "and" inside numbers, for British voices: "two thousand one" -> "two thousand and
+    one", "one hundred twenty" -> "one hundred and twenty" (not before "three hundred")."""
+    text = re.sub(r"\bhundred(?= " + _SMALL_NUMBER + r"\b)", "hundred and", text)
+    return re.sub(r"\b(thousand|million|billion|trillion)(?= " + _SMALL_NUMBER + r"\b(?! hundred))", r"\1 and", text)
+
+
 def tidy_spaces(text: str) -> str:
     """Collapse runs of white space left by other rules."""
     return re.sub(r"\s+", " ", text).strip()
@@ -393,39 +619,56 @@ def tidy_spaces(text: str) -> str:
 
 NORMALIZERS: tuple[Callable[[str], str], ...] = (
     tidy_spaces,  # first too: with no runs of white space, every "\s*" below matches in linear time
+    title_case_datelines,
     expand_urls,
     expand_title_abbreviations,
+    expand_name_suffixes,
     expand_saint_street,
+    expand_state_abbreviations,
     expand_number_sign,
     expand_plain_abbreviations,
     expand_month_abbreviations,
+    expand_slashed_idioms,
     expand_dates,
+    read_digit_codes,
     expand_money,
     expand_percent,
+    expand_temperatures,
     expand_units,
     expand_ranges,
+    expand_negative_numbers,
     expand_fractions,
+    expand_vulgar_fractions,
     expand_ordinals,
     expand_times,
     expand_decades,
     expand_roman_numerals,
     expand_years,
     split_letter_number_codes,
+    read_model_numbers,
     expand_numbers,
     spell_dotted_acronyms,
-    spell_capital_acronyms,
+    read_capitals,
     name_greek_letters,
     expand_symbols,
     pause_at_dashes_and_parentheses,
+    american_spelling,
     tidy_spaces,
 )
+STYLES = ("american", "british")
 
 
-def normalizers(day_first: bool = False) -> tuple[Callable[[str], str], ...]:
-    """The rule chain for a reader's conventions (day_first: 12/03 is the 12th of March)."""
-    if not day_first:
-        return NORMALIZERS
-    return tuple(partial(expand_dates, day_first=True) if rule is expand_dates else rule for rule in NORMALIZERS)
+def normalizers(day_first: bool = False, style: str = "american") -> tuple[Callable[[str], str], ...]:
+    """The rule chain for a reader's conventions: day_first (12/03 is the 12th of March), and the
+    style of reading numbers ("american": two thousand one; "british": two thousand and one)."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    rules = NORMALIZERS
+    if day_first:
+        rules = tuple(partial(expand_dates, day_first=True) if rule is expand_dates else rule for rule in rules)
+    if style == "british":
+        rules = tuple(add_british_and if rule is american_spelling else rule for rule in rules)
+    return rules
 
 
 def normalize(text: str, rules: tuple[Callable[[str], str], ...] = NORMALIZERS) -> str:

@@ -60,7 +60,7 @@ def test_sample_script_keeps_every_paragraph_and_no_newsletter_lines():
         if paragraph.strip() and paragraph.strip() not in NEWSLETTER and paragraph.strip() != article.title:
             assert paragraph.strip() in written
     assert "five thousand soldiers" in spoken
-    assert "one hundred of one hundred and seventy-six" in spoken
+    assert "one hundred of one hundred seventy-six" in spoken
     assert "U S air raid" in spoken and "U.S." not in spoken
     assert script.segments[0].kind == "intro"
     assert "Tuesday, November twenty-fourth twenty twenty-six" in script.segments[0].spoken
