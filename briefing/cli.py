@@ -21,12 +21,13 @@ from .errors import BriefingError
 from .ingest.sources import FetchLimits
 from .options import CacheOptions, MakeOptions, default, engine_settings, make_options, master_options, show, size_text
 from .pipeline import dry_run as plan_only
-from .pipeline import explain, make, preview, write_script
+from .pipeline import explain, make, preview, spoken_script, write_script
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .publish.rss import FEED
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
+from .script.speech import STYLES
 from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, list_voices
 
 
@@ -125,15 +126,17 @@ def script_settings(command):
     @click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (TOML) added to the built-in one.")
     @click.option("--day-first/--month-first", default=None,
                   help="Read 12/03/2016 as the 12th of March, or as December 3rd (default: month first).")
+    @click.option("--style", type=click.Choice(STYLES),
+                  help="Read numbers and spell the American or British way (default: [speech] style, or the voice's).")
     @click.option("--config", "config_path", type=click.Path(path_type=Path),
                   help="Settings file (default: ./briefing.toml, else the user config folder's).")
     @functools.wraps(command)
-    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, feeds, limit, since,
+    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, style, feeds, limit, since,
                 include_seen, max_input, timeout, **kwargs):
         with user_errors():
             config = load_config(config_path)
         chosen = dict(show_title=show_title, keep_rules=keep_rules, drop_patterns=drop_patterns, lexicon=lexicon,
-                      day_first=day_first, feeds=feeds, limit=limit, since=since, include_seen=include_seen,
+                      day_first=day_first, style=style, feeds=feeds, limit=limit, since=since, include_seen=include_seen,
                       max_input=max_input, timeout=timeout)
         return command(*args, chosen=chosen, config=config, **kwargs)
 
@@ -249,12 +252,20 @@ def echo_report(report) -> None:
 @script_settings
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the editable Markdown script here (default: print it).")
-@click.option("--explain", "explain_dropped", is_flag=True, help="List every block cleaning dropped, with the rule that dropped it.")
-def script_command(sources, chosen, config, output, explain_dropped):
+@click.option("--explain", "explain_dropped", is_flag=True,
+              help="List every block cleaning dropped, with the rule that dropped it, and how the article text was chosen.")
+@click.option("--spoken", is_flag=True, help="Print exactly what the voice will say, one sentence a line, to proofread.")
+@click.option("--engine", help=f"With --spoken: the speech engine (default {DEFAULT_ENGINE}).")
+@click.option("--voice", help="With --spoken: the engine's voice (default: [voice] voice, or the engine's).")
+def script_command(sources, chosen, config, output, explain_dropped, spoken, engine, voice):
     """Write the editable script of SOURCES; `briefing make SCRIPT.md` renders it."""
     with user_errors():
-        options = make_options(config, **chosen)
-        if explain_dropped:
+        options = make_options(config, **chosen, engine=engine, voice=voice)
+        if spoken:
+            lines = spoken_script(list(sources), options, output)
+            if output is None:
+                click.echo("".join(line + "\n" for line in lines), nl=False)
+        elif explain_dropped:
             dropped = explain(list(sources), options)
             for story, block in dropped:
                 prefix = f"{story.source}: " if len(sources) > 1 else ""

@@ -7,6 +7,7 @@
     [speech]
     lexicon = "names.toml"             # a pronunciation lexicon, relative to this file
     day_first = true                   # 12/03/2016 is the 12th of March
+    style = "british"                  # numbers and spelling (default: the voice's, en_GB is British)
 
     [voice]
     voice = "joe"                      # the engine's voice (--voice)
@@ -47,6 +48,7 @@ from .addresses import is_web_address
 from .audio.formats import format_names
 from .errors import BriefingError
 from .model import Show
+from .script.speech import STYLES
 
 CONFIG_NAME = "briefing.toml"
 
@@ -71,6 +73,7 @@ class CleaningSection:
 class SpeechSection:
     lexicon: str | None = setting("a file name, relative to this file")
     day_first: bool = setting("true or false", default=False)
+    style: str | None = setting('"american" or "british"', lambda value: value in STYLES)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class Config:
     drop_patterns: tuple[str, ...] = ()
     lexicon: Path | None = None
     day_first: bool = False
+    style: str | None = None
     show: Show = field(default_factory=Show)
     keep_episodes: int | None = None
     voice: str | None = None
@@ -197,6 +201,7 @@ def load_config(path: Path | None = None) -> Config:
         drop_patterns=tuple(cleaning.drop),
         lexicon=(Path(path).parent / speech.lexicon) if speech.lexicon else None,
         day_first=speech.day_first,
+        style=speech.style,
         voice=voice.voice,
         rate=voice.rate,
         voice2=voice.voice2,

@@ -22,6 +22,7 @@ from .errors import BriefingError
 from .ingest.feeds import parse_since
 from .ingest.sources import FetchLimits
 from .model import Show
+from .script.speech import STYLES
 from .tts import DEFAULT_ENGINE, EngineSettings
 from .tts.cluster import cluster_address
 
@@ -57,6 +58,7 @@ class WritingOptions:
     drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
     lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
     day_first: bool = False  # 12/03/2016 is the 12th of March
+    style: str | None = None  # "american" or "british" numbers and spelling; None: the voice's (style_for)
     minutes: float | None = None  # condense the stories so the episode lasts about this long
     title: str | None = None  # the episode's title (default: the headline, or show and date)
     date: dt.date | None = None  # episode date; today when None
@@ -64,6 +66,8 @@ class WritingOptions:
     def __post_init__(self) -> None:
         object.__setattr__(self, "lexicon", _as_path(self.lexicon))
         _at_least("minutes", self.minutes, 0.5)
+        if self.style is not None and self.style not in STYLES:
+            raise BriefingError(f"style must be {' or '.join(STYLES)}, not {self.style!r}")
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def make_options(config: Config, *, engine: str | None = None, voice: str | None
                  artwork: Path | None = None, keep: int | None = None, cache_dir: Path | None = None, no_cache: bool = False,
                  cache_max: str | None = None, show_title: str | None = None, keep_rules: tuple[str, ...] = (),
                  drop_patterns: tuple[str, ...] = (), lexicon: Path | None = None, day_first: bool | None = None,
+                 style: str | None = None,
                  feeds: tuple[str, ...] = (), limit: int | None = None, since: str | None = None, include_seen: bool = False,
                  max_input: str | None = None, timeout: float | None = None, title: str | None = None,
                  minutes: float | None = None, date: dt.date | None = None) -> MakeOptions:
@@ -181,7 +186,8 @@ def make_options(config: Config, *, engine: str | None = None, voice: str | None
                                      since=parse_since(since) if since else None, include_seen=include_seen)),
         writing=WritingOptions(**given(keep_rules=config.keep_rules + tuple(keep_rules),
                                        drop_patterns=config.drop_patterns + tuple(drop_patterns), lexicon=lexicon or config.lexicon,
-                                       day_first=config.day_first if day_first is None else day_first, minutes=minutes,
+                                       day_first=config.day_first if day_first is None else day_first,
+                                       style=style or config.style, minutes=minutes,
                                        title=title, date=date)),
         voice=VoiceOptions(**given(engine=engine, settings=engine_settings(config, voice, lang, tld, rate, workers),
                                    second=voice2 or config.voice2, fallback_engine=fallback_engine,

@@ -44,7 +44,7 @@ from .script.cleaning import choose_rules
 from .script.compose import ScriptOptions, draft, render, speak_sentence, split_sentences
 from .script.lexicon import default_lexicon, load_lexicon
 from .script.scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
-from .script.speech import normalizers
+from .script.speech import normalizers, style_for
 from .tts import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, is_engine
 
 
@@ -148,18 +148,20 @@ class DryRun:
     problems: tuple[str, ...]
 
 
-def script_options(options: MakeOptions, engines: Sequence[Engine] = ()) -> ScriptOptions:
+def script_options(options: MakeOptions, engines: Sequence[Engine] = (), respell: bool = False) -> ScriptOptions:
     """How to draft and render for these options and (when rendering) these engines: the
-    strictest request limit of them, and IPA only if every one takes it."""
+    strictest request limit of them, the first one's reading style, and IPA only if every one
+    takes it (never with respell: the lexicon's respellings, for reading by a person)."""
     lexicon = default_lexicon()
     if options.writing.lexicon:
         lexicon = lexicon.merged(load_lexicon(options.writing.lexicon))
-    accepts_ipa = bool(engines) and all(engine.accepts_ipa for engine in engines)
+    accepts_ipa = bool(engines) and all(engine.accepts_ipa for engine in engines) and not respell
+    style = options.writing.style or (style_for(engines[0].language) if engines else "american")
     limits = [engine.max_chars for engine in engines if engine.max_chars]
     return ScriptOptions(show=options.show.title, date=options.writing.date,
                          rules=choose_rules(options.writing.keep_rules, options.writing.drop_patterns),
                          max_chars=min(limits) if limits else None, second_voice=options.voice.second,
-                         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.writing.day_first))
+                         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.writing.day_first, style))
 
 
 def prepare(sources: Sequence[str], options: MakeOptions, rules: ScriptOptions | None = None,
@@ -213,6 +215,26 @@ def write_script(sources: Sequence[str], options: MakeOptions, destination: Path
         with StagedFiles() as staged:
             staged.path(destination).write_text(markdown, encoding="utf-8")
     return markdown
+
+
+def spoken_script(sources: Sequence[str], options: MakeOptions, destination: Path | None = None) -> list[str]:
+    """Exactly what the voice will say, one sentence a line: after cleaning, normalisation and the
+    lexicon (its respelling shown where the engine gets IPA), cut as the engine needs, with the
+    intro, headlines and outro; also written to destination when given."""
+    voices = Voices(options.voice)
+    rendering = script_options(options, voices.all(), respell=True)
+    script = render(prepare(sources, options, rendering).draft, rendering)
+    lines: list[str] = []
+    for segment in script.segments:
+        if segment.text or not lines:  # a later piece of a sentence cut for the engine has no text of its own
+            lines.append(segment.spoken)
+        else:
+            lines[-1] += " " + segment.spoken
+    if destination is not None:
+        ensure_writable_dir(destination.parent)
+        with writing_errors(destination.parent), StagedFiles() as staged:
+            staged.path(destination).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return lines
 
 
 PREVIEW_MAX_CHARS = 1000

@@ -39,6 +39,9 @@ PATTERN_SECONDS = 1.0  # for one pattern on one block; the built-in rules take m
 
 _SOCIAL = r"(facebook|twitter|x|instagram|linkedin|whatsapp|telegram|reddit|pinterest|tiktok|youtube|threads|bluesky|mastodon|e-?mail)"
 
+# A person's name as bylines write it: capitalised words, with the particles names carry.
+_NAME = r"[A-Z][\w.'’-]+(\s+(de|la|le|du|van|von|der|den|al|el|da|di|bin|ibn|[A-Z][\w.'’-]+)){0,4}"
+
 RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "newsletter-prompt",
@@ -61,8 +64,20 @@ RULES: tuple[CleaningRule, ...] = (
         rf"^\W*(share( this( article| story| post)?)?( on {_SOCIAL})?|tweet|print|copy link|e-?mail this( article)?)\W*$"
         rf"|^\W*(share|click to share|post) (this |it )?(on|to|via) {_SOCIAL}\b"
         rf"|^\W*(follow|like|find) us on {_SOCIAL}\b"
-        rf"|^\W*share this:?\W*$",
-        max_words=12,
+        rf"|^\W*share this:?\W*$"
+        r"|^\W*(like|liked|enjoy|enjoyed|love|loved) (this|the|our) (story|article|post|piece)\b.{0,50}\b(share|forward|tell|send)\b",
+        max_words=16,
+    ),
+    CleaningRule(
+        "byline",
+        "the writer's name: By a staff reporter, By Jane Doe and John Roe, Staff Reports, Reporting by ...",
+        r"^\W*(written |words |reporting |story )?by:?\s+(a |our |the )?(staff|special|senior|political|foreign)?\s*"
+        r"(reporter|correspondent|writer|editor|staff|team)s?\W*$"
+        rf"|^\W*(written |words |story )?by:?\s+(?-i:{_NAME}(\s*(,|and|&)\s*{_NAME}){{0,3}}"
+        r"(\s*[,|]\s*[A-Z][\w.'’-]*(\s+[A-Z&][\w.'’-]*){0,4})?)\W*$"
+        r"|^\W*(staff|wire|news) (reports?|writers?)\W*$"
+        r"|^\W*(additional )?reporting by\b.{0,120}$",
+        max_words=25,
     ),
     CleaningRule(
         "read-more",
@@ -74,7 +89,8 @@ RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "photo-credit",
         "photo and image credits and captions' bylines",
-        r"^\W*(photo(graph)?s?|image|picture|pic|illustration|video|credit|photo credit|image caption|image copyright)\s*(:|by\b|credit\b)"
+        r"^\W*((main|top|header|lead|featured|hero|cover|banner) )?(photo(graph)?s?|image|picture|pic|illustration|video|credit|photo credit"
+        r"|image caption|image copyright)( credits?)?\s*(:|by\b|credit\b)"
         r"|\((photo|image|picture)s? (by|:|credit)[^)]*\)\s*$"
         r"|\b(getty images|afp via getty|ap photo|reuters/|epa-efe|shutterstock|alamy)\b[^.]{0,40}$",
         max_words=30,
@@ -89,8 +105,31 @@ RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "advertisement",
         "advertisement markers",
-        r"^\W*(advertisement|sponsored( content)?|skip advertisement|story continues below( advertisement)?|ad)\W*$",
+        r"^\W*(advertisement|sponsored( content)?|skip advertisement|ad"
+        r"|(the )?(story|article|text) continues (below|after)( (the|this))?( (advertisement|ad|gallery|video|photos?|images?|slideshow))?)\W*$",
+        max_words=8,
+    ),
+    CleaningRule(
+        "rating-label",
+        "a fact-check's rating shown as a label: Rating: False, Our ruling: Mostly true, Pants on Fire",
+        r"^\W*(our |the )?(rating|ruling|verdict|claim rating)\s*:\s*[\w ,'-]{1,30}\W*$"
+        r"|^\W*(true|false|mostly true|mostly false|half true|half-true|misleading|pants on fire!?|unproven|mixture"
+        r"|miscaptioned|outdated|satire|correct attribution|misattributed|partly false|missing context|altered)\W*$",
         max_words=6,
+    ),
+    CleaningRule(
+        "listen-prompt",
+        "links to audio and video elsewhere: Listen: ..., Watch: ..., Listen to this article",
+        r"^\W*(listen|watch|podcast|audio|video)\s*:"
+        r"|^\W*(listen to|hear) (this|the) (article|story)\b",
+        max_words=20,
+    ),
+    CleaningRule(
+        "shortcode",
+        "content-system tags pasted as text: [caption id=...], [gallery], [embed]...[/embed]",
+        r"^\s*(\[/?(caption|gallery|embed|video|audio|tweet|instagram|youtube|playlist|ad|related|pullquote)\b[^\]]{0,200}\]\s*)+$"
+        r"|^\s*\[(caption|gallery|embed)\b[^\]]{0,200}\].{0,200}\[/(caption|gallery|embed)\]\s*$",
+        max_words=60,
     ),
 )
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ..errors import BriefingError
-from ..model import Article, Draft, Paragraph, Script, Section, Segment, Story
+from ..model import Article, Draft, DroppedBlock, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
 from .speech import NORMALIZERS, normalize
 
@@ -63,7 +63,37 @@ def split_sentences(paragraph: str) -> list[str]:
         sentences += [piece.strip() for piece in pieces]
     if carried.strip():
         sentences.append(carried.strip())
-    return sentences
+    return rejoin_pieces(sentences)
+
+
+# Words that go on a sentence after "a.m." or "p.m.": a time zone, never a new sentence.
+TIME_ZONE_WORDS = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "GMT", "BST",
+                             "UTC", "CET", "CEST", "local"})
+
+
+def rejoin_pieces(sentences: list[str]) -> list[str]:
+    """Sentences cut where they should not be, put back together: after an abbreviation (a sentence
+    never starts with a small letter, though iPhone may, a digit or a comma: "... 1119 Eighth St." +
+    ", after midnight"; "see vol." + "3"; nor with a time zone after a time: "at 9 a.m." + "ET to
+    allow travel"); a stray closing quotation mark goes back to the sentence it closes, and a piece
+    with no letters or digits joins the one before (it would be a silent segment of its own)."""
+    joined: list[str] = []
+    for sentence in sentences:
+        closing = re.match(r"([”’»\"']+)\s+(?=\S)", sentence)
+        if joined and closing:
+            joined[-1] += closing.group(1)
+            sentence = sentence[closing.end():]
+        if joined and not re.search(r"\w", sentence):
+            joined[-1] += sentence
+            continue
+        first_word = sentence.split(maxsplit=1)[0].rstrip(",.;:") if sentence.split() else ""
+        continues = re.match(r"[a-z](?![A-Z])|[0-9,;:)\]]", sentence) or (
+            first_word in TIME_ZONE_WORDS and joined and re.search(r"\b[ap]\.m\.$", joined[-1]))
+        if joined and continues and re.search(r"\b[A-Za-z][A-Za-z.]{0,5}\.$", joined[-1]):
+            joined[-1] += ("" if sentence[0] in ",;:)]" else " ") + sentence
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _window_end(text: str, at: int) -> int:
@@ -165,6 +195,9 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
     sections = [Section("intro", intro(options.show, date, [article.title for article in articles]))]
     for article in articles:
         kept, dropped = clean(article.paragraphs, options.rules)
+        repeated = [paragraph for paragraph in kept if same_words(paragraph, article.title)]
+        kept = [paragraph for paragraph in kept if paragraph not in repeated]
+        dropped += tuple(DroppedBlock("headline-repeated", paragraph) for paragraph in repeated)
         if not kept:
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
         if not any(character.isalnum() for paragraph in kept for character in paragraph):
@@ -175,6 +208,12 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
     sections.append(Section("outro", (outro,)))
     title = articles[0].title if len(articles) == 1 else f"{options.show}, {written_date(date)}"
     return Draft(title=title, show=options.show, date=date, sections=tuple(sections))
+
+
+def same_words(text: str, other: str) -> bool:
+    """The same words, whatever the case and punctuation: a body paragraph that only repeats the
+    headline ("Oil exports resume." under "Oil exports resume") is not read twice."""
+    return re.findall(r"\w+", text.lower()) == re.findall(r"\w+", other.lower())
 
 
 def default_pause(section: Section, index: int, options: ScriptOptions) -> float:

@@ -656,6 +656,16 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
     tidy_spaces,
 )
 STYLES = ("american", "british")
+# Regions whose English says "and" inside numbers, as language codes and as Google hosts (gTTS).
+BRITISH_REGIONS = frozenset({"gb", "uk", "ie", "au", "nz", "za", "in", "scotland", "co.uk", "com.au", "co.nz", "co.za",
+                             "co.in", "rp", "lancastr", "wmids", "gb-x-rp", "gb-scotland", "gb-x-gbclan", "gb-x-gbcwmd"})
+
+
+def style_for(language: str) -> str:
+    """The reading style of a voice's language: "british" for en_GB, en-gb, en-co.uk (gTTS's British
+    host), Irish, Australian, New Zealand, South African and Indian English; else "american"."""
+    code, _, region = language.replace("_", "-").lower().partition("-")
+    return "british" if code == "en" and region in BRITISH_REGIONS else "american"
 
 
 def normalizers(day_first: bool = False, style: str = "american") -> tuple[Callable[[str], str], ...]:

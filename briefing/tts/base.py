@@ -58,7 +58,9 @@ class Engine:
       accepts_ipa   takes IPA phonemes in [[ ]] blocks, so the lexicon gives it phonemes
       default_pace  (seconds a word, seconds a segment): the budget's guess before calibration
       on_cluster    can speak on a Dask cluster (use_cluster)
-    Each instance has `voice` and `sample_rate` (of the clips it returns: mono, 16-bit pydub).
+    Each instance has `voice`, `sample_rate` (of the clips it returns: mono, 16-bit pydub) and
+    `language` (the voice's language and region, such as en_US, en-gb or en-co.uk: the script is
+    read in British or American style from it).
     """
 
     name: ClassVar[str]
@@ -68,6 +70,7 @@ class Engine:
     on_cluster: ClassVar[bool] = False
     voice: str
     sample_rate: int
+    language: str = "en"
 
     @classmethod
     def create(cls, settings: EngineSettings) -> "Engine":

@@ -27,6 +27,7 @@ class EspeakEngine(Engine):
 
     def __init__(self, voice: str, rate: float = 1.0):
         self.voice = voice
+        self.language = voice  # espeak-ng's voices are named by language: en-us, en-gb, en-gb-scotland
         self.rate = rate
         self.sample_rate = 22050
 

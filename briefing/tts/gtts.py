@@ -65,7 +65,7 @@ class GTTSEngine(Engine):
                  policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
                  jitter: Callable[[], float] = random.random, rate: float = 1.0):
         self.lang, self.tld, self.endpoint, self.policy, self.rate = lang, tld, endpoint, policy, rate
-        self.voice = f"{lang}-{tld}"
+        self.voice = self.language = f"{lang}-{tld}"  # the Google host gives the accent: en-co.uk is British
         self._sleep, self._jitter = sleep, jitter
         self._gtts = _routed_gtts_class()
         self._pause_until = 0.0  # shared by concurrent requests: when the service says slow down, all wait

@@ -29,6 +29,20 @@ DROPPED = [
     ("cookie-notice", "Accept all cookies"),
     ("advertisement", "Advertisement"),
     ("advertisement", "Story continues below advertisement"),
+    ("advertisement", "Story continues below gallery"),
+    ("share-prompt", "Like this story? Share it with a friend!"),
+    ("byline", "By a staff reporter"),
+    ("byline", "Staff Reports"),
+    ("byline", "By Jane Doe and John de la Roe"),
+    ("byline", "By SARAH EL-DEEB, Associated Press"),
+    ("byline", "Reporting by Aidan Lewis; Editing by Alex Richardson"),
+    ("photo-credit", "Main image credit: Getty"),
+    ("rating-label", "Rating: Mostly False"),
+    ("rating-label", "Pants on Fire!"),
+    ("listen-prompt", "Listen: The Daily, on Spotify and Apple Podcasts"),
+    ("listen-prompt", "Listen to this article"),
+    ("shortcode", '[caption id="attachment_12" align="alignnone" width="640"]'),
+    ("shortcode", "[gallery ids=\"1,2,3\"] [/gallery]"),
 ]
 
 KEPT = [
@@ -40,6 +54,10 @@ KEPT = [
     "He said he would follow the talks closely.",
     "Share prices fell sharply on Tuesday.",
     "Read the full report, which runs to 300 pages and was published by the United Nations on Monday, before judging it.",
+    "By Monday, the city had run out of water.",
+    "By then it was too late.",
+    "The claim was false, officials said on Tuesday after a review of the footage.",
+    "Listen to the mayor and you would think the crisis was over.",
 ]
 
 

@@ -31,7 +31,9 @@ class PiperEngine(Engine):
         self.voice = self.files.name
         # How cluster workers find the voice: by name, or by path for one given as a file.
         self._voice_spec = str(self.files.model) if self.files.origin == "file" else self.files.name
-        self.sample_rate = self.files.details()["audio"]["sample_rate"]
+        details = self.files.details()
+        self.sample_rate = details["audio"]["sample_rate"]
+        self.language = details.get("language", {}).get("code", "en")
         self.workers = workers or os.cpu_count() or 1
         self.variation = variation
         self.rate = rate
