@@ -213,7 +213,8 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
 def same_words(text: str, other: str) -> bool:
     """The same words, whatever the case and punctuation: a body paragraph that only repeats the
     headline ("Oil exports resume." under "Oil exports resume") is not read twice."""
-    return re.findall(r"\w+", text.lower()) == re.findall(r"\w+", other.lower())
+    words = re.findall(r"\w+", text.lower())
+    return bool(words) and words == re.findall(r"\w+", other.lower())
 
 
 def default_pause(section: Section, index: int, options: ScriptOptions) -> float:

@@ -19,7 +19,7 @@ OPTIONS = MakeOptions(writing=WritingOptions(date=dt.date(2026, 11, 24)))
 
 
 class PiperLike:  # the parts of an engine that rendering reads
-    max_chars, accepts_ipa = None, True
+    max_chars, accepts_ipa, language = None, True, "en_US"
 
 
 @pytest.mark.parametrize("engine", [PiperLike(), GTTSEngine()], ids=["piper", "gtts"])
