@@ -266,11 +266,15 @@ def script_command(sources, chosen, config, output, explain_dropped, spoken, eng
             if output is None:
                 click.echo("".join(line + "\n" for line in lines), nl=False)
         elif explain_dropped:
-            dropped = explain(list(sources), options)
-            for story, block in dropped:
+            stories = explain(list(sources), options)
+            for story in stories:
                 prefix = f"{story.source}: " if len(sources) > 1 else ""
-                click.echo(f'{prefix}{block.rule}: "{block.text}"')
-            click.echo(f"{len(dropped)} blocks dropped; --keep-rule RULE keeps what a built-in rule drops", err=True)
+                if story.extraction:
+                    click.echo(f"{prefix}text: {story.extraction}")
+                for block in story.dropped:
+                    click.echo(f'{prefix}{block.rule}: "{block.text}"')
+            dropped = sum(len(story.dropped) for story in stories)
+            click.echo(f"{dropped} blocks dropped; --keep-rule RULE keeps what a built-in rule drops", err=True)
             if output:
                 write_script(list(sources), options, output)
         else:

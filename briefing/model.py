@@ -24,6 +24,7 @@ class Article:
     url: str | None = None  # the address it was fetched from, when it came from the web
     outlet: str | None = None  # the site or publication name, when known
     published: dt.datetime | None = None  # when the outlet published it, when known
+    extraction: str | None = None  # from a web page: which extractor's text was kept, and why
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Story:
     outlet: str | None
     dropped: tuple[DroppedBlock, ...] = ()
     published: dt.datetime | None = None
+    extraction: str | None = None  # from a web page: which extractor's text was kept, and why
 
     @property
     def public_source(self) -> str:

@@ -23,7 +23,6 @@ from .ingest.sources import read_source
 from .model import (
     Article,
     Draft,
-    DroppedBlock,
     Episode,
     EpisodeRecord,
     Progress,
@@ -201,9 +200,10 @@ def feed_articles(options: MakeOptions) -> tuple[list[Article], tuple[str, ...]]
     return [article for article in gathered.articles if not seen.has(article)], tuple(gathered.problems)
 
 
-def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[tuple[Story, DroppedBlock]]:
-    """Every block cleaning dropped, with its story."""
-    return [(story, block) for story in prepare(sources, options).draft.stories for block in story.dropped]
+def explain(sources: Sequence[str], options: MakeOptions = MakeOptions()) -> list[Story]:
+    """The stories, each with how its text was taken from its web page (extraction) and every block
+    cleaning dropped (dropped)."""
+    return list(prepare(sources, options).draft.stories)
 
 
 def write_script(sources: Sequence[str], options: MakeOptions, destination: Path | None = None) -> str:

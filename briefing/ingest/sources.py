@@ -293,15 +293,17 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:  # a menu or a cookie wall, not an article
         raise BriefingError(f"no article text found in {source}")
     title = page.title or shorten_title(paragraphs[0])
-    while len(paragraphs) > 1 and _same_words(paragraphs[0], title):
+    while len(paragraphs) > 1 and same_words(paragraphs[0], title):
         paragraphs.pop(0)  # the headline, which the script already speaks
     return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=page.outlet,
-                   published=page.published)
+                   published=page.published, extraction=page.choice)
 
 
-def _same_words(a: str, b: str) -> bool:
-    """True when two strings have the same words, ignoring case and punctuation."""
-    return re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
+def same_words(text: str, other: str) -> bool:
+    """The same words, whatever the case and punctuation ("Oil exports resume." and "Oil exports
+    resume"); never for text with no words."""
+    words = re.findall(r"\w+", text.lower())
+    return bool(words) and words == re.findall(r"\w+", other.lower())
 
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/x-opml")

@@ -49,7 +49,9 @@ RULES: tuple[CleaningRule, ...] = (
         r"^\W*(subscribe|sign ?up|register|join|get|receive)\b.{0,60}\b(newsletters?|mailing list|inbox|e-?mail updates|alerts)\b"
         r"|^\W*your (daily|weekly|monthly|morning|evening|essential|free)\b.{0,30}\b(briefing|digest|newsletter|roundup|round-up|dose|update)s?\b"
         r"|\bdelivered (straight )?to your inbox\b"
-        r"|^\W*(enter |your )?e-?mail( address)?\W*$",
+        r"|^\W*(enter |your )?e-?mail( address)?\W*$"
+        r"|\bsign up (for|to) (our|the) (free )?([\w-]+ ){0,3}(newsletter|briefing|digest)s?\W*$",
+        max_words=40,
     ),
     CleaningRule(
         "subscription-confirmation",
@@ -83,8 +85,49 @@ RULES: tuple[CleaningRule, ...] = (
         "read-more",
         "links to other stories: read more, related, see also",
         r"^\W*(read more|related( articles| stories| content| coverage)?|see also|more from|more on this( story)?"
-        r"|continue reading|recommended( for you)?|most (read|popular)|you may also like|also read|further reading)\b",
+        r"|continue reading|recommended( for you)?|most (read|popular)|you may also like|also read|further reading"
+        r"|don'?t miss|trending( now)?|top stories|latest( news)?( stories)?)\b"
+        r"|\[(insight|video|reaction|news|warning|pictures|photos|poll|latest|analysis|reveal|explained|report|live|comment)\]\W*$",
         max_words=20,
+    ),
+    CleaningRule(
+        "teaser",
+        "an excerpt of another story, cut off with an ellipsis",
+        r"^(?=(\S+\s+){15}).*(…|\.\.\.|\[…\]|\[\.\.\.\]|\[\+\])\s*$",
+        max_words=120,
+    ),
+    CleaningRule(
+        "timestamp",
+        "when the page was published or updated, on a line of its own",
+        r"^\W*(published|updated|posted|last (updated|modified)|first published|publicado|atualizado)( on| at)?\b.{0,60}$"
+        r"|^\W*([\w-]+,? )?\d{1,2}(st|nd|rd|th)?( de)? \w+( de)? (19|20)\d\d,? (à?s |at )?\d{1,2}[:h.]\d\d\b.{0,10}$",
+        max_words=14,
+    ),
+    CleaningRule(
+        "tags",
+        "the page's tags, categories and filing: Tags: ..., Filed under ..., Topics",
+        r"^\W*(tags|tagged|topics|categories|category|filed under|keywords|categoria|marcadores)\W*$"
+        r"|\b(tags|tagged( with)?|filed under|categor(y|ies|ia)|topics|keywords)\s*:",
+        max_words=30,
+    ),
+    CleaningRule(
+        "keyword-list",
+        "a list of search keywords: five or more short phrases between commas, with no sentence's full stop",
+        r"^([^,.;:!?]{2,40},\s*){4,}[^,.;:!?]{2,40}$",
+        max_words=60,
+    ),
+    CleaningRule(
+        "promotion",
+        "an offer for a subscription or product: click here, use the code, for as little as, N issues for",
+        r"\bclick here\b|\buse (the )?(promo |discount |coupon )?code\b|\bfor as little as\b|\b\d+ issues for\b",
+        max_words=60,
+    ),
+    CleaningRule(
+        "comments-prompt",
+        "the invitation to comment under a story",
+        r"^\W*(\d+ )?(comments?|replies)\W*$|^\W*(leave a (comment|reply)|tell us what you think|have your say"
+        r"|join the (conversation|discussion)|what do you think|post a comment|add a comment|show comments|view comments)\b",
+        max_words=14,
     ),
     CleaningRule(
         "photo-credit",

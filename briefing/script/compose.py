@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ..errors import BriefingError
+from ..ingest.sources import same_words
 from ..model import Article, Draft, DroppedBlock, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
 from .speech import NORMALIZERS, normalize
@@ -195,6 +196,7 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
     sections = [Section("intro", intro(options.show, date, [article.title for article in articles]))]
     for article in articles:
         kept, dropped = clean(article.paragraphs, options.rules)
+        # A body paragraph that only repeats the headline is not read twice.
         repeated = [paragraph for paragraph in kept if same_words(paragraph, article.title)]
         kept = [paragraph for paragraph in kept if paragraph not in repeated]
         dropped += tuple(DroppedBlock("headline-repeated", paragraph) for paragraph in repeated)
@@ -202,19 +204,12 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
         if not any(character.isalnum() for paragraph in kept for character in paragraph):
             raise BriefingError(f"{article.source}: nothing to say (no letters or digits, only symbols or punctuation)")
-        story = Story(article.title, article.source, article.url, article.outlet, dropped, article.published)
+        story = Story(article.title, article.source, article.url, article.outlet, dropped, article.published, article.extraction)
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
     outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
     sections.append(Section("outro", (outro,)))
     title = articles[0].title if len(articles) == 1 else f"{options.show}, {written_date(date)}"
     return Draft(title=title, show=options.show, date=date, sections=tuple(sections))
-
-
-def same_words(text: str, other: str) -> bool:
-    """The same words, whatever the case and punctuation: a body paragraph that only repeats the
-    headline ("Oil exports resume." under "Oil exports resume") is not read twice."""
-    words = re.findall(r"\w+", text.lower())
-    return bool(words) and words == re.findall(r"\w+", other.lower())
 
 
 def default_pause(section: Section, index: int, options: ScriptOptions) -> float:
