@@ -17,8 +17,9 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, help="show this many normalisation lines that differ")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--intelligibility", action="store_true",
-                        help="also: word error rate of the sample as briefing makes it and as bare Piper reads the raw "
-                             "article, both heard by Whisper tiny.en (needs briefing[check])")
+                        help="also: word error rate of the sample and the numbers-heavy articles in examples/numbers as "
+                             "briefing makes them and as bare Piper reads the raw text, heard by Whisper tiny.en "
+                             "(needs briefing[check])")
     args = parser.parse_args()
 
     extraction = score_extraction(args.eval_dir / "article-extraction")
@@ -34,16 +35,24 @@ def main() -> None:
         "normalization_lines_per_second": round(normalization.lines_per_second),
     }
     if args.intelligibility:
-        ours, bare = intelligibility()
-        print(f"intelligibility      WER heard by Whisper tiny.en: briefing make {ours:.4f}, "
-              f"bare Piper on the raw article {bare:.4f}")
-        figures.update(intelligibility_wer_briefing=round(ours, 4), intelligibility_wer_bare_piper=round(bare, 4))
+        rows = intelligibility()
+        for name, ours, bare in rows:
+            print(f"intelligibility      {name}: WER heard by Whisper tiny.en: briefing make {ours:.4f}, bare Piper {bare:.4f}")
+        ours, bare = (sum(row[i] for row in rows) / len(rows) for i in (1, 2))
+        print(f"intelligibility      mean over {len(rows)} articles: briefing make {ours:.4f}, bare Piper on the raw "
+              f"text {bare:.4f} ({(1 - ours / bare) * 100:.0f}% fewer errors)")
+        figures.update(intelligibility_wer_briefing=round(ours, 4), intelligibility_wer_bare_piper=round(bare, 4),
+                       intelligibility_articles={name: [round(o, 4), round(b, 4)] for name, o, b in rows})
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
 
 
-def intelligibility() -> tuple[float, float]:
-    """(WER of the sample made by briefing, WER of the raw sample text read by Piper's own CLI)."""
+ARTICLES = [ROOT / "examples" / "libya-intervention.txt", *sorted((ROOT / "examples" / "numbers").glob("*.txt"))]
+
+
+def intelligibility() -> list[tuple[str, float, float]]:
+    """For the sample and the numbers-heavy articles in examples/numbers: (name, WER of the article
+    made by briefing, WER of its raw text read by Piper's own CLI), both heard by Whisper tiny.en."""
     import subprocess
     import sys
     import tempfile
@@ -52,16 +61,18 @@ def intelligibility() -> tuple[float, float]:
 
     from briefing.quality.check import Recogniser, check, check_text
 
-    sample = ROOT / "examples" / "libya-intervention.txt"
     recogniser = Recogniser()
-    with tempfile.TemporaryDirectory() as work:
-        made = subprocess.run([sys.executable, "-m", "briefing", "make", str(sample), "-o", work, "-q", "--no-cache"],
-                              check=True, capture_output=True, text=True).stdout.strip()
-        ours = check(made, recogniser).wer
-        bare = Path(work) / "bare.wav"
-        subprocess.run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()), "-i", str(sample),
-                        "-f", str(bare)], check=True, capture_output=True)
-        return ours, check_text(bare, sample.read_text(encoding="utf-8"), recogniser)
+    rows = []
+    for article in ARTICLES:
+        with tempfile.TemporaryDirectory() as work:
+            made = subprocess.run([sys.executable, "-m", "briefing", "make", str(article), "-o", work, "-q", "--no-cache"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+            ours = check(made, recogniser).wer
+            bare = Path(work) / "bare.wav"
+            subprocess.run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()), "-i", str(article),
+                            "-f", str(bare)], check=True, capture_output=True)
+            rows.append((article.name, ours, check_text(bare, article.read_text(encoding="utf-8"), recogniser)))
+    return rows
 
 
 if __name__ == "__main__":

@@ -52,7 +52,10 @@ SLASHED_IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 MONTH_BY_NAME = {**{m.lower(): m for m in MONTHS}, **{m[:3].lower(): m for m in MONTHS}, "sept": "September"}
-_MONTH = r"(?P<month>" + "|".join(sorted({m for m in MONTHS} | {m[:3] for m in MONTHS} | {"Sept"}, key=len, reverse=True)) + r")\.?"
+# A month by name, or abbreviated with or without its stop; a full name never takes the stop after
+# it, which ends the sentence ("on 15 May.").
+_MONTH = (r"(?P<month>(?:" + "|".join(MONTHS) + r")(?!\.\w)|(?:"
+          + "|".join(sorted({m[:3] for m in MONTHS if len(m) > 3} | {"Sept"}, key=len, reverse=True)) + r")\.?)")
 CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "£": ("pound", "pounds", "penny", "pence"),
               "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen"),
               "₹": ("rupee", "rupees", "paisa", "paise"), "Rs.": ("rupee", "rupees", "paisa", "paise"),
@@ -438,7 +441,9 @@ def expand_times(text: str) -> str:
         return f"{said} {half.lower()} m" if half else said
 
     text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s?([aApP])[mM]\b|\b(?=(\s*[ap]\.m\b)?))", spoken, text)
-    text = re.sub(r"\b(1[0-2]|0?[1-9])\.([0-5]\d)\s?([aApP])\.?[mM]\b\.?", spoken, text)
+    # "10.30pm", "10.30 p.m.": the stop after "m" is kept only where it ends the sentence.
+    text = re.sub(r"\b(1[0-2]|0?[1-9])\.([0-5]\d)\s?([aApP])\.?[mM]\b(\.?)",
+                  lambda m: spoken(m) + ("." if m.group(4) and m.end() == len(text) else ""), text)
     text = re.sub(r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{_cardinal(int(m.group(1)))} {m.group(2).lower()} m", text)
     return re.sub(r"\b([ap] m|[ap]\.m\.)\s+(" + "|".join(TIME_ZONES) + r")\b", lambda m: f"{m.group(1)} {TIME_ZONES[m.group(2)]}", text)
 
