@@ -27,6 +27,11 @@ NEWSLETTER = ["Subscribe to our newsletter", "Your weekly briefing of progressiv
     ("He went to No. 10 on Tuesday. Then home.", ["He went to No. 10 on Tuesday.", "Then home."]),
     ("Was it a boycott? According to half, no: they were intimidated.",
      ["Was it a boycott?", "According to half, no: they were intimidated."]),
+    ("The fire started at 1119 Eighth St., after midnight. Two died.",
+     ["The fire started at 1119 Eighth St., after midnight.", "Two died."]),
+    ("The hearing starts at 9 a.m. ET to allow travel. It ends late.", ["The hearing starts at 9 a.m. ET to allow travel.", "It ends late."]),
+    ("See vol. 3 for details. It was good. iPhones sold.", ["See vol. 3 for details.", "It was good.", "iPhones sold."]),
+    ('"We will ship more," he said. " Then he left.', ['"We will ship more," he said."', "Then he left."]),
 ])
 def test_split_sentences(paragraph, sentences):
     assert split_sentences(paragraph) == sentences
@@ -167,3 +172,38 @@ def test_a_source_with_nothing_to_say_is_refused(body):
 
     with pytest.raises(BriefingError, match="nothing to say"):
         draft([Article(title="🙂", paragraphs=tuple(body.split("\n\n")), source="emoji.txt")])
+
+
+def test_a_paragraph_repeating_the_headline_is_read_once():
+    article = Article("Oil exports resume", ("Oil exports resume.", "Tankers loaded at Ras Lanuf on Monday."), "oil.txt")
+    script = build_script([article], ScriptOptions(date=dt.date(2026, 11, 24)))
+    assert [segment.text for segment in script.segments if segment.story == 0] == [
+        "Oil exports resume.", "Tankers loaded at Ras Lanuf on Monday."]  # the headline, then the body
+    assert [block.rule for block in script.stories[0].dropped] == ["headline-repeated"]
+
+
+@pytest.mark.parametrize("language, style", [
+    ("en_US", "american"), ("en_GB", "british"), ("en-gb", "british"), ("en-gb-scotland", "british"), ("en-co.uk", "british"),
+    ("en-com", "american"), ("en-com.au", "british"), ("en-us", "american"), ("fr_FR", "american"),
+])
+def test_the_reading_style_follows_the_voice(language, style):
+    from briefing.script.speech import style_for
+
+    assert style_for(language) == style
+
+
+def test_spoken_prints_what_the_voice_will_say(tmp_path):
+    from conftest import runner
+
+    from briefing.cli import main
+
+    source = tmp_path / "budget.txt"
+    source.write_text("Budget passes\n\nPARIS (Reuters) - The $17 Million fund passed 52-48 on 15 May. It took 24/7 work.\n")
+    american = runner().invoke(main, ["script", str(source), "--spoken"])
+    british = runner().invoke(main, ["script", str(source), "--spoken", "--style", "british"])
+    assert american.exit_code == 0 and british.exit_code == 0, (american, british)
+    lines = american.stdout.splitlines()
+    assert lines[1:4] == ["Budget passes.", "Paris, Reuters, The seventeen million dollars fund passed fifty-two to forty-eight on the "
+                          "fifteenth of May.", "It took twenty-four seven work."]
+    assert "That was Briefing" in lines[-2]
+    assert british.stdout.splitlines()[2] == lines[2]  # the same words: no number here takes a British "and"
