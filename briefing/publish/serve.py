@@ -2,9 +2,11 @@
 
 Starlette's static files give GET and HEAD, byte ranges (206, 416), ETag and Last-Modified with
 conditional requests, and refuse paths and symlinks that lead outside the folder. We add the
-content types podcast apps expect, and a feed whose URLs point at the address the listener used,
-unless a base URL is configured (a feed published without one has relative addresses, filled in
-here).
+content types podcast apps expect; CORS headers on everything (web players and apps fetch the
+transcripts and chapters from another origin, as the Podcasting 2.0 documents require); what
+RFC 9110 asks beyond Starlette (a Range in an unknown unit is ignored, a stale If-Match is 412);
+and a feed whose URLs point at the address the listener used, unless a base URL is configured (a
+feed published without one has relative addresses, filled in here).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
     from starlette.applications import Starlette
     from starlette.datastructures import Headers
     from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import FileResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import NotModifiedResponse, StaticFiles
@@ -72,6 +76,12 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
         raise BriefingError(f"no such folder: {folder}")
 
     class PodcastFiles(StaticFiles):
+        async def __call__(self, scope, receive, send):
+            # A Range in a unit other than bytes must be ignored (RFC 9110 14.2): the whole file, 200.
+            headers = [(name, value) for name, value in scope["headers"]
+                       if name != b"range" or value.strip().lower().startswith(b"bytes=")]
+            await super().__call__({**scope, "headers": headers}, receive, send)
+
         async def get_response(self, path: str, scope):
             # Hidden files are the folder's own (the lock, .briefing-seen.json listing every URL
             # the user briefed, temporary .part files): never served.
@@ -85,6 +95,9 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
                 return Response(status_code=416, headers={"Content-Range": f"bytes */{stat_result.st_size}"})
             response = FileResponse(full_path, status_code=status_code, stat_result=stat_result,
                                     media_type=content_type(Path(full_path).name))
+            if_match = Headers(scope=scope).get("if-match")
+            if if_match is not None and not etag_matches(if_match, response.headers["etag"]):
+                return Response(status_code=412, headers={"ETag": response.headers["etag"]})
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 return NotModifiedResponse(response.headers)
             return response
@@ -106,7 +119,18 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
 
         return Route(f"/{format_class.filename}", feed, methods=["GET", "HEAD"])
 
-    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()), Mount("/", app=files)])
+    # Podcast hosts let any page read the feed, transcripts, chapters and audio (no credentials).
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"],
+                      expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"], max_age=86400)
+    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()), Mount("/", app=files)],
+                     middleware=[cors])
+
+
+def etag_matches(if_match: str, etag: str) -> bool:
+    """Whether an If-Match header lets a request through: "*", or the current tag compared strongly
+    (a weak tag never matches, RFC 9110 13.1.1)."""
+    tags = [tag.strip() for tag in if_match.split(",")]
+    return "*" in tags or etag in [tag for tag in tags if not tag.startswith("W/")]
 
 
 def lan_addresses() -> list[str]:
