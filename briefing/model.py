@@ -167,11 +167,13 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Cue:
-    """A transcript cue: one sentence as written, and when it is said."""
+    """A transcript cue: one sentence as written, when it is said, and by whom (a role such as
+    Anchor or Quote, when the episode has more than one voice)."""
 
     start: float
     end: float
     text: str
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,7 @@ class EpisodeRecord:
     guid: str | None = None
     published: dt.datetime | None = None
     check: CheckRecord | None = None
+    chapters: tuple[Chapter, ...] = ()  # records from before chapters were kept have none
 
     def to_json(self) -> str:
         data = {
@@ -290,6 +293,8 @@ class EpisodeRecord:
                           **({"voice": s.voice} if s.voice else {}), **({"made_by": s.made_by} if s.made_by else {})}
                          for s in self.segments],
         }
+        data["chapters"] = [{"start": c.start, "end": c.end, "title": c.title, **({"url": c.url} if c.url else {})}
+                            for c in self.chapters]
         if self.guid:
             data.update(guid=self.guid, published=self.published.isoformat() if self.published else None)
         if self.check:
@@ -339,6 +344,8 @@ class EpisodeRecord:
             check=CheckRecord(check["model"], float(check["wer"]), float(check["threshold"]),
                               tuple(HeardSegment(int(s["index"]), float(s["wer"]), s["heard"]) for s in check["segments"]),
                               tuple(check["failing"])) if check else None,
+            chapters=tuple(Chapter(_text(c, "title"), float(c["start"]), float(c["end"]), c.get("url"))
+                           for c in data.get("chapters") or ()),
         )
 
 

@@ -40,7 +40,7 @@ from .publish.feed import PublishedEpisode
 from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
 from .script import budget
 from .script.cleaning import choose_rules
-from .script.compose import ScriptOptions, draft, render, speak_sentence, split_sentences
+from .script.compose import ScriptOptions, draft, lead_sentence, render, speak_sentence, split_sentences
 from .script.lexicon import default_lexicon, load_lexicon
 from .script.scriptfile import is_script_file, read_script, to_markdown, with_explicit_section_pauses
 from .script.speech import normalizers, style_for
@@ -63,7 +63,7 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
         if client is not None:
             voices.use_cluster(client)
         sound = episode_audio(voices, script, options, cache, progress, fallback_for(options.voice))
-    record = episode_record(script, voices.main, sound.duration, sound.timings, options, cache, sound.made_by)
+    record = episode_record(script, voices.main, sound, options, cache)
     if progress:
         progress("mastering", 0, 1)
     written = write_episode(script, sound, record, options, cache)
@@ -329,18 +329,19 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
     return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by, fell_back
 
 
-def episode_record(script: Script, engine: Engine, duration: float, timings: tuple[TimedSegment, ...], options: MakeOptions,
-                   cache: SegmentCache | None = None, made_by: list[str] | None = None) -> EpisodeRecord:
-    """The episode's record: what was said, by which voice, and when."""
+def episode_record(script: Script, engine: Engine, sound: EpisodeAudio, options: MakeOptions,
+                   cache: SegmentCache | None = None) -> EpisodeRecord:
+    """The episode's record: what was said, by which voice, and when; its chapters."""
+    timings, made_by = sound.timings, sound.made_by
     return EpisodeRecord(
-        title=script.title, show=script.show, date=script.date, duration=round(duration, 3), engine=engine.name,
+        title=script.title, show=script.show, date=script.date, duration=round(sound.duration, 3), engine=engine.name,
         voice=engine.voice, loudness_target_lufs=options.audio.master.loudness, bitrate_kbps=options.audio.master.bitrate,
         sample_rate=options.audio.master.sample_rate, audio_format=options.audio.master.format, cache_hits=cache.hits if cache else None,
         cache_misses=cache.misses if cache else None,
-        stories=tuple(StoryRecord(story.title, story.public_source, story.url, story.outlet,
-                                  next((s.text for s in script.segments if s.story == index and s.kind == "body" and s.text), ""),
+        stories=tuple(StoryRecord(story.title, story.public_source, story.url, story.outlet, lead_sentence(script, index),
                                   story.dropped)
                       for index, story in enumerate(script.stories)),
+        chapters=tuple(transcript.chapters(script, timings, sound.duration)),
         segments=tuple(SegmentRecord(index, timed.segment.kind, timed.segment.story, timed.segment.paragraph, timed.start,
                                      timed.end, timed.segment.text, timed.segment.spoken, timed.segment.voice,
                                      made_by[index] if made_by else None)
@@ -375,7 +376,7 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
             sound.write_audio(staged_audio, options.audio.master, cache)
-            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, sound, options))
+            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options))
             for suffix, text in transcript_files(script, sound, record).items():
                 staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
             if options.publish.to_feed:  # the feed is renamed into place right after the episode's files
@@ -389,20 +390,20 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
                           tuple(listed.damaged) if options.publish.to_feed else ())
 
 
-def episode_tags(script: Script, sound: EpisodeAudio, options: MakeOptions) -> Tags:
+def episode_tags(script: Script, record: EpisodeRecord, options: MakeOptions) -> Tags:
     """What the audio file says about itself: titles, sources, cover and chapters."""
     return Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                 comment=f"Source: {', '.join(story.public_source for story in script.stories)}",
-                length_ms=round(sound.duration * 1000), cover_png=embedded_cover(script.show, options.show.artwork),
-                chapters=tuple(transcript.chapters(script, sound.timings, sound.duration)))
+                length_ms=round(record.duration * 1000), cover_png=embedded_cover(script.show, options.show.artwork),
+                chapters=record.chapters)
 
 
 def transcript_files(script: Script, sound: EpisodeAudio, record: EpisodeRecord) -> dict[str, str]:
     """The episode's text files by suffix: the script, the WebVTT and SRT transcripts, the chapters
     (Podcasting 2.0 JSON) and the record."""
-    cues = transcript.cues((timed.start, timed.end, timed.segment.text) for timed in sound.timings)
+    cues = transcript.cues(record.segments)
     return {".txt": script.spoken_text(), ".vtt": transcript.webvtt(cues), ".srt": transcript.srt(cues),
-            ".chapters.json": transcript.chapters_json(transcript.chapters(script, sound.timings, sound.duration), script.title),
+            ".chapters.json": transcript.chapters_json(list(record.chapters), script.title),
             ".json": record.to_json()}
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Iterable
+from dataclasses import replace
+from typing import Sequence
 
 from ..addresses import web_link
-from ..model import Chapter, Cue, Script, TimedSegment
+from ..model import Chapter, Cue, Script, SegmentRecord, TimedSegment
 
 
 def chapters(script: Script, timings: tuple[TimedSegment, ...], duration: float) -> list[Chapter]:
@@ -33,15 +34,19 @@ def chapters(script: Script, timings: tuple[TimedSegment, ...], duration: float)
     return [Chapter(title, round(start, 3), round(end, 3), url) for (start, title, url), end in zip(starts, ends)]
 
 
-def cues(pieces: Iterable[tuple[float, float, str]]) -> list[Cue]:
-    """One cue per sentence as written, from (start, end, written text) of each segment; the later
-    pieces of a sentence cut for an engine have no written text of their own and extend its cue."""
+def cues(segments: Sequence[SegmentRecord]) -> list[Cue]:
+    """One cue per sentence as written; the later pieces of a sentence cut for an engine have no
+    written text of their own and extend its cue. With two voices, each cue names its speaker's
+    role: the Anchor (the main voice), the Host (the second voice's intro, headlines and outro)
+    or a Quote (the second voice reading someone's words)."""
+    two_voices = any(segment.voice for segment in segments)
     found: list[Cue] = []
-    for start, end, text in pieces:
-        if text or not found:
-            found.append(Cue(start, end, text))
+    for segment in segments:
+        if segment.text or not found:
+            speaker = None if not two_voices else "Anchor" if not segment.voice else "Quote" if segment.kind == "body" else "Host"
+            found.append(Cue(segment.start, segment.end, segment.text, speaker))
         else:
-            found[-1] = Cue(found[-1].start, end, found[-1].text)
+            found[-1] = replace(found[-1], end=segment.end)
     return found
 
 
@@ -54,16 +59,27 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def webvtt(timed_cues: list[Cue]) -> str:
-    # WebVTT cue text is markup: &, < and > must be escaped (SRT players show text as it is).
-    blocks = [f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{html.escape(_one_line(c.text), quote=False)}"
-              for n, c in enumerate(timed_cues, start=1)]
+    """WebVTT, with a voice span (<v Anchor>) on each cue when the cues name their speakers, which
+    Apple Podcasts shows. Cue text is markup: &, < and > are escaped."""
+    def text(cue: Cue) -> str:
+        escaped = html.escape(_one_line(cue.text), quote=False)
+        return f"<v {html.escape(cue.speaker)}>{escaped}" if cue.speaker else escaped
+
+    blocks = [f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{text(c)}" for n, c in enumerate(timed_cues, start=1)]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def srt(timed_cues: list[Cue]) -> str:
-    blocks = [f"{n}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{_one_line(c.text)}"
-              for n, c in enumerate(timed_cues, start=1)]
+    """SRT, with each speaker's role before the text ("Quote: ...") when the cues name them."""
+    blocks = [f"{n}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{_srt_text(c)}" for n, c in enumerate(timed_cues, start=1)]
     return "\n\n".join(blocks) + "\n"
+
+
+def _srt_text(cue: Cue) -> str:
+    # SRT has no escapes, and its readers take <...> for formatting tags and drop them: angle
+    # brackets become the look-alike single guillemets, so "<visible>" stays on screen.
+    text = _one_line(cue.text).replace("<", "‹").replace(">", "›")
+    return f"{cue.speaker}: {text}" if cue.speaker else text
 
 
 def _one_line(text: str) -> str:

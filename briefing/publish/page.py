@@ -125,7 +125,7 @@ def episode_html(folder: Path, episode, index: int) -> str:
     )
     lines = "".join(
         f'<li><button type="button" data-seek="{cue.start}" data-end="{cue.end}">{e(cue.text)}</button></li>'
-        for cue in cues((segment.start, segment.end, segment.text) for segment in record.segments)
+        for cue in cues(record.segments)
     )
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1.0 else ""}>{s:g}×</option>' for s in SPEEDS)
     audio_id = f"audio-{index}"

@@ -66,7 +66,12 @@ def podcast_guid(feed_url: str) -> str:
 
 
 def show_notes(episode: PublishedEpisode) -> str:
-    """HTML show notes: the stories, each linked to its source, with its opening sentence."""
+    """HTML show notes: the chapters with their start times (Apple Podcasts and Spotify make
+    chapters of three or more timestamps from 00:00), and the stories, each linked to its source,
+    with its lead sentence."""
+    chapters = episode.record.chapters
+    times = ("<p>" + "<br>".join(f"{timestamp(chapter.start)} {html.escape(chapter.title)}" for chapter in chapters) + "</p>"
+             if len(chapters) >= 3 else "")
     items = []
     for story in episode.stories:
         title = html.escape(story.title)
@@ -75,7 +80,14 @@ def show_notes(episode: PublishedEpisode) -> str:
         lead = f": {html.escape(story.lead)}" if story.lead else ""
         heading = f'<a href="{html.escape(url)}">{title}</a>' if url else title
         items.append(f"<li>{heading}{outlet}{lead}</li>")
-    return f"<p>{html.escape(episode.title)}</p><ul>{''.join(items)}</ul>"
+    return f"<p>{html.escape(episode.title)}</p>{times}<ul>{''.join(items)}</ul>"
+
+
+def timestamp(seconds: float) -> str:
+    """A start time as show notes write it: 04:05, or 1:02:03 past the hour."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _duration(seconds: float) -> str:
@@ -117,6 +129,8 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
         add(category_element, "itunes:category").set("text", subcategory)
     add(channel, "itunes:explicit", "true" if show.explicit else "false")
     add(channel, "itunes:author", show.author)
+    if show.author != Show.author:  # set by the user: the show's host, by name
+        add(channel, "podcast:person", show.author, role="host")
     add(channel, "itunes:type", "episodic")
     owner = add(channel, "itunes:owner")
     add(owner, "itunes:name", show.author)

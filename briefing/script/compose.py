@@ -331,6 +331,19 @@ def voice_parts(sentence: str, second_voice: str) -> list[tuple[str, str | None]
     return merged
 
 
+def lead_sentence(script: Script, story: int) -> str:
+    """A story's lead, for show notes: its first sentence of at least five words as written (a
+    kicker such as "Analysis." is not one), without a dateline ("PARIS (Reuters) - ")."""
+    sentences = [segment.text for segment in script.segments if segment.story == story and segment.kind == "body" and segment.text]
+    lead = next((text for text in sentences if len(text.split()) >= 5), sentences[0] if sentences else "")
+    return DATELINE.sub("", lead)
+
+
+# "PARIS (Reuters) - ", "SACRAMENTO, Calif. (AP) — ", "WASHINGTON — ": a place in capitals, an agency, a dash.
+DATELINE = re.compile(r"^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *"
+                      r"(?:\([^()]{1,40}\) *)?[-—–]+ *")
+
+
 def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:
     """The spoken briefing for one or more articles: draft, then render."""
     return render(draft(articles, options), options)

@@ -5,8 +5,10 @@ import datetime as dt
 import html
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -127,7 +129,8 @@ def test_chapters_json_vtt_and_srt_match_the_audio(podcast):
         subtitles = list(srt.parse(Path(f"{base}.srt").read_text()))
         assert len(captions) == len(subtitles) > 3
         assert captions[-1].end_in_seconds <= duration and subtitles[-1].end.total_seconds() <= duration
-        assert [html.unescape(c.text) for c in captions] == [s.content for s in subtitles]  # VTT escapes &, <, >
+        # VTT escapes &, < and >; SRT has no escapes, so its angle brackets are look-alike guillemets.
+        assert [html.unescape(c.text).replace("<", "‹").replace(">", "›") for c in captions] == [s.content for s in subtitles]
         assert all(a.end_in_seconds <= b.start_in_seconds for a, b in zip(captions, captions[1:]))
 
 
@@ -143,6 +146,52 @@ def test_id3_chapters_read_back(podcast):
     assert story.sub_frames.getall("WXXX") == []  # a local file has no URL to link
     assert chapters[toc.child_element_ids[-1]].end_time == pytest.approx(
         len(decode_to_array(podcast / "episodes" / f"{episode.stem}.mp3")) / 44.1, abs=50)
+
+
+def test_id3_chapters_are_stored_in_time_order_for_players_that_ignore_the_toc(podcast):
+    from e2e.test_formats import ffmpeg_chapters
+
+    for episode in published_episodes(podcast):
+        mp3 = podcast / "episodes" / f"{episode.stem}.mp3"
+        listed = ffmpeg_chapters(mp3)
+        assert [start for start, _ in listed] == sorted(start for start, _ in listed)
+        assert [title for _, title in listed] == [c.title for c in episode.record.chapters]
+        if shutil.which("ffprobe"):  # Debian's ffmpeg package has it; imageio-ffmpeg ships none
+            probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(mp3)], capture_output=True, text=True)
+            assert probe.returncode == 0, probe.stderr
+            probed = json.loads(probe.stdout)["chapters"]  # times shifted by the MP3 encoder's delay: order and titles compared
+            assert [c["tags"]["title"] for c in probed] == [title for _, title in listed]
+            assert [float(c["start_time"]) for c in probed] == sorted(float(c["start_time"]) for c in probed)
+
+
+def test_show_notes_list_the_chapters_and_lead_with_a_real_sentence(tmp_path):
+    source = article(tmp_path, "a.txt", "Intervention in Libya", "Analysis.\n\nPARIS (Reuters) - French commandos took part "
+                     "in clashes near Benghazi, Le Monde said.\n\nThey were there for months.")
+    folder = tmp_path / "site"
+    make([source], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
+    [entry] = feedparser.parse(feed_bytes(folder)).entries
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", entry.description))
+    times = re.findall(r"^(\d\d:\d\d) (.+)$", text, re.M)
+    assert len(times) >= 3 and times[0] == ("00:00", "Introduction") and times[-1][1] == "Closing"
+    assert "Intervention in Libya: French commandos took part in clashes near Benghazi, Le Monde said." in text
+
+
+def test_podcast_partytime_reads_the_feed_its_transcripts_and_chapters(podcast):
+    modules = Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules"
+    if not shutil.which("node") or not (modules / "podcast-partytime").is_dir():
+        pytest.skip("podcast-partytime (npm) is not installed (scripts/test installs it)")
+    script = ("const {parseFeed} = require('podcast-partytime'); const feed = parseFeed(require('fs').readFileSync(0, 'utf8'));"
+              "console.log(JSON.stringify({people: feed.podcastPeople, items: feed.items.map(i => ({enclosure: i.enclosure, "
+              "transcripts: i.podcastTranscripts, chapters: i.podcastChapters}))}))")
+    node = subprocess.run(["node", "-e", script], input=feed_bytes(podcast), capture_output=True,
+                          env={**os.environ, "NODE_PATH": str(modules)})
+    assert node.returncode == 0, node.stderr.decode()
+    parsed = json.loads(node.stdout)
+    assert [person["name"] for person in parsed["people"]] == ["Jane Doe"]
+    for item in parsed["items"]:
+        stem = item["enclosure"]["url"].rsplit("/", 1)[1].removesuffix(".mp3")
+        assert {t["type"] for t in item["transcripts"]} == {"text/vtt", "application/srt"}
+        assert item["chapters"] == {"url": f"{BASE}/episodes/{stem}.chapters.json", "type": "application/json+chapters"}
 
 
 def test_story_chapters_carry_their_source_url(tmp_path, local_server):

@@ -24,9 +24,9 @@ class Mp3(AudioFormat):
         """ID3v2.4: text frames, cover art, and chapters (CHAP frames, with the source URL of each
         story, under a CTOC table of contents)."""
         # mutagen.id3 is imported here: 10 ms that commands writing no audio never need.
-        from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, WXXX, CTOCFlags
+        from mutagen.id3 import APIC, CHAP, COMM, CTOC, TALB, TCON, TDRC, TIT2, TLEN, TPE1, WXXX, CTOCFlags
 
-        id3 = ID3()
+        id3 = chaptered_id3()
         id3.add(TIT2(encoding=3, text=tags.title))
         id3.add(TPE1(encoding=3, text=tags.show))
         id3.add(TALB(encoding=3, text=tags.show))
@@ -47,3 +47,28 @@ class Mp3(AudioFormat):
             id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                          sub_frames=[TIT2(encoding=3, text="Chapters")]))
         id3.save(str(path), v2_version=4)
+
+
+def chaptered_id3():
+    """An empty ID3 tag that writes its chapters last, CTOC first, then CHAP frames in time order.
+
+    mutagen orders frames by size, which scatters the chapters (chp3, chp0, CTOC, chp1...): players
+    that ignore the table of contents, ffmpeg's among them, list chapters in file order, and a
+    conversion to M4A then has them out of order too."""
+    from mutagen.id3 import ID3
+    from mutagen.id3._tags import save_frame  # the one frame writer mutagen has; no public name
+
+    class ChapteredID3(ID3):
+        def _write(self, config):
+            chapters = sorted((frame for frame in self.values() if frame.FrameID in ("CTOC", "CHAP")),
+                              key=lambda frame: (frame.FrameID != "CTOC", getattr(frame, "start_time", 0)))
+            for frame in chapters:
+                del self[frame.HashKey]
+            try:
+                others = super()._write(config)
+            finally:
+                for frame in chapters:
+                    self.add(frame)
+            return others + b"".join(save_frame(frame, config=config) for frame in chapters)
+
+    return ChapteredID3()
