@@ -158,17 +158,24 @@ def lan_addresses() -> list[str]:
     return sorted(address for address in found if not address.startswith("127."))
 
 
-def terminal_qr(text: str) -> str:
-    """A QR code of text drawn with block characters, for a phone camera to scan from the terminal."""
-    import io
+QR_DARK, QR_LIGHT = 16, 231  # black and white of the 256-colour palette, the same in every theme
 
+
+def terminal_qr(text: str) -> str:
+    """A QR code of text for a phone camera to scan from the terminal: two modules a character (the
+    upper half block), every cell with its own black and white, quiet zone included, so it reads
+    the same on light and dark terminals (block characters alone come out inverted on one of them)."""
     import qrcode
 
-    code = qrcode.QRCode(border=2)
+    code = qrcode.QRCode(border=4)
     code.add_data(text)
-    out = io.StringIO()
-    code.print_ascii(out=out, invert=True)
-    return out.getvalue()
+    matrix = code.get_matrix()
+    if len(matrix) % 2:
+        matrix.append([False] * len(matrix[0]))
+    colour = {True: QR_DARK, False: QR_LIGHT}
+    rows = ["".join(f"\x1b[38;5;{colour[top]};48;5;{colour[bottom]}m▀" for top, bottom in zip(upper, lower)) + "\x1b[0m"
+            for upper, lower in zip(matrix[::2], matrix[1::2])]
+    return "\n".join(rows) + "\n"
 
 
 def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: int):

@@ -230,13 +230,26 @@ def test_lan_mode_prints_addresses_and_a_qr_code(site, monkeypatch):
     serving.serve(site, "0.0.0.0", 8123, echo=lines.append)
     assert calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123
     assert lines[0] == "page: http://192.168.1.20:8123/   feed: http://192.168.1.20:8123/feed.xml"
-    assert "http://192.168.1.20:8123/feed.xml" in lines[1] and "█" in lines[1]
+    assert "http://192.168.1.20:8123/feed.xml" in lines[1] and "▀" in lines[1]
 
 
-def test_qr_code_encodes_the_url():
-    art = terminal_qr("http://192.168.1.20:8000/feed.xml")
-    rows = art.strip("\n").split("\n")
-    assert len(rows) > 10 and len({len(row) for row in rows}) == 1
+@pytest.mark.parametrize("terminal_background", [(0, 0, 0), (255, 255, 255)], ids=["dark", "light"])
+def test_qr_code_scans_on_light_and_dark_terminals(terminal_background):
+    import zxingcpp
+    from PIL import Image
+
+    url = "http://192.168.1.20:8000/feed.xml"
+    rows = terminal_qr(url).strip("\n").split("\n")
+    palette = {16: (0, 0, 0), 231: (255, 255, 255)}
+    pixels = []  # the terminal's own colour wherever a cell sets none
+    for row in rows:
+        cells = re.findall(r"\x1b\[38;5;(\d+);48;5;(\d+)m▀", row)
+        pixels.append([palette.get(int(top), terminal_background) for top, _ in cells])
+        pixels.append([palette.get(int(bottom), terminal_background) for _, bottom in cells])
+    image = Image.new("RGB", (len(pixels[0]), len(pixels)))
+    image.putdata([pixel for line in pixels for pixel in line])
+    image = image.resize((image.width * 8, image.height * 8), Image.NEAREST)
+    assert [result.text for result in zxingcpp.read_barcodes(image)] == [url]
 
 
 def test_rebase_feed_and_content_type_helpers():
