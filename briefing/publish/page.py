@@ -2,7 +2,10 @@
 
 Everything is in the folder (no CDN, no outside fonts). Each episode has an audio player with
 speed and 15-second skips, chapters that seek when tapped, and a transcript that follows the
-audio and seeks when a line is tapped; Media Session metadata puts the episode on the lock screen.
+audio (through the pauses too) and seeks when a line is tapped; Media Session metadata puts the
+episode on the lock screen. The header has one-tap subscribe links for the podcast apps people
+use, the feed's address to copy and its QR code. A service worker (sw.js) keeps the page for
+offline use and, when asked, an episode; browsers run it on https and on localhost only.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ..audio.transcript import cues
 from ..files import StagedFiles
 
 ICON_SIZES = (192, 512)
+QR_NAME = "feed-qr.svg"  # the feed address's QR code, shown on the page
 SPEEDS = (0.8, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 STYLE = """
@@ -32,7 +36,9 @@ header { display: flex; gap: 14px; align-items: center; padding: 16px; }
 header img { width: 72px; height: 72px; border-radius: 10px; }
 header h1 { font-size: 1.4rem; margin: 0; }
 header p { margin: 2px 0 0; color: var(--muted); }
-.subscribe { display: inline-block; margin-top: 6px; color: var(--accent); font-weight: 600; }
+.subscribe { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 6px 0 0; padding: 0; list-style: none; }
+.subscribe a, .subscribe button { display: inline-flex; align-items: center; min-height: 44px; color: var(--accent); font-weight: 600; }
+.feed-qr { width: 132px; height: 132px; background: #fff; padding: 6px; border-radius: 8px; }
 main { padding: 0 12px 40px; max-width: 720px; margin: 0 auto; }
 .episode { background: var(--card); border: 1px solid var(--line); border-radius: 14px; padding: 14px; margin: 14px 0; }
 .episode h2 { font-size: 1.15rem; margin: 0 0 4px; }
@@ -46,7 +52,7 @@ a { color: var(--accent); }
 ol { list-style: none; padding-left: 0; margin: 6px 0; }
 .chapters button, .transcript button { width: 100%; text-align: left; border: 0; min-height: 44px; background: none; }
 .transcript { max-height: 40vh; overflow-y: auto; border-top: 1px solid var(--line); margin-top: 8px; }
-.transcript button { min-height: 0; padding: 6px 8px; border-radius: 6px; }
+.transcript button { min-height: 44px; padding: 6px 8px; border-radius: 6px; }
 .transcript button.current { background: var(--current); }
 .sources { margin: 6px 0 0; padding-left: 1.2em; }
 details summary { cursor: pointer; min-height: 44px; padding: 10px 0; font-weight: 600; }
@@ -71,8 +77,9 @@ document.querySelectorAll('.episode').forEach((episode) => {
   const lines = Array.from(episode.querySelectorAll('.transcript [data-seek]'));
   let current = null;
   const follow = () => {
+    // The last line begun stays lit through the pause after it, until the next begins.
     const t = audio.currentTime;
-    const line = lines.find((l) => t >= parseFloat(l.dataset.seek) && t < parseFloat(l.dataset.end)) || null;
+    const line = lines.filter((l) => t >= parseFloat(l.dataset.seek)).pop() || null;
     if (line === current) return;
     if (current) { current.classList.remove('current'); current.removeAttribute('aria-current'); }
     current = line;
@@ -96,12 +103,82 @@ document.querySelectorAll('.episode').forEach((episode) => {
       navigator.mediaSession.setActionHandler('seekforward', () => { audio.currentTime += 15; });
     }
   });
+  const keep = episode.querySelector('.offline');
+  if (keep && 'serviceWorker' in navigator && window.isSecureContext) {
+    keep.hidden = false;
+    caches.match(audio.src).then((found) => { if (found) keep.textContent = 'Saved for offline'; });
+    keep.addEventListener('click', () => {
+      keep.textContent = 'Saving…';
+      caches.open('briefing-episodes').then((cache) => cache.add(audio.src))
+        .then(() => { keep.textContent = 'Saved for offline'; }, () => { keep.textContent = 'Could not save'; });
+    });
+  }
+});
+// Subscribe links: each app's own address for the feed, made from where the page is served.
+const feed = new URL('feed.xml', document.baseURI);
+const bare = feed.host + feed.pathname;
+const apps = {
+  apple: `podcast://${bare}`, pocketcasts: `pktc://subscribe/${bare}`,
+  overcast: `overcast://x-callback-url/add?url=${encodeURIComponent(feed.href)}`, antennapod: `antennapod-subscribe://${bare}`,
+};
+document.querySelectorAll('[data-app]').forEach((link) => { link.href = apps[link.dataset.app]; });
+const copy = document.querySelector('.copy-feed');
+copy.addEventListener('click', () => {
+  const done = () => { copy.textContent = 'Feed address copied'; };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(feed.href).then(done, () => prompt('Feed address', feed.href));
+  else prompt('Feed address', feed.href);
+});
+if ('serviceWorker' in navigator && window.isSecureContext) navigator.serviceWorker.register('sw.js');
+"""
+
+# Offline use: the page and its small files from the network when there is one, else from the
+# cache; an episode saved on request is served from the cache, byte ranges sliced from it (media
+# elements always ask for ranges).
+SERVICE_WORKER = """
+const PAGE = 'briefing-page', EPISODES = 'briefing-episodes';
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(PAGE).then((cache) => cache.addAll(['./', 'manifest.webmanifest', 'icon-192.png', 'icon-512.png'])));
+  self.skipWaiting();
+});
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+async function ranged(request, response) {
+  const range = /bytes=(\\d*)-(\\d*)/.exec(request.headers.get('range') || '');
+  if (!range) return response;
+  const body = await response.blob();
+  const start = range[1] ? Number(range[1]) : Math.max(0, body.size - Number(range[2]));
+  const end = range[1] && range[2] ? Math.min(Number(range[2]), body.size - 1) : body.size - 1;
+  return new Response(body.slice(start, end + 1), {status: 206, headers: {
+    'Content-Type': response.headers.get('Content-Type') || 'application/octet-stream',
+    'Content-Range': `bytes ${start}-${end}/${body.size}`, 'Content-Length': String(end - start + 1)}});
+}
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  event.respondWith((async () => {
+    const url = new URL(request.url); url.hash = '';
+    const saved = await caches.open(EPISODES).then((cache) => cache.match(url.href));
+    if (saved) return ranged(request, saved);
+    try {
+      const response = await fetch(request);
+      if (response.ok && response.status === 200 && !request.headers.has('range')) {
+        const copy = response.clone();
+        caches.open(PAGE).then((cache) => cache.put(request, copy));
+      }
+      return response;
+    } catch (offline) {
+      const cached = await caches.match(request, {ignoreSearch: true});
+      if (cached) return cached;
+      throw offline;
+    }
+  })());
 });
 """
 
 
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
+def _clock(seconds: float, rounded: bool = False) -> str:
+    """ "1:27", or "1:02:03" past the hour; rounded as the feed's itunes:duration is (round) for
+    durations, cut down for chapter starts as the show notes write them."""
+    whole = round(seconds) if rounded else int(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
 
 
@@ -132,12 +209,13 @@ def episode_html(folder: Path, episode, index: int) -> str:
     return f"""
 <article class="episode" aria-labelledby="title-{index}">
   <h2 id="title-{index}">{title}</h2>
-  <p class="meta"><time datetime="{published}">{published}</time> · {_clock(record.duration)}</p>
+  <p class="meta"><time datetime="{published}">{published}</time> · {_clock(record.duration, rounded=True)}</p>
   <audio id="{audio_id}" controls preload="metadata" src="episodes/{e(episode.audio_name)}" aria-label="Play {title}"></audio>
   <div class="controls">
     <button type="button" data-skip="-15" aria-label="Back 15 seconds" aria-controls="{audio_id}">−15 s</button>
     <button type="button" data-skip="15" aria-label="Forward 15 seconds" aria-controls="{audio_id}">+15 s</button>
     <label>Speed <select class="speed" aria-controls="{audio_id}">{speeds}</select></label>
+    <button type="button" class="offline" hidden>Save for offline</button>
   </div>
   <ul class="sources" aria-label="Sources">{sources}</ul>
   <details open><summary>Chapters</summary><ol class="chapters">{chapter_items}</ol></details>
@@ -166,8 +244,16 @@ def page_html(show, episodes: list, folder: Path) -> str:
 <header>
   <img src="icon-192.png" alt="">
   <div><h1>{e(show.title)}</h1><p>{e(show.description)}</p>
-  <a class="subscribe" href="feed.xml">Subscribe (podcast feed)</a></div>
+  <ul class="subscribe" aria-label="Subscribe">
+    <li><a data-app="apple" href="feed.xml">Apple Podcasts</a></li>
+    <li><a data-app="pocketcasts" href="feed.xml">Pocket Casts</a></li>
+    <li><a data-app="overcast" href="feed.xml">Overcast</a></li>
+    <li><a data-app="antennapod" href="feed.xml">AntennaPod</a></li>
+    <li><a class="feed-link" href="feed.xml">Podcast feed</a></li>
+    <li><button type="button" class="copy-feed">Copy feed address</button></li>
+  </ul></div>
 </header>
+<img class="feed-qr" src="{QR_NAME}" alt="QR code of the podcast feed's address" onerror="this.remove()">
 <main>{cards}
 </main>
 <script>{SCRIPT}</script>
@@ -184,14 +270,27 @@ def manifest(show) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
+
+def feed_qr_svg(feed_url: str) -> str:
+    """The QR code of the feed's address, as SVG (black on white, quiet zone included)."""
+    import qrcode
+    import qrcode.image.svg
+
+    return qrcode.make(feed_url, image_factory=qrcode.image.svg.SvgPathFillImage, border=4).to_string(encoding="unicode")
+
+
 def write_page(folder: Path, show, episodes: list, cover: Path) -> None:
-    """index.html, manifest.webmanifest and the icons (from the cover), all written atomically."""
+    """index.html, sw.js, manifest.webmanifest, the icons (from the cover) and, with a base URL, the
+    feed's QR code (`briefing serve` draws it for the listener's address), all written atomically."""
     from PIL import Image
 
     folder = Path(folder)
     with StagedFiles() as staged:
         staged.path(folder / "index.html").write_text(page_html(show, episodes, folder), encoding="utf-8")
+        staged.path(folder / "sw.js").write_text(SERVICE_WORKER, encoding="utf-8")
         staged.path(folder / "manifest.webmanifest").write_text(manifest(show), encoding="utf-8")
+        if show.base_url:
+            staged.path(folder / QR_NAME).write_text(feed_qr_svg(show.url("feed.xml")), encoding="utf-8")
         with Image.open(cover) as art:
             for size in ICON_SIZES:
                 buffer = io.BytesIO()

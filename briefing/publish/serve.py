@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from ..audio.formats import media_types
 from ..errors import BriefingError
 from .feed import FeedFormat, feed_formats
+from .page import QR_NAME, feed_qr_svg
 from .rss import FEED
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
@@ -35,6 +36,8 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".js": "text/javascript; charset=utf-8",
     ".jpg": "image/jpeg",
 }
 
@@ -104,13 +107,15 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
 
     files = PodcastFiles(directory=folder, html=True)
 
+    def listener_base(request) -> str:
+        return base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
+
     def serve_feed(format_class: type[FeedFormat]):
         async def feed(request):
             path = folder / format_class.filename
             if not path.is_file():
                 return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-            base = base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
-            body = format_class.rebased(path.read_bytes(), base)
+            body = format_class.rebased(path.read_bytes(), listener_base(request))
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
             headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
             if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
@@ -119,10 +124,16 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
 
         return Route(f"/{format_class.filename}", feed, methods=["GET", "HEAD"])
 
+    async def feed_qr(request):
+        """The feed's QR code for the address this listener used (the folder's file holds the base URL's)."""
+        body = feed_qr_svg(listener_base(request).rstrip("/") + "/" + FEED)
+        return Response(body, media_type="image/svg+xml", headers={"Vary": "Host", "Cache-Control": "no-cache"})
+
     # Podcast hosts let any page read the feed, transcripts, chapters and audio (no credentials).
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"],
                       expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"], max_age=86400)
-    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()), Mount("/", app=files)],
+    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()),
+                             Route(f"/{QR_NAME}", feed_qr, methods=["GET", "HEAD"]), Mount("/", app=files)],
                      middleware=[cors])
 
 

@@ -1,6 +1,7 @@
 """The web page in headless Chromium (Debian's, driven by Playwright) at a phone's viewport,
 against `briefing serve` on a free local port."""
 
+import io
 import json
 import re
 import shutil
@@ -60,8 +61,70 @@ def page(server):
 def test_lists_the_episodes_newest_first(page, site):
     titles = page.locator(".episode h2").all_inner_texts()
     assert titles == [episode.title for episode in published_episodes(site)] == ["Oil exports resume", "Drones over Sabratha"]
-    assert page.locator("a.subscribe").get_attribute("href") == "feed.xml"
+    assert page.locator("a.feed-link").get_attribute("href") == "feed.xml"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d · 0:\d\d", page.locator(".episode").first.locator(".meta").inner_text())
+
+
+def test_durations_are_shown_as_the_feed_rounds_them(page, site):
+    import feedparser
+
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    shown = [meta.split(" · ")[1] for meta in page.locator(".episode .meta").all_inner_texts()]
+    in_feed = [entry.itunes_duration for entry in feed.entries]  # HH:MM:SS
+    assert shown == [f"{int(d[3:5])}:{d[6:8]}" for d in in_feed]
+
+
+def test_one_tap_subscribe_links_and_the_feed_qr_code(page, server):
+    import zxingcpp
+    from PIL import Image
+
+    bare = f"127.0.0.1:{server.port}/feed.xml"
+    links = {link.get_attribute("data-app"): link.get_attribute("href") for link in page.locator("[data-app]").all()}
+    assert links == {"apple": f"podcast://{bare}", "pocketcasts": f"pktc://subscribe/{bare}",
+                     "overcast": f"overcast://x-callback-url/add?url=http%3A%2F%2F{bare.replace(':', '%3A').replace('/', '%2F')}",
+                     "antennapod": f"antennapod-subscribe://{bare}"}
+    qr = page.locator("img.feed-qr")
+    page.wait_for_function("document.querySelector('img.feed-qr').naturalWidth > 0", timeout=10000)
+    shot = Image.open(io.BytesIO(qr.screenshot()))
+    assert [result.text for result in zxingcpp.read_barcodes(shot)] == [f"http://{bare}"]
+
+
+def test_tap_targets_are_44_pixels(page):
+    page.locator(".episode").first.locator("summary", has_text="Transcript").tap()
+    small = page.evaluate("""Array.from(document.querySelectorAll('header a, header button, .episode button, .episode select, summary'))
+        .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+        .map((el) => el.textContent.trim() + ' ' + el.getBoundingClientRect().height)""")
+    assert small == []
+
+
+def test_another_origin_can_read_the_transcript(page, server, site, local_server):
+    from conftest import Reply
+
+    other = local_server(lambda method, path, body: Reply(200, b"<!doctype html><title>player</title>", {"Content-Type": "text/html"}))
+    stem = published_episodes(site)[0].stem
+    page.goto(other.url + "/")
+    text = page.evaluate(f"fetch('{server.url}/episodes/{stem}.vtt').then((r) => r.text())")
+    assert text.startswith("WEBVTT")
+    chapters = page.evaluate(f"fetch('{server.url}/episodes/{stem}.chapters.json').then((r) => r.json())")
+    assert chapters["chapters"][0]["title"] == "Introduction"
+
+
+def test_a_saved_episode_plays_offline(page, site):
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: the page and its files are kept
+    keep = page.locator(".episode").first.locator(".offline")
+    keep.tap()
+    page.wait_for_function("document.querySelector('.offline').textContent === 'Saved for offline'", timeout=15000)
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=15000)
+        duration = page.evaluate("document.querySelector('audio').duration")
+    finally:
+        page.context.set_offline(False)
+    record = published_episodes(site)[0].record
+    assert duration == pytest.approx(record.duration, rel=0.01)
 
 
 def test_audio_loads_with_the_right_duration(page, site):
@@ -103,6 +166,11 @@ def test_transcript_follows_and_seeks(page, tmp_path):
     page.evaluate(f"document.querySelector('audio').currentTime = {(start + end) / 2}")
     page.wait_for_function("document.querySelector('.transcript .current') !== null", timeout=5000)
     assert episode.locator(".transcript .current").inner_text() == target.inner_text()
+    pause = (end + float(lines.nth(3).get_attribute("data-seek"))) / 2  # between this sentence and the next
+    page.evaluate(f"document.querySelector('audio').currentTime = {pause}")
+    page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {pause}) < 0.05", timeout=5000)
+    page.wait_for_function("document.querySelector('audio').seeking === false", timeout=5000)
+    assert episode.locator(".transcript .current").inner_text() == target.inner_text()  # still lit through the pause
     assert episode.locator(".transcript .current").get_attribute("aria-current") == "true"
     lines.nth(1).tap()
     first_start = float(lines.nth(1).get_attribute("data-seek"))
