@@ -6,7 +6,7 @@ WAV file behind a digest of its key and content, written to a temporary name and
 concurrent runs can share the folder; an entry whose digest does not match (damaged, truncated,
 replaced, or another key's entry moved here) is deleted and made again. Mastered briefings are kept too, keyed by
 the segment entries they were made of, so rendering an unchanged briefing again neither
-synthesises nor masters anything. Reading an entry marks it used (its access time), and the
+synthesises nor masters anything; so is the cover art drawn for a show's tags. Reading an entry marks it used (its access time), and the
 least recently used go when the folder grows past its bound (mastered briefings first).
 """
 
@@ -28,6 +28,7 @@ from .ffmpeg import audio_segment_class
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
 MASTERED_SUFFIX = ".episode"  # a mastered briefing, in whichever output format its key names
+ARTWORK_SUFFIX = ".png"  # cover art drawn for a show's tags
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
@@ -118,11 +119,34 @@ class SegmentCache:
         None. Entries carry a digest of their content, so a damaged one is found, deleted and made
         again."""
         path = self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}"
+        body = self._read_checked(path)
+        try:
+            length = int.from_bytes(body[:4], "big")
+            spans, encoded = json.loads(body[4:4 + length]), body[4 + length:]
+            if not encoded:
+                raise ValueError("no audio")
+        except (TypeError, ValueError):
+            path.unlink(missing_ok=True)
+            return None
+        return encoded, spans
+
+    def put_master(self, key: str, encoded: bytes, spans: dict) -> None:
+        header = json.dumps(spans).encode()
+        self._store_checked(self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded)
+
+    def get_artwork(self, key: str) -> bytes | None:
+        """Cover art drawn before for the same show and size, or None."""
+        return self._read_checked(self.folder / key[:2] / f"{key}{ARTWORK_SUFFIX}") or None
+
+    def put_artwork(self, key: str, png: bytes) -> None:
+        self._store_checked(self.folder / key[:2] / f"{key}{ARTWORK_SUFFIX}", png)
+
+    @staticmethod
+    def _read_checked(path: Path) -> bytes | None:
+        """The body of an entry written by _store_checked, or None (a damaged one is deleted)."""
         try:
             data = path.read_bytes()
-            digest, length = data[:32], int.from_bytes(data[32:36], "big")
-            spans, encoded = json.loads(data[36:36 + length]), data[36 + length:]
-            if hashlib.sha256(data[32:]).digest() != digest or not encoded:
+            if hashlib.sha256(data[32:]).digest() != data[:32]:
                 raise ValueError("damaged")
         except FileNotFoundError:
             return None
@@ -130,12 +154,11 @@ class SegmentCache:
             path.unlink(missing_ok=True)
             return None
         used_now(path)
-        return encoded, spans
+        return data[32:]
 
-    def put_master(self, key: str, encoded: bytes, spans: dict) -> None:
-        header = json.dumps(spans).encode()
-        body = len(header).to_bytes(4, "big") + header + encoded
-        self._store(self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}", lambda handle: handle.write(hashlib.sha256(body).digest() + body))
+    def _store_checked(self, path: Path, body: bytes) -> None:
+        """An entry behind a digest of its body, so damage is found when it is read."""
+        self._store(path, lambda handle: handle.write(hashlib.sha256(body).digest() + body))
 
     @staticmethod
     def _store(path: Path, write) -> None:
@@ -164,12 +187,12 @@ class SegmentCache:
 
     def prune(self) -> int:
         """Remove entries until the cache is within max_bytes, returning how many went: mastered
-        briefings first (a second's work to make again), then segments, least recently used first."""
+        briefings and art first (a second's work to make again), then segments, least recently used first."""
         stats = []
         for entry in self.entries():
             try:
                 stat = entry.stat()
-                stats.append((entry.suffix != MASTERED_SUFFIX, stat.st_atime, stat.st_size, entry))
+                stats.append((entry.suffix == SEGMENT_SUFFIX, stat.st_atime, stat.st_size, entry))
             except FileNotFoundError:
                 continue
         total = sum(size for _, _, size, _ in stats)

@@ -35,7 +35,7 @@ from .model import (
 )
 from .options import CacheOptions, MakeOptions, VoiceOptions
 from .publish import podcast as publish
-from .publish.artwork import embedded_cover
+from .publish.artwork import ARTWORK_VERSION, embedded_cover
 from .publish.feed import PublishedEpisode
 from .quality.check import DEFAULT_THRESHOLD, Recogniser, check, record_check
 from .script import budget
@@ -376,7 +376,7 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
             sound.write_audio(staged_audio, options.audio.master, cache)
-            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options))
+            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options, cache))
             for suffix, text in transcript_files(script, sound, record).items():
                 staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
             if options.publish.to_feed:  # the feed is renamed into place right after the episode's files
@@ -390,12 +390,26 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
                           tuple(listed.damaged) if options.publish.to_feed else ())
 
 
-def episode_tags(script: Script, record: EpisodeRecord, options: MakeOptions) -> Tags:
+def episode_tags(script: Script, record: EpisodeRecord, options: MakeOptions, cache: SegmentCache | None) -> Tags:
     """What the audio file says about itself: titles, sources, cover and chapters."""
     return Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                 comment=f"Source: {', '.join(story.public_source for story in script.stories)}",
-                length_ms=round(record.duration * 1000), cover_png=embedded_cover(script.show, options.show.artwork),
+                length_ms=round(record.duration * 1000), cover_png=cover_art(script.show, options.show.artwork, cache),
                 chapters=record.chapters)
+
+
+def cover_art(show: str, artwork: Path | None, cache: SegmentCache | None) -> bytes:
+    """The cover for the tags: the user's artwork, or art drawn for the show (once: then from the
+    cache, as drawing it takes longer than the rest of a warm render's tagging)."""
+    if artwork is not None or cache is None:
+        return embedded_cover(show, artwork)
+    key = cache.master_key({"cover": show, "artwork": ARTWORK_VERSION})
+    png = cache.get_artwork(key)
+    if png is None:
+        png = embedded_cover(show)
+        cache.put_artwork(key, png)
+        cache.prune()
+    return png
 
 
 def transcript_files(script: Script, sound: EpisodeAudio, record: EpisodeRecord) -> dict[str, str]:

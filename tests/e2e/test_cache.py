@@ -132,3 +132,16 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     source.write_text(ARTICLE.replace("closes the story", "ends the story"))
     make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache=CacheOptions(folder=cache)))
     assert mastered == [1, 1] and len(list(cache.glob("*/*.episode"))) == 2
+
+
+def test_the_drawn_cover_is_kept_with_the_segments(tmp_path, monkeypatch):
+    from briefing import pipeline
+
+    drawn = []
+    real = pipeline.embedded_cover
+    monkeypatch.setattr(pipeline, "embedded_cover", lambda *args: drawn.append(args) or real(*args))
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    render(tmp_path, source, tmp_path / "cache")
+    render(tmp_path, source, tmp_path / "cache")
+    assert len(drawn) == 1 and len(list((tmp_path / "cache").glob("*/*.png"))) == 1
