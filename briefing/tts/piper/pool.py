@@ -1,6 +1,11 @@
 """Piper in worker processes: each loads the voice once and runs ONNX Runtime on one thread (two
 processes on two cores are 5-12% faster than one process on both; scripts/bench measures it).
-Longest sentences go first, so no worker is left with a long one while the others wait."""
+Longest sentences go first, so no worker is left with a long one while the others wait.
+
+The workers are forked once per process and voice, and kept for later renders: a process that
+renders again (a server, a batch, a test run) reuses their loaded voice, and is not forked again
+while threads of its own (a progress bar, a server, a recogniser's pools) may hold a lock the
+forked child would wait on for ever."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from .voices import PiperVoiceFiles, load_voice, speak
 PARENT_CHECK_SECONDS = 0.5
 
 _worker_voice = None  # in a worker process: the voice it loaded once
+_pools: dict = {}  # (model, config, workers) -> the live ProcessPoolExecutor speaking that voice
 
 
 def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
@@ -56,12 +62,15 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
     import onnxruntime  # noqa: F401  imported before forking, so each worker starts with it loaded
     import piper  # noqa: F401
 
-    # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
-    # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
-    context = multiprocessing.get_context("fork")
+    key = (files.model, files.config, workers)
+    pool = _pools.get(key)
+    if pool is None:
+        # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
+        # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
+        pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=_load_worker_voice,
+                                                 initargs=(files.model, files.config, os.getpid()))
     spoken: list = [None] * len(texts)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_worker_voice,
-                               initargs=(files.model, files.config, os.getpid()))
     try:
         longest_first = sorted(range(len(texts)), key=lambda position: -len(texts[position]))
         futures = {pool.submit(_worker_speak, texts[position], variation, rate): position for position in longest_first}
@@ -74,9 +83,9 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
             if done:
                 done(position, spoken[position])
     except BaseException:
+        _pools.pop(key, None)
         _stop_at_once(pool)
         raise
-    pool.shutdown()
     return spoken
 
 
