@@ -9,6 +9,7 @@ forked child would wait on for ever."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 from pathlib import Path
@@ -65,6 +66,8 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
     key = (files.model, files.config, workers)
     pool = _pools.get(key)
     if pool is None:
+        if not _pools:
+            atexit.register(_shut_down_pools)
         # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
         # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
         pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
@@ -87,6 +90,12 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
         _stop_at_once(pool)
         raise
     return spoken
+
+
+def _shut_down_pools() -> None:
+    """At exit, while the interpreter is whole: the workers finish and are joined."""
+    while _pools:
+        _pools.popitem()[1].shutdown(wait=True)
 
 
 def _stop_at_once(pool) -> None:
