@@ -5,6 +5,7 @@ function below it, calling into one stage."""
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -274,15 +275,15 @@ class Voices:
         return [self.main, *([self.second] if self.second else [])]
 
 
-def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None, progress: Progress | None = None,
-               fallback: Callable[[], Engine] | None = None) -> tuple[list, list[str], int]:
-    """One clip per segment, in script order, at the main voice's sample rate; which engine made
-    each ("name/voice"); and how many the fallback made. Clips come from the cache when there; the
-    rest are synthesised (in parallel where the engine can) and cached as they are made. When an
-    engine gives up and a fallback is given, the fallback engine makes whatever is still missing."""
+def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], None], cache: SegmentCache | None = None,
+               progress: Progress | None = None, fallback: Callable[[], Engine] | None = None) -> tuple[list[str], int]:
+    """Speak every segment, calling ready(index, clip) as each clip is there (at the main voice's
+    sample rate; in any order); returns which engine made each ("name/voice") and how many the
+    fallback made. Clips come from the cache when there; the rest are synthesised (in parallel
+    where the engine can) and cached as they are made. When an engine gives up and a fallback is
+    given, the fallback engine makes whatever is still missing."""
     total = len(script.segments)
-    clips: list = [None] * total
-    made_by: list[str] = [""] * total
+    made_by: list[str] = [""] * total  # empty until the segment's clip is there
     done = 0
 
     def tick() -> None:  # one more segment ready
@@ -296,18 +297,20 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
         keys = {index: cache.key(engine.identity(), script.segments[index].spoken) if cache else None for index in indexes}
         missing = []
         for index in indexes:
-            clips[index] = cache.get(keys[index]) if cache else None
-            if clips[index] is None:
+            clip = cache.get(keys[index]) if cache else None
+            if clip is None:
                 missing.append(index)
             else:
                 made_by[index] = f"{engine.name}/{engine.voice}"
+                ready(index, clip.set_frame_rate(voices.main.sample_rate))
                 tick()
 
         def made(position: int, clip) -> None:
             index = missing[position]
-            clips[index], made_by[index] = clip, f"{engine.name}/{engine.voice}"
+            made_by[index] = f"{engine.name}/{engine.voice}"
             if cache:
                 cache.put(keys[index], clip)  # at once: if a later segment fails, running again resumes from here
+            ready(index, clip.set_frame_rate(voices.main.sample_rate))
             tick()
 
         engine.synthesize_all([script.segments[index].spoken for index in missing], made)
@@ -323,10 +326,10 @@ def synthesize(voices: Voices, script: Script, cache: SegmentCache | None = None
         except BriefingError:
             if fallback is None:
                 raise
-            still_missing = [index for index in indexes if clips[index] is None]
+            still_missing = [index for index in indexes if not made_by[index]]
             run(fallback(), still_missing)
             fell_back += len(still_missing)
-    return [clip.set_frame_rate(voices.main.sample_rate) for clip in clips], made_by, fell_back
+    return made_by, fell_back
 
 
 def episode_record(script: Script, engine: Engine, sound: EpisodeAudio, options: MakeOptions,
@@ -375,7 +378,7 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
             record = replace(record, guid=guid, published=published)
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
-            sound.write_audio(staged_audio, options.audio.master, cache)
+            sound.write_audio(staged_audio, cache)
             audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options, cache))
             for suffix, text in transcript_files(script, sound, record).items():
                 staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
@@ -423,33 +426,31 @@ def transcript_files(script: Script, sound: EpisodeAudio, record: EpisodeRecord)
 
 @dataclass(frozen=True)
 class EpisodeAudio:
-    """The episode's sound before tagging: stitched PCM to master, or the file mastered by an earlier
-    render of exactly the same segments; with every segment's times."""
+    """The episode's sound before tagging: the mastered, encoded file (made now, or by an earlier
+    render of exactly the same segments), with every segment's times."""
 
     timings: tuple[TimedSegment, ...]
     duration: float
     made_by: list[str]
+    encoded: bytes  # the mastered file, untagged
     fell_back: int = 0
-    stitched: object = None  # pydub AudioSegment, when it still needs mastering
-    encoded: bytes | None = None  # when it came mastered from the cache, untagged
-    key: str | None = None  # its key in the cache
+    key: str | None = None  # made now: its key in the cache, where it is kept when written
 
-    def write_audio(self, destination: Path, options: master.MasterOptions, cache: SegmentCache | None) -> None:
-        """The mastered, untagged file at destination (from the cache, or mastered and cached)."""
-        if self.encoded is not None:
-            destination.write_bytes(self.encoded)
-            return
-        master.master_to_file(self.stitched, destination, options)
+    def write_audio(self, destination: Path, cache: SegmentCache | None) -> None:
+        """The mastered, untagged file at destination; kept in the cache when it was made now."""
+        destination.write_bytes(self.encoded)
         if cache and self.key:
             spans = {"duration": self.duration, "segments": [[timed.start, timed.end] for timed in self.timings]}
-            cache.put_master(self.key, destination.read_bytes(), spans)
+            cache.put_master(self.key, self.encoded, spans)
             cache.prune()
 
 
 def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache | None,
                   progress: Progress | None = None, fallback: Callable[[], Engine] | None = None) -> EpisodeAudio:
     """The episode's sound: from the cache when an earlier render mastered exactly these segments,
-    else synthesised (what the cache lacks) and stitched with the pauses and the sting."""
+    else synthesised (what the cache lacks) and stitched with the pauses and the sting, mastered
+    and encoded while the voice is still speaking (StreamedMaster): the clips are joined in script
+    order as far as they have come."""
     key = mastered_key(voices, script, options, cache) if cache else None
     found = cache.get_master(key) if key else None
     if found is not None:
@@ -457,14 +458,37 @@ def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: S
         cache.hits += len(script.segments)
         made_by = [f"{engine.name}/{engine.voice}" for engine in map(voices.for_voice, (s.voice for s in script.segments))]
         timings = tuple(TimedSegment(segment, start, end) for segment, (start, end) in zip(script.segments, spans["segments"]))
-        return EpisodeAudio(timings, spans["duration"], made_by, encoded=encoded)
+        return EpisodeAudio(timings, spans["duration"], made_by, encoded)
     engine = voices.main
     music = options.audio.music
     sting = mix.load_music(music, engine.sample_rate) if music else mix.make_sting(engine.sample_rate)
-    clips, made_by, fell_back = synthesize(voices, script, cache, progress, fallback)
-    stitched, timings = mix.stitch(script.segments, clips, engine.sample_rate, sting)
+    stitcher = mix.Stitcher(engine.sample_rate, sting)
+    with tempfile.TemporaryDirectory(prefix="briefing-") as work:
+        encoded_path = Path(work) / f"episode{audio_format(options.audio.master.format).suffix}"
+        streamed = master.StreamedMaster(encoded_path, engine.sample_rate, options.audio.master)
+        try:
+            streamed.feed(stitcher.opening)
+            pending: dict[int, object] = {}
+
+            def ready(index: int, clip) -> None:
+                """Join and encode the clips in script order, as far as they have come."""
+                pending[index] = clip
+                while len(stitcher.timings) in pending:
+                    position = len(stitcher.timings)
+                    streamed.feed(stitcher.add(script.segments[position], pending.pop(position)))
+
+            made_by, fell_back = synthesize(voices, script, ready, cache, progress, fallback)
+            streamed.feed(stitcher.finish())
+            if progress:
+                progress("mastering", 0, 1)
+            if streamed.finish() is None:  # the opening's gain missed the whole: mastered again, whole
+                master.master_to_file(stitcher.audio(), encoded_path, options.audio.master)
+        except BaseException:
+            streamed.abort()
+            raise
+        encoded = encoded_path.read_bytes()
     key = mastered_key(voices, script, options, cache) if cache and not fell_back else None
-    return EpisodeAudio(timings, stitched.duration_seconds, made_by, fell_back, stitched, key=key)
+    return EpisodeAudio(tuple(stitcher.timings), stitcher.samples / engine.sample_rate, made_by, encoded, fell_back, key)
 
 
 def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache) -> str | None:

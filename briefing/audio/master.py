@@ -16,8 +16,7 @@ LOUDNESS_TOLERANCE = 0.1  # LU from the goal at which the gain search stops
 MASTERING_PASSES = 4  # measurements at most, searching for the gain
 CODEC_EXCERPT_MS = 30_000
 TYPICAL_CODEC_LOSS = 0.4  # LU the MP3 and AAC encoders take off speech: the first guess, measured each time
-MASTERING_VERSION = 2  # part of the key of mastered briefings in the cache: raise it when mastering changes
-TRUE_PEAK_MARGIN = 0.7  # dB kept in hand for inter-sample peaks and the overshoot lossy encoding adds
+MASTERING_VERSION = 3  # part of the key of mastered briefings in the cache: raise it when mastering changes
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def mastering_filter(gain_db: float, options: MasterOptions) -> str:
 
     The margin covers inter-sample peaks and the overshoot lossy encoding adds.
     """
-    ceiling = 10 ** ((options.true_peak - TRUE_PEAK_MARGIN) / 20)
+    ceiling = 10 ** ((options.true_peak - audio_format(options.format).peak_margin) / 20)
     return (f"aresample={options.sample_rate},aformat=sample_fmts=dbl,volume={gain_db:.3f}dB,"
             f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled")
 
@@ -93,9 +92,9 @@ def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
     return measure(excerpt, chain) - parse_ebur128(decoded.stderr.decode(errors="replace"))
 
 
-def master_to_file(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
-    """Master the whole briefing to the target loudness and encode it once; returns the loudness
-    the file is expected to measure.
+def find_gain(audio, options: MasterOptions) -> tuple[float, float, float]:
+    """(gain in dB, the loudness it reaches through the mastering chain, the goal it was aimed at:
+    the target plus what the codec takes off).
 
     One linear gain keeps speech natural (loudnorm's own second pass turns to dynamic compression
     when the peaks do not allow a linear gain, and then misses the target by half a unit or more).
@@ -122,6 +121,90 @@ def master_to_file(audio, destination: str | Path, options: MasterOptions = Mast
         gain += (goal - reached) / slope
         reached = measure(audio, mastering_filter(gain, options))
         steps.append((gain, reached))
+    return gain, reached, goal
+
+
+def master_to_file(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
+    """Master the whole briefing to the target loudness and encode it once; returns the loudness
+    the file is expected to measure (see find_gain)."""
+    gain, reached, goal = find_gain(audio, options)
     ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain, options), *_encode_args(options),
                 *audio_format(options.format).file_muxer, str(destination)], stdin=audio.raw_data, what="encoding audio")
     return reached - (goal - options.loudness)
+
+
+STREAM_EXCERPT_SECONDS = 60.0  # of the opening, to find the gain on before encoding starts
+STREAM_TOLERANCE = 0.5  # LU: a streamed master further than this from the target is mastered again whole
+
+
+class StreamedMaster:
+    """Masters and encodes a briefing while it is still being spoken.
+
+    Every clip is levelled to one speech level, so the gain the opening needs is the gain the whole
+    needs: it is found on the first minute (as master_to_file finds it on the whole), and from then
+    on the PCM goes through the mastering chain into the encoder as it comes. The encoder's input is
+    metered in the same pass; finish() says the loudness the file will measure, or None when it
+    misses the target by more than STREAM_TOLERANCE, and the caller masters the whole again.
+    """
+
+    def __init__(self, destination: Path, sample_rate: int, options: MasterOptions = MasterOptions()):
+        self.destination, self.sample_rate, self.options = Path(destination), sample_rate, options
+        self.waiting: list[bytes] = []  # PCM held until the gain is known
+        self.held = 0
+        self.process = None
+        self.loss = TYPICAL_CODEC_LOSS
+        self.log: list[bytes] = []
+
+    def feed(self, pcm: bytes) -> None:
+        if self.process is None:
+            self.waiting.append(pcm)
+            self.held += len(pcm)
+            if self.held >= STREAM_EXCERPT_SECONDS * self.sample_rate * 2:
+                self._start()
+        elif pcm:
+            self.process.stdin.write(pcm)
+
+    def _start(self) -> None:
+        import subprocess
+        import threading
+
+        opening = ffmpeg.audio_segment_class()(data=b"".join(self.waiting), sample_width=2, frame_rate=self.sample_rate, channels=1)
+        gain, reached, goal = find_gain(opening, self.options)
+        self.loss = goal - self.options.loudness
+        chain = mastering_filter(gain, self.options)
+        self.process = subprocess.Popen(
+            [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1",
+             "-i", "pipe:0", "-filter_complex", f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
+             "-map", "[out]", *_encode_args(self.options), *audio_format(self.options.format).file_muxer, str(self.destination),
+             "-map", "[metered]", "-f", "null", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Read ffmpeg's log as it comes, so a full pipe never stops it.
+        self.reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)
+        self.reader.start()
+        for pcm in self.waiting:
+            self.process.stdin.write(pcm)
+        self.waiting = []
+
+    def finish(self) -> float | None:
+        """Encode what is left and wait; the loudness the file will measure, or None when it misses
+        the target by more than STREAM_TOLERANCE."""
+        if self.process is None:
+            if not self.held:
+                raise BriefingError("the rendered briefing is silent")
+            self._start()  # a briefing shorter than the excerpt: its gain is found on the whole
+        self.process.stdin.close()
+        status = self.process.wait()
+        self.reader.join()
+        log = b"".join(self.log).decode(errors="replace")
+        if status != 0:
+            lines = [line for line in log.splitlines() if line.strip()]
+            raise BriefingError(f"encoding audio failed: {lines[-1] if lines else f'ffmpeg exited with status {status}'}")
+        expected = parse_ebur128(log) - self.loss
+        return expected if abs(expected - self.options.loudness) <= STREAM_TOLERANCE else None
+
+    def abort(self) -> None:
+        """Stop encoding (synthesis failed or was interrupted) and remove what was written."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.destination.unlink(missing_ok=True)

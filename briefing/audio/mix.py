@@ -78,34 +78,49 @@ def load_music(path: str | Path, sample_rate: int):
     return level(music.fade_in(20), SPEECH_LEVEL_DBFS - STING_BELOW_SPEECH_DB)
 
 
-def stitch(segments: tuple[Segment, ...] | list[Segment], clips: list, sample_rate: int, sting=None):
-    """Join clips with each segment's pause after it, framed by the sting; returns (audio, timings).
+class Stitcher:
+    """Joins clips one at a time, in script order, as they come: each trimmed and levelled, with its
+    segment's pause after it, framed by the sting. Each call returns the PCM it added (16-bit mono
+    at sample_rate), so a caller can master and encode while the rest is still being spoken."""
 
-    Linear: every piece's samples are copied once into one buffer.
-    """
+    def __init__(self, sample_rate: int, sting=None):
+        self.sample_rate, self.sting = sample_rate, sting
+        self.pieces: list[bytes] = []
+        self.timings: list[TimedSegment] = []
+        self.samples = 0
+        self.opening = self._add(sting, silence(LEAD_IN, sample_rate)) if sting is not None else b""
+
+    def _add(self, *pieces) -> bytes:
+        added = []
+        for piece in pieces:
+            data = piece.set_channels(1).set_sample_width(2).set_frame_rate(self.sample_rate).raw_data
+            added.append(data)
+            self.samples += len(data) // 2
+        self.pieces += added
+        return b"".join(added)
+
+    def add(self, segment: Segment, clip) -> bytes:
+        start = self.samples
+        added = self._add(level(trim_silence(clip)))
+        self.timings.append(TimedSegment(segment, start / self.sample_rate, self.samples / self.sample_rate))
+        if segment.pause_after:
+            added += self._add(silence(segment.pause_after, self.sample_rate))
+        return added
+
+    def finish(self) -> bytes:
+        return self._add(silence(LEAD_OUT, self.sample_rate), self.sting) if self.sting is not None else b""
+
+    def audio(self):
+        """Everything joined so far, as one pydub AudioSegment (every sample copied once)."""
+        return ffmpeg.audio_segment_class()(data=b"".join(self.pieces), sample_width=2, frame_rate=self.sample_rate, channels=1)
+
+
+def stitch(segments: tuple[Segment, ...] | list[Segment], clips: list, sample_rate: int, sting=None):
+    """Join clips with each segment's pause after it, framed by the sting; returns (audio, timings)."""
     if len(segments) != len(clips):
         raise ValueError("one clip per segment")
-    pieces: list[bytes] = []
-    timings: list[TimedSegment] = []
-    samples = 0
-
-    def add(piece) -> None:
-        nonlocal samples
-        piece = piece.set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
-        pieces.append(piece.raw_data)
-        samples += len(piece.raw_data) // 2
-
-    if sting is not None:
-        add(sting)
-        add(silence(LEAD_IN, sample_rate))
+    stitcher = Stitcher(sample_rate, sting)
     for segment, clip in zip(segments, clips):
-        start = samples
-        add(level(trim_silence(clip)))
-        timings.append(TimedSegment(segment, start / sample_rate, samples / sample_rate))
-        if segment.pause_after:
-            add(silence(segment.pause_after, sample_rate))
-    if sting is not None:
-        add(silence(LEAD_OUT, sample_rate))
-        add(sting)
-    audio = ffmpeg.audio_segment_class()(data=b"".join(pieces), sample_width=2, frame_rate=sample_rate, channels=1)
-    return audio, tuple(timings)
+        stitcher.add(segment, clip)
+    stitcher.finish()
+    return stitcher.audio(), tuple(stitcher.timings)

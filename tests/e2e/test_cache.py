@@ -61,8 +61,8 @@ def test_no_cache_and_the_bound(tmp_path):
     uncached = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, enabled=False)))
     assert json.loads(Path(uncached.metadata_json).read_text())["cache"] is None and not cache.exists()
     assert uncached.cache_misses == len(uncached.timings) > 3 and uncached.cache_hits == 0  # all synthesised
-    render(tmp_path, source, cache, max_bytes=60_000)
-    assert SegmentCache(cache).size() <= 60_000 and len(list(cache.glob("*/*.clip"))) >= 1
+    render(tmp_path, source, cache, max_bytes=250_000)  # room for the last clip or two (the outro is 180 KB)
+    assert SegmentCache(cache).size() <= 250_000 and len(list(cache.glob("*/*.clip"))) >= 1
 
 
 def test_least_recently_used_go_first(tmp_path, piper_engine):
@@ -106,9 +106,9 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
     first = Path(one.audio).read_bytes()
     [master] = cache.glob("*/*.episode")
-    mastered = []
-    real_master = audio.master_to_file
-    monkeypatch.setattr(audio, "master_to_file", lambda *args: mastered.append(1) or real_master(*args))
+    mastered = []  # each mastering finds its gain once
+    real_gain = audio.find_gain
+    monkeypatch.setattr(audio, "find_gain", lambda *args: mastered.append(1) or real_gain(*args))
 
     two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))
     assert mastered == [] and Path(two.audio).read_bytes() == first

@@ -42,6 +42,8 @@ class AudioFormat:
       stream_muxer  ffmpeg's muxer for the encoded audio in memory (to measure what the codec
                     takes off the loudness); it must write to a pipe
       file_muxer    ffmpeg's arguments writing the file itself
+      peak_margin   dB kept under the true-peak ceiling before encoding, for the inter-sample peaks
+                    and the overshoot the codec adds (measured per codec)
     """
 
     name: ClassVar[str]
@@ -50,6 +52,7 @@ class AudioFormat:
     codec: ClassVar[tuple[str, ...]]
     stream_muxer: ClassVar[str]
     file_muxer: ClassVar[tuple[str, ...]]
+    peak_margin: ClassVar[float]
 
     @classmethod
     def write_tags(cls, path: Path, tags: Tags) -> None:

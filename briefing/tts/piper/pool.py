@@ -75,8 +75,7 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
                                                  initargs=(files.model, files.config, os.getpid()))
     spoken: list = [None] * len(texts)
     try:
-        longest_first = sorted(range(len(texts)), key=lambda position: -len(texts[position]))
-        futures = {pool.submit(_worker_speak, texts[position], variation, rate): position for position in longest_first}
+        futures = {pool.submit(_worker_speak, text, variation, rate): position for position, text in enumerate(texts)}
         for future in as_completed(futures):
             position = futures[future]
             try:
