@@ -29,6 +29,7 @@ FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
 MASTERED_SUFFIX = ".episode"  # a mastered briefing, in whichever output format its key names
 ARTWORK_SUFFIX = ".png"  # cover art drawn for a show's tags
+GAIN_SUFFIX = ".gain"  # the mastering gain found for a briefing's opening
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
@@ -133,6 +134,18 @@ class SegmentCache:
     def put_master(self, key: str, encoded: bytes, spans: dict) -> None:
         header = json.dumps(spans).encode()
         self._store_checked(self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded)
+
+    def get_gain(self, key: str) -> tuple[float, float] | None:
+        """(gain, codec loss) found before for exactly the same opening and settings, or None."""
+        body = self._read_checked(self.folder / key[:2] / f"{key}{GAIN_SUFFIX}")
+        try:
+            found = json.loads(body) if body else None
+            return (float(found["gain"]), float(found["loss"])) if found else None
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put_gain(self, key: str, gain: float, loss: float) -> None:
+        self._store_checked(self.folder / key[:2] / f"{key}{GAIN_SUFFIX}", json.dumps({"gain": gain, "loss": loss}).encode())
 
     def get_artwork(self, key: str) -> bytes | None:
         """Cover art drawn before for the same show and size, or None."""

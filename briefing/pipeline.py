@@ -465,7 +465,7 @@ def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: S
     stitcher = mix.Stitcher(engine.sample_rate, sting)
     with tempfile.TemporaryDirectory(prefix="briefing-") as work:
         encoded_path = Path(work) / f"episode{audio_format(options.audio.master.format).suffix}"
-        streamed = master.StreamedMaster(encoded_path, engine.sample_rate, options.audio.master)
+        streamed = master.StreamedMaster(encoded_path, engine.sample_rate, options.audio.master, cache)
         try:
             streamed.feed(stitcher.opening)
             pending: dict[int, object] = {}

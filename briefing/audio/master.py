@@ -147,8 +147,9 @@ class StreamedMaster:
     misses the target by more than STREAM_TOLERANCE, and the caller masters the whole again.
     """
 
-    def __init__(self, destination: Path, sample_rate: int, options: MasterOptions = MasterOptions()):
+    def __init__(self, destination: Path, sample_rate: int, options: MasterOptions = MasterOptions(), cache=None):
         self.destination, self.sample_rate, self.options = Path(destination), sample_rate, options
+        self.cache = cache  # a SegmentCache: the gain found for an opening is kept (an edit later on reuses it)
         self.waiting: list[bytes] = []  # PCM held until the gain is known
         self.held = 0
         self.process = None
@@ -168,9 +169,7 @@ class StreamedMaster:
         import subprocess
         import threading
 
-        opening = ffmpeg.audio_segment_class()(data=b"".join(self.waiting), sample_width=2, frame_rate=self.sample_rate, channels=1)
-        gain, reached, goal = find_gain(opening, self.options)
-        self.loss = goal - self.options.loudness
+        gain, self.loss = self._opening_gain(b"".join(self.waiting))
         chain = mastering_filter(gain, self.options)
         self.process = subprocess.Popen(
             [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1",
@@ -184,6 +183,26 @@ class StreamedMaster:
         for pcm in self.waiting:
             self.process.stdin.write(pcm)
         self.waiting = []
+
+    def _opening_gain(self, pcm: bytes) -> tuple[float, float]:
+        """(gain, codec loss) for the opening: from the cache when the same opening was mastered
+        before with the same settings, else found (half a second of a render)."""
+        import hashlib
+        import json
+        from dataclasses import asdict
+
+        key = None
+        if self.cache is not None:
+            settings = json.dumps({"master": asdict(self.options), "rate": self.sample_rate, "version": MASTERING_VERSION}, sort_keys=True)
+            key = hashlib.sha256(settings.encode() + pcm).hexdigest()
+            found = self.cache.get_gain(key)
+            if found is not None:
+                return found
+        opening = ffmpeg.audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
+        gain, _, goal = find_gain(opening, self.options)
+        if key is not None:
+            self.cache.put_gain(key, gain, goal - self.options.loudness)
+        return gain, goal - self.options.loudness
 
     def finish(self) -> float | None:
         """Encode what is left and wait; the loudness the file will measure, or None when it misses

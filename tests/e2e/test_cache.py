@@ -106,9 +106,10 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
     first = Path(one.audio).read_bytes()
     [master] = cache.glob("*/*.episode")
-    mastered = []  # each mastering finds its gain once
-    real_gain = audio.find_gain
-    monkeypatch.setattr(audio, "find_gain", lambda *args: mastered.append(1) or real_gain(*args))
+    mastered, gains = [], []  # each mastering encodes once; the opening's gain is found once and kept
+    real_finish, real_gain = audio.StreamedMaster.finish, audio.find_gain
+    monkeypatch.setattr(audio.StreamedMaster, "finish", lambda self: mastered.append(1) or real_finish(self))
+    monkeypatch.setattr(audio, "find_gain", lambda *args: gains.append(1) or real_gain(*args))
 
     two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))
     assert mastered == [] and Path(two.audio).read_bytes() == first
@@ -119,6 +120,7 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     segment.write_bytes(segment.read_bytes()[:100])
     make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache=CacheOptions(folder=cache)))
     assert mastered == [1] and len(list(cache.glob("*/*.episode"))) == 2
+    assert gains == [1]  # the segment made again changed the opening: its gain is found afresh
     mastered.clear()
     master.unlink()
     [master] = cache.glob("*/*.episode")
@@ -126,12 +128,13 @@ def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
     master.write_bytes(master.read_bytes()[:-500])  # damaged: found by its digest and made again
     remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache=CacheOptions(folder=cache)))
     assert mastered == [1] and Path(remade.audio).stat().st_size > 10_000
+    assert gains == [1]  # the same opening as before: its gain came from the cache
     mp3, spans = SegmentCache(cache).get_master(master.stem)
     assert mp3 and len(spans["segments"]) == len(remade.timings) and spans["duration"] == pytest.approx(remade.duration)
 
     source.write_text(ARTICLE.replace("closes the story", "ends the story"))
     make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache=CacheOptions(folder=cache)))
-    assert mastered == [1, 1] and len(list(cache.glob("*/*.episode"))) == 2
+    assert mastered == [1, 1] and len(list(cache.glob("*/*.episode"))) == 2 and gains == [1, 1]
 
 
 def test_the_drawn_cover_is_kept_with_the_segments(tmp_path, monkeypatch):
