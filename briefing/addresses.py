@@ -34,3 +34,27 @@ def web_address(text: str, what: str = "address") -> str:
 def web_link(text: str | None) -> str | None:
     """text when it may be shown as a link, else None (it is then shown, escaped, as text only)."""
     return text if is_web_address(text) else None
+
+
+def private_address(url: str, resolve=None) -> str | None:
+    """Why url must not be fetched for someone else (a submission to the service), or None: its
+    host is, or resolves to, a loopback, private, link-local, multicast or otherwise reserved
+    address (cloud metadata services live at 169.254.169.254). Checked at every redirect too."""
+    import ipaddress
+    import socket
+
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            found = (resolve or socket.getaddrinfo)(host, None)
+        except (OSError, UnicodeError):
+            return f"{host} does not resolve"
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return f"{host} is a private or local address ({address})"
+    return None

@@ -381,12 +381,27 @@ def feed_lint(url, folder, show):
               help="Seconds a client has to send each request; slower ones are disconnected.")
 @click.option("--stall-timeout", type=Finite(1, 3600), default=60.0, show_default=True,
               help="Seconds a download may wait for its reader (a paused player) before the connection is ended.")
-def serve_command(folder, host, port, base_url, client_timeout, stall_timeout):
+@click.option("--accept-submissions", is_flag=True,
+              help="Also take articles at /api/articles (with the token) and publish each as an episode.")
+@click.option("--token", help="With --accept-submissions: the token clients give (default: $BRIEFING_TOKEN, or one made and kept).")
+@click.option("--allow-private", is_flag=True,
+              help="With --accept-submissions: also fetch submitted URLs on private and local addresses.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
+def serve_command(folder, host, port, base_url, client_timeout, stall_timeout, accept_submissions, token, allow_private,
+                  config_path):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
     from .publish.serve import serve
 
     with user_errors():
-        serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout)
+        if not accept_submissions:
+            serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout)
+            return
+        from .service.server import submission_service
+
+        options = make_options(load_config(config_path), output_dir=folder, base_url=base_url)
+        with submission_service(folder, host, options, token, allow_private, echo=click.echo) as routes:
+            serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout,
+                  extra_routes=routes)
 
 
 @main.group("cache")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..addresses import WEB_SCHEMES, web_address
+from ..addresses import WEB_SCHEMES, is_web_address, private_address, web_address
 from ..errors import BriefingError
 from ..model import Article
 from ..retry import RetryPolicy, parse_retry_after
@@ -36,6 +36,9 @@ class FetchLimits:
     max_bytes: int = 5 * 1024 * 1024  # for a file, standard input or a download (5 MB is about 90 hours of speech)
     max_redirects: int = 5
     retry: RetryPolicy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)  # for failures that may pass
+    # False for what others submit to the service: no loopback, private, link-local or metadata
+    # address, the first or after any redirect (a user's own command may read their intranet).
+    allow_private: bool = True
 
 
 @dataclass(frozen=True)
@@ -351,19 +354,32 @@ def _within_deadline(url: str, limits: FetchLimits, download: Callable[[], Fetch
         raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s") from None
 
 
+def _follow(session, url: str, limits: FetchLimits):
+    """GET url, following redirects one at a time: each must be an http(s) address and, unless
+    private addresses are allowed, a public one."""
+    from urllib.parse import urljoin
+
+    for _ in range(limits.max_redirects + 1):
+        if not is_web_address(url):
+            raise BriefingError(f"cannot fetch {url[:200]}: it leads to something that is not an http(s) address")
+        if not limits.allow_private and (problem := private_address(url)):
+            raise BriefingError(f"cannot fetch {url[:200]}: {problem}")
+        response = session.get(url, stream=True, allow_redirects=False, timeout=(min(10.0, limits.timeout), limits.timeout),
+                               headers={"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"})
+        if not response.is_redirect:
+            return response
+        response.close()
+        url = urljoin(url, response.headers["Location"])
+    raise BriefingError(f"cannot fetch {url[:200]}: more than {limits.max_redirects} redirects")
+
+
 def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
     import requests
 
     session = requests.Session()
-    session.max_redirects = limits.max_redirects
     deadline = time.monotonic() + limits.timeout
     try:
-        response = session.get(
-            url,
-            stream=True,
-            timeout=(min(10.0, limits.timeout), limits.timeout),
-            headers={"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"},
-        )
+        response = _follow(session, url, limits)
         with response:
             if response.status_code == 429 or response.status_code >= 500:
                 raise _MayPass(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}",
@@ -387,8 +403,6 @@ def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
                 raise BriefingError(f"cannot read {url}: it is {content_type}, not an article")
             charset = response.encoding if "charset" in response.headers.get("Content-Type", "") else None
             return Fetched(url=response.url, content_type=content_type, charset=charset, body=b"".join(chunks))
-    except requests.TooManyRedirects:
-        raise BriefingError(f"cannot fetch {url}: more than {limits.max_redirects} redirects") from None
     except (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema):
         raise BriefingError(f"cannot fetch {url}: it leads to something that is not an http(s) address") from None
     except requests.Timeout:

@@ -61,10 +61,11 @@ def own_names(host: str, port: int) -> set[str]:
     return names - {"0.0.0.0", "::", ""}
 
 
-def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base: str):
+def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base: str, extra_routes: list = ()):
     """The ASGI app serving folder. The feed's URLs follow the address the listener used when it is
     one of `own` (this server's names, see own_names), else fallback_base; a given base_url wins.
-    Never a host only the request names: a DNS-rebinding page must not get its name into the feed."""
+    Never a host only the request names: a DNS-rebinding page must not get its name into the feed.
+    extra_routes (the service's API) are answered before the folder's files."""
     from starlette.applications import Starlette
     from starlette.datastructures import Headers
     from starlette.exceptions import HTTPException
@@ -133,7 +134,7 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"],
                       expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"], max_age=86400)
     return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()),
-                             Route(f"/{QR_NAME}", feed_qr, methods=["GET", "HEAD"]), Mount("/", app=files)],
+                             Route(f"/{QR_NAME}", feed_qr, methods=["GET", "HEAD"]), *extra_routes, Mount("/", app=files)],
                      middleware=[cors])
 
 
@@ -252,7 +253,7 @@ def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: i
 
 
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print,
-          client_timeout: float = CLIENT_TIMEOUT, stall_timeout: float = STALL_TIMEOUT) -> None:
+          client_timeout: float = CLIENT_TIMEOUT, stall_timeout: float = STALL_TIMEOUT, extra_routes: list = ()) -> None:
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
     Clients have client_timeout seconds to send each request, and a response that can send nothing
     for stall_timeout seconds is ended."""
@@ -260,7 +261,7 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str
 
     everywhere = host in ("0.0.0.0", "::")
     addresses = (lan_addresses() or ["127.0.0.1"]) if everywhere else [host]
-    app = create_app(folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/")
+    app = create_app(folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/", extra_routes)
     check_port(host, port)
     if everywhere:
         for address in addresses:

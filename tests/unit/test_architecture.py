@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "briefing"
 STAGES = ["ingest", "script", "tts", "audio", "publish", "quality"]  # the order data walks in
-ORCHESTRATION = {"pipeline", "cli", "batch", "config", "options", "__init__", "__main__"}  # above every stage
+ORCHESTRATION = {"pipeline", "cli", "batch", "config", "options", "service", "__init__", "__main__"}  # above every stage
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,68 @@
+"""The background renderer: takes queued jobs one at a time and makes each into its own episode
+in the podcast folder's feed, through the same pipeline as `briefing make --publish` (segment
+cache, fallback engine, cluster), so the server keeps answering while it renders."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import BriefingError
+from ..ingest.sources import parse_text
+from ..options import MakeOptions
+from ..pipeline import make
+from .jobs import Job, Jobs
+
+IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission also wakes it at once)
+
+
+class Renderer:
+    """Renders the folder's queue on a thread of its own until stop()."""
+
+    def __init__(self, jobs: Jobs, options: MakeOptions, allow_private: bool = False):
+        self.jobs = jobs
+        # Every job is published to the folder's feed; what others send is fetched from public
+        # addresses only; Piper speaks in this process on one core unless told otherwise, so the
+        # other stays free for listeners (and no worker is forked beside the server's threads).
+        settings = options.voice.settings
+        self.options = replace(options, publish=replace(options.publish, to_feed=True),
+                               ingest=replace(options.ingest, fetch=replace(options.ingest.fetch, allow_private=allow_private)),
+                               voice=replace(options.voice, settings=replace(settings, workers=settings.workers or 1)))
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="briefing-renderer", daemon=True)
+
+    def start(self) -> None:
+        self.jobs.resume()  # a server killed mid-render: those jobs are queued again
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            job = self.jobs.claim()
+            if job is None:
+                self.wake.wait(IDLE_SECONDS)
+                self.wake.clear()
+                continue
+            self.render(job)
+
+    def render(self, job: Job) -> None:
+        """Make the job's episode and record how it went (its error line when it fails)."""
+        try:
+            if job.url:
+                episode = make([job.url], self.options)
+            else:
+                article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
+                episode = make([], self.options, articles=[article])
+        except BriefingError as error:
+            self.jobs.failed(job.id, str(error))
+            return
+        except Exception as error:  # a bug must not take the renderer down with it: the job says what
+            self.jobs.failed(job.id, f"{type(error).__name__}: {error}")
+            return
+        self.jobs.published(job.id, Path(os.path.relpath(episode.audio, self.options.output_dir)).as_posix())

@@ -1,0 +1,36 @@
+"""The submission service around `briefing serve`: the queue, its renderer and the API routes,
+for as long as the server runs."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import BriefingError
+from ..options import MakeOptions
+from .api import api_routes
+from .jobs import Jobs
+from .renderer import Renderer
+from .token import ENVIRONMENT, service_token
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@contextmanager
+def submission_service(folder: Path, host: str, options: MakeOptions, token: str | None = None,
+                       allow_private: bool = False, echo=print):
+    """The API's routes, with the renderer running behind them until the block ends. Refused on a
+    non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
+    if host not in LOOPBACK and not (token or os.environ.get(ENVIRONMENT)):
+        raise BriefingError("--accept-submissions on a network address needs a token you choose: --token or $BRIEFING_TOKEN")
+    token = service_token(token)
+    jobs = Jobs(Path(folder))
+    renderer = Renderer(jobs, options, allow_private)
+    renderer.start()
+    echo(f"accepting articles at /api/articles (Authorization: Bearer {token})")
+    try:
+        yield api_routes(jobs, token, renderer.wake.set, allow_private)
+    finally:
+        renderer.stop()
+        jobs.close()

@@ -1,0 +1,130 @@
+"""briefing as a service, on a real server on 127.0.0.1: articles submitted with the token become
+episodes in the feed; no token, no entry; private addresses refused; a server killed mid-render
+finishes the job once after a restart."""
+
+import json
+import os
+import signal
+import time
+
+import feedparser
+import pytest
+import requests
+from conftest import Reply
+
+from briefing.errors import BriefingError
+from briefing.ingest import sources
+from briefing.ingest.sources import FetchLimits, fetch_url
+from e2e.test_serve import Served
+
+TOKEN = "test-token-123"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+STORY = ("Drones over Sabratha", "Italian officials confirmed the drones on Monday. They fly at night from Sicily, "
+                                 "officials said, and will carry no weapons of their own.")
+
+
+def submit(server, payload, headers=AUTH) -> requests.Response:
+    return requests.post(f"{server.url}/api/articles", json=payload, headers=headers, timeout=10)
+
+
+def until(server, job_id: str, statuses=("published", "failed"), seconds: float = 240) -> dict:
+    """The job once its status is one of statuses (polled: the status is what the test observes)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = requests.get(f"{server.url}/api/articles/{job_id}", headers=AUTH, timeout=10).json()
+        if job["status"] in statuses:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']} after {seconds} s")
+
+
+@pytest.fixture
+def service(tmp_path):
+    served = Served(tmp_path / "site", "--accept-submissions", "--token", TOKEN)
+    yield served
+    served.stop()
+
+
+def test_submitted_text_becomes_an_episode_in_the_feed(service, tmp_path):
+    answer = submit(service, {"title": STORY[0], "text": STORY[1]})
+    assert answer.status_code == 202 and answer.json()["status"] == "queued"
+    job = until(service, answer.json()["id"])
+    assert job["status"] == "published", job
+    feed = feedparser.parse(requests.get(f"{service.url}/feed.xml", timeout=10).content)
+    assert [entry.title for entry in feed.entries] == [STORY[0]]
+    assert requests.head(f"{service.url}/{job['episode']}", timeout=10).status_code == 200
+    listed = requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]
+    assert [item["id"] for item in listed] == [job["id"]]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
+def test_without_the_token_nothing_is_queued(service, headers):
+    assert submit(service, {"title": "T", "text": "Some text."}, headers).status_code == 401
+    assert requests.get(f"{service.url}/api/articles", headers=headers, timeout=10).status_code == 401
+    assert requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"] == []
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://10.0.0.1/story", "http://169.254.169.254/latest/meta-data",
+                                 "http://localhost/story", "http://[::1]/story", "file:///etc/passwd"])
+def test_private_addresses_are_refused(service, url):
+    answer = submit(service, {"url": url})
+    assert answer.status_code == 400, answer.text
+    assert requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"] == []
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(local_server, monkeypatch):
+    server = local_server(lambda method, path, body: Reply(302, b"", {"Location": "http://10.0.0.1/inside"}))
+    real = sources.private_address
+    # The test's own server stands in for a public site: only its address is let through.
+    monkeypatch.setattr(sources, "private_address", lambda url: None if url.startswith(server.url) else real(url))
+    with pytest.raises(BriefingError, match=r"10\.0\.0\.1 is a private or local address"):
+        fetch_url(server.url + "/story", FetchLimits(allow_private=False))
+
+
+def test_a_url_is_fetched_and_published_when_private_addresses_are_allowed(tmp_path, local_server):
+    page = (b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
+            b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
+            b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>")
+    site = local_server(lambda method, path, body: Reply(200, page, {"Content-Type": "text/html; charset=utf-8"}))
+    served = Served(tmp_path / "site", "--accept-submissions", "--token", TOKEN, "--allow-private")
+    try:
+        first = submit(served, {"url": site.url + "/oil"}).json()
+        again = submit(served, {"url": site.url + "/oil"})
+        assert again.json()["id"] == first["id"] or again.json()["status"] == "published"  # one job while it waits
+        job = until(served, first["id"])
+    finally:
+        served.stop()
+    assert job["status"] == "published", job
+    assert "Ras Lanuf reopens" in (tmp_path / "site" / "feed.xml").read_text()
+
+
+def test_a_server_killed_mid_render_finishes_the_job_once_after_a_restart(tmp_path):
+    folder = tmp_path / "site"
+    long_text = " ".join(f"Paragraph {n} says that officials in Tripoli met again on Monday to talk about the oil ports, "
+                         "the drones and the vote in Tobruk." for n in range(40))
+    served = Served(folder, "--accept-submissions", "--token", TOKEN)
+    job_id = submit(served, {"title": "The long story", "text": long_text}).json()["id"]
+    until(served, job_id, statuses=("rendering",))
+    served.process.send_signal(signal.SIGKILL)  # kill -9, mid-render
+    served.process.wait(timeout=10)
+    restarted = Served(folder, "--accept-submissions", "--token", TOKEN)
+    try:
+        job = until(restarted, job_id)
+    finally:
+        restarted.stop()
+    assert job["status"] == "published", job
+    titles = [entry.title for entry in feedparser.parse((folder / "feed.xml").read_bytes()).entries]
+    assert titles == ["The long story"]
+    records = [p for p in (folder / "episodes").glob("*.json") if not p.name.endswith(".chapters.json")]
+    assert len(records) == 1 and json.loads(records[0].read_text())["title"] == "The long story"
+    assert not [p for p in folder.rglob(".*.part")]  # the killed run's half-written files were cleared
+
+
+def test_a_network_address_needs_a_chosen_token(tmp_path):
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "BRIEFING_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "briefing", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", "9",
+                             "--accept-submissions"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2 and "needs a token you choose" in result.stderr, result.stderr
