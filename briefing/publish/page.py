@@ -56,6 +56,11 @@ ol { list-style: none; padding-left: 0; margin: 6px 0; }
 .transcript button.current { background: var(--current); }
 .sources { margin: 6px 0 0; padding-left: 1.2em; }
 details summary { cursor: pointer; min-height: 44px; padding: 10px 0; font-weight: 600; }
+.add { max-width: 720px; margin: 0 auto; padding: 0 12px; }
+.add label { display: block; margin: 6px 0; }
+.add input, .add textarea { width: 100%; font: inherit; min-height: 44px; padding: 8px; border-radius: 8px;
+                            border: 1px solid var(--line); background: var(--card); color: var(--text); }
+.queue .job { padding: 6px 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 """
 
@@ -129,6 +134,59 @@ copy.addEventListener('click', () => {
   else prompt('Feed address', feed.href);
 });
 if ('serviceWorker' in navigator && window.isSecureContext) navigator.serviceWorker.register('sw.js');
+
+// Adding articles, when `briefing serve --accept-submissions` runs: the token arrives once in the
+// address's fragment (#token=..., from the QR code serve prints; never a query string, so never
+// in a log) and is kept in this browser. A phone's share sheet opens ./?url=...&title=...&text=...
+// and a bookmarklet opens ./#add=URL: both are sent at once.
+(() => {
+  const here = new URL(location.href);
+  const fragment = new URLSearchParams(here.hash.slice(1));
+  if (fragment.get('token')) localStorage.setItem('briefing-token', fragment.get('token'));
+  const token = localStorage.getItem('briefing-token');
+  const shared = {url: here.searchParams.get('url') || fragment.get('add') || '', title: here.searchParams.get('title') || '',
+                  text: here.searchParams.get('text') || ''};
+  if (here.hash || here.search) history.replaceState(null, '', here.pathname);  // the token leaves the address bar
+  if (!token) return;
+  const section = document.querySelector('.add');
+  const form = section.querySelector('.add-form');
+  const said = section.querySelector('.add-said');
+  const queue = section.querySelector('.queue');
+  const headers = {'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json'};
+  section.querySelector('.bookmarklet').href =
+    `javascript:location.href=${JSON.stringify(new URL('./', location.href).href + '#add=')}+encodeURIComponent(location.href)`;
+  const show = (jobs) => {
+    queue.replaceChildren(...jobs.map((job) => {
+      const item = document.createElement('li');
+      item.className = `job ${job.status}`;
+      item.textContent = `${job.title || job.url || 'Article'}: ${job.status}${job.error ? ' (' + job.error + ')' : ''}`;
+      return item;
+    }));
+    if (jobs.some((job) => job.status === 'queued' || job.status === 'rendering')) setTimeout(refresh, 3000);
+  };
+  const refresh = () => fetch('api/articles', {headers}).then((r) => r.ok ? r.json() : Promise.reject(r.status))
+    .then((data) => show(data.articles), () => {});
+  const send = (article) => fetch('api/articles', {method: 'POST', headers, body: JSON.stringify(article)})
+    .then((r) => r.json().then((data) => ({ok: r.ok, data})))
+    .then(({ok, data}) => { said.textContent = ok ? 'Added: it will be in the podcast in a few minutes.' : data.error; refresh(); });
+  fetch('api/articles', {headers}).then((r) => {
+    if (!r.ok) return;  // no service here, or an old token
+    section.hidden = false;
+    refresh();
+    if (shared.url || shared.text) {
+      // A share sheet often puts the link in the text.
+      const link = shared.url || (shared.text.match(/https?:\\/\\/\\S+/) || [''])[0];
+      send(link ? {url: link} : {title: shared.title, text: shared.text});
+    }
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const url = data.get('url').trim();
+    send(url ? {url} : {title: data.get('title').trim(), text: data.get('text').trim()});
+    form.reset();
+  });
+})();
 """
 
 # Offline use: the page and its small files from the network when there is one, else from the
@@ -254,6 +312,19 @@ def page_html(show, episodes: list, folder: Path) -> str:
   </ul></div>
 </header>
 <img class="feed-qr" src="{QR_NAME}" alt="QR code of the podcast feed's address" onerror="this.remove()">
+<section class="add" hidden aria-labelledby="add-title">
+  <h2 id="add-title">Add an article</h2>
+  <form class="add-form">
+    <label>Link <input name="url" type="url" inputmode="url" placeholder="https://…"></label>
+    <label>or title <input name="title" type="text"></label>
+    <label>and text <textarea name="text" rows="4"></textarea></label>
+    <button type="submit">Add to the podcast</button>
+    <p class="add-said" role="status"></p>
+  </form>
+  <ol class="queue" aria-label="Articles added"></ol>
+  <p class="bookmarklet-line">On a computer, drag this to the bookmarks bar to add the page you are reading:
+    <a class="bookmarklet" href="#">Add to {e(show.title)}</a></p>
+</section>
 <main>{cards}
 </main>
 <script>{SCRIPT}</script>
@@ -267,6 +338,8 @@ def manifest(show) -> str:
         "name": show.title, "short_name": show.title[:12], "description": show.description,
         "start_url": "./", "scope": "./", "display": "standalone", "background_color": "#f6f7f9", "theme_color": "#112233",
         "icons": [{"src": f"icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png"} for size in ICON_SIZES],
+        # A phone's share sheet sends a page here; the page hands it to the service when it runs one.
+        "share_target": {"action": "./", "method": "GET", "params": {"title": "title", "text": "text", "url": "url"}},
     }, indent=2, ensure_ascii=False) + "\n"
 
 

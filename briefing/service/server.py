@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..errors import BriefingError
 from ..options import MakeOptions
+from ..publish.podcast import rebuild
+from ..publish.serve import lan_addresses, terminal_qr
 from .api import api_routes
 from .jobs import Jobs
 from .renderer import Renderer
@@ -18,17 +20,24 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 @contextmanager
-def submission_service(folder: Path, host: str, options: MakeOptions, token: str | None = None,
+def submission_service(folder: Path, host: str, port: int, options: MakeOptions, token: str | None = None,
                        allow_private: bool = False, echo=print):
     """The API's routes, with the renderer running behind them until the block ends. Refused on a
     non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
     if host not in LOOPBACK and not (token or os.environ.get(ENVIRONMENT)):
         raise BriefingError("--accept-submissions on a network address needs a token you choose: --token or $BRIEFING_TOKEN")
     token = service_token(token)
+    if not (Path(folder) / "index.html").is_file():
+        rebuild(Path(folder), options.show)  # the page with its form, before the first episode
     jobs = Jobs(Path(folder))
     renderer = Renderer(jobs, options, allow_private)
     renderer.start()
-    echo(f"accepting articles at /api/articles (Authorization: Bearer {token})")
+    everywhere = host in ("0.0.0.0", "::")
+    address = (lan_addresses() or ["127.0.0.1"])[0] if everywhere else host
+    sign_in = f"http://{address}:{port}/#token={token}"
+    echo(f"accepting articles at /api/articles (Authorization: Bearer {token}); add them from a browser at {sign_in}")
+    if everywhere:
+        echo(f"scan to add articles from your phone:\n{terminal_qr(sign_in)}")
     try:
         yield api_routes(jobs, token, renderer.wake.set, allow_private)
     finally:

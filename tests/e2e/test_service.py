@@ -128,3 +128,34 @@ def test_a_network_address_needs_a_chosen_token(tmp_path):
     result = subprocess.run([sys.executable, "-m", "briefing", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", "9",
                              "--accept-submissions"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2 and "needs a token you choose" in result.stderr, result.stderr
+
+
+def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(service):
+    from e2e.test_page import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (scripts/test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    manifest = requests.get(f"{service.url}/manifest.webmanifest", timeout=10).json()
+    assert manifest["share_target"]["params"] == {"title": "title", "text": "text", "url": "url"}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+            page.goto(f"{service.url}/#token={TOKEN}")  # what the QR code serve prints opens
+            page.wait_for_selector(".add:not([hidden])", timeout=15000)
+            assert "token" not in page.url  # taken out of the address bar at once
+            assert page.locator(".bookmarklet").get_attribute("href").startswith("javascript:location.href=")
+            page.fill("input[name=title]", STORY[0])
+            page.fill("textarea[name=text]", STORY[1])
+            page.tap("button[type=submit]")
+            page.wait_for_selector(".queue .job.published", timeout=240_000)
+            assert page.locator(".queue .job.published").inner_text().startswith(STORY[0])
+            page.goto(f"{service.url}/?title=Shared&text=" + requests.utils.quote("Oil exports resume. Tankers loaded at Ras Lanuf on Monday."))
+            page.wait_for_function("document.querySelectorAll('.queue .job').length === 2", timeout=15000)
+            assert "?" not in page.url
+        finally:
+            browser.close()
+    titles = [job["title"] for job in requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]]
+    assert titles == ["Shared", STORY[0]]
