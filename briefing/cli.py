@@ -398,8 +398,9 @@ def serve_command(folder, host, port, base_url, client_timeout, stall_timeout, a
             return
         from .service.server import submission_service
 
-        options = make_options(load_config(config_path), output_dir=folder, base_url=base_url)
-        with submission_service(folder, host, port, options, token, allow_private, echo=click.echo) as routes:
+        config = load_config(config_path)
+        options = make_options(config, output_dir=folder, base_url=base_url)
+        with submission_service(folder, host, port, options, token, allow_private, config.schedules, echo=click.echo) as routes:
             serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout,
                   extra_routes=routes)
 

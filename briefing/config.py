@@ -32,6 +32,14 @@
     artwork = "art.png"                # relative to this file
     keep = 30                          # episodes kept in the feed
 
+    [[schedule]]                       # run by `briefing serve --accept-submissions`
+    at = "06:30"                       # 24-hour time
+    days = "mon-fri"                   # cron's days of the week (default: every day)
+    timezone = "Europe/Paris"          # default: the machine's
+    from_feed = ["https://example.org/rss"]
+    minutes = 10
+    title = "Morning briefing"
+
 Command-line options add to these.
 """
 
@@ -108,6 +116,46 @@ class ShowSection:
     keep: int | None = setting("a whole number of at least 1", lambda value: value >= 1)
 
 
+def _clock_time(value: str) -> bool:
+    import re
+
+    return re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value) is not None
+
+
+def _days(value: str) -> bool:
+    import re
+
+    day = r"(mon|tue|wed|thu|fri|sat|sun|[0-6])"
+    return re.fullmatch(rf"\*|{day}(-{day})?(,{day}(-{day})?)*", value.lower()) is not None
+
+
+def _time_zone(value: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A briefing the service makes on a schedule ([[schedule]] in briefing.toml)."""
+
+    at: str = setting('a 24-hour time, like "06:30"', _clock_time)
+    days: str = setting('days of the week, like "mon-fri" or "sat,sun"', _days, default="*")
+    timezone: str | None = setting('a time zone, like "Europe/Paris"', _time_zone)
+    from_feed: list[str] = setting("a list of feed addresses", lambda value: all(is_web_address(item) for item in value), default=())
+    minutes: float | None = setting("a number of minutes from 0.5", lambda value: 0.5 <= value <= 600)
+    title: str | None = setting("text")
+
+    @property
+    def name(self) -> str:
+        """What the schedule is known by in the service's state: its title, time and days."""
+        return f"{self.title or 'briefing'} at {self.at} on {self.days}"
+
+
 SECTIONS = {"cleaning": CleaningSection, "speech": SpeechSection, "voice": VoiceSection, "audio": AudioSection,
             "cluster": ClusterSection, "show": ShowSection}
 
@@ -160,6 +208,7 @@ class Config:
     voice2: str | None = None
     audio_format: str | None = None
     cluster: str | None = None
+    schedules: tuple[Schedule, ...] = ()
     path: Path | None = None  # where it was read from
 
 
@@ -185,10 +234,17 @@ def load_config(path: Path | None = None) -> Config:
         raise BriefingError(f"cannot read {path}: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BriefingError(f"{path}: {error}") from None
-    unknown = sorted(set(data) - set(SECTIONS))
+    unknown = sorted(set(data) - set(SECTIONS) - {"schedule"})
     if unknown:
         raise BriefingError(f"{path}: unknown section [{unknown[0]}] (known: {', '.join(sorted(SECTIONS))})")
     read = {name: read_section(kind, data.get(name, {}), name, Path(path)) for name, kind in SECTIONS.items()}
+    tables = data.get("schedule", [])
+    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
+        raise BriefingError(f"{path}: schedules are [[schedule]] tables")
+    schedules = tuple(read_section(Schedule, table, "schedule", Path(path)) for table in tables)
+    missing = next((number for number, schedule in enumerate(schedules, 1) if schedule.at is None), None)
+    if missing:
+        raise BriefingError(f"{path}: schedule {missing} has no at (a 24-hour time, like \"06:30\")")
     cleaning, speech, voice, show = read["cleaning"], read["speech"], read["voice"], read["show"]
     given = {spec.name: getattr(show, spec.name) for spec in fields(show)
              if spec.name != "keep" and getattr(show, spec.name) is not None}
@@ -207,5 +263,6 @@ def load_config(path: Path | None = None) -> Config:
         voice2=voice.voice2,
         audio_format=read["audio"].format,
         cluster=read["cluster"].address,
+        schedules=schedules,
         path=Path(path),
     )

@@ -20,11 +20,16 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
     status TEXT NOT NULL CHECK (status IN ('queued', 'rendering', 'published', 'failed')),
     url TEXT, title TEXT, text TEXT,
+    schedule TEXT,  -- made for this [[schedule]] (its name), not submitted
     error TEXT, episode TEXT,
     created TEXT NOT NULL, updated TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_waiting_job_per_url ON jobs (url) WHERE status IN ('queued', 'rendering');
 CREATE INDEX IF NOT EXISTS by_created ON jobs (created);
+CREATE TABLE IF NOT EXISTS schedules (
+    name TEXT PRIMARY KEY,
+    last_slot TEXT NOT NULL  -- the latest fire time handled (queued), ISO with its offset
+);
 """
 
 
@@ -35,6 +40,7 @@ class Job:
     url: str | None
     title: str | None
     text: str | None
+    schedule: str | None  # the [[schedule]] it was made for
     error: str | None  # why it failed, one line
     episode: str | None  # its audio file, relative to the podcast folder, once published
     created: str
@@ -42,7 +48,8 @@ class Job:
 
     def public(self) -> dict:
         """What the API says of it (never the text itself: it may be long)."""
-        return {"id": self.id, "status": self.status, "url": self.url, "title": self.title, "error": self.error,
+        return {"id": self.id, "status": self.status, "url": self.url, "title": self.title, "schedule": self.schedule,
+                "error": self.error,
                 "episode": self.episode, "created": self.created, "updated": self.updated}
 
 
@@ -111,6 +118,29 @@ class Jobs:
             row = self.db.execute("UPDATE jobs SET status = 'queued', error = NULL, updated = ? WHERE id = ? AND status = 'failed' "
                                   "RETURNING *", (_now(), job_id)).fetchone()
             return self._job(row)
+
+    def last_slot(self, name: str) -> dt.datetime | None:
+        """The latest fire time of a schedule already queued, or None for a schedule never seen."""
+        with self.lock:
+            row = self.db.execute("SELECT last_slot FROM schedules WHERE name = ?", (name,)).fetchone()
+            return dt.datetime.fromisoformat(row["last_slot"]) if row else None
+
+    def mark_slot(self, name: str, slot: dt.datetime, title: str | None = None, queue: bool = True) -> None:
+        """Record a schedule's slot as handled and, with queue, its briefing as a job: both in one
+        transaction, so a crash between them neither loses the slot nor queues it twice."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("INSERT INTO schedules (name, last_slot) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
+                                "SET last_slot = excluded.last_slot", (name, slot.isoformat()))
+                if queue:
+                    now = _now()
+                    self.db.execute("INSERT INTO jobs (id, status, title, schedule, created, updated) VALUES (?, 'queued', ?, ?, ?, ?)",
+                                    (uuid.uuid4().hex[:16], title, name, now, now))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def resume(self) -> int:
         """After a crash: the jobs left rendering are queued again; returns how many."""

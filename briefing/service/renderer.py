@@ -9,6 +9,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from ..config import Schedule
 from ..errors import BriefingError
 from ..ingest.sources import parse_text
 from ..options import MakeOptions
@@ -21,8 +22,9 @@ IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission al
 class Renderer:
     """Renders the folder's queue on a thread of its own until stop()."""
 
-    def __init__(self, jobs: Jobs, options: MakeOptions, allow_private: bool = False):
+    def __init__(self, jobs: Jobs, options: MakeOptions, allow_private: bool = False, schedules: tuple[Schedule, ...] = ()):
         self.jobs = jobs
+        self.schedules = {schedule.name: schedule for schedule in schedules}
         # Every job is published to the folder's feed; what others send is fetched from public
         # addresses only; Piper speaks in this process on one core unless told otherwise, so the
         # other stays free for listeners (and no worker is forked beside the server's threads).
@@ -51,10 +53,22 @@ class Renderer:
                 continue
             self.render(job)
 
+    def scheduled(self, name: str) -> MakeOptions:
+        """The options of a scheduled briefing: its feeds (the user's own, so private addresses are
+        allowed), length and title."""
+        schedule = self.schedules.get(name)
+        if schedule is None:
+            raise BriefingError(f"no schedule {name!r} in briefing.toml any more")
+        return replace(self.options, ingest=replace(self.options.ingest, feeds=tuple(schedule.from_feed),
+                                                    fetch=replace(self.options.ingest.fetch, allow_private=True)),
+                       writing=replace(self.options.writing, minutes=schedule.minutes, title=schedule.title))
+
     def render(self, job: Job) -> None:
         """Make the job's episode and record how it went (its error line when it fails)."""
         try:
-            if job.url:
+            if job.schedule:
+                episode = make([], self.scheduled(job.schedule))
+            elif job.url:
                 episode = make([job.url], self.options)
             else:
                 article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")

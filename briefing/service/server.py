@@ -7,6 +7,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..config import Schedule
 from ..errors import BriefingError
 from ..options import MakeOptions
 from ..publish.podcast import rebuild
@@ -14,6 +15,7 @@ from ..publish.serve import lan_addresses, terminal_qr
 from .api import api_routes
 from .jobs import Jobs
 from .renderer import Renderer
+from .schedules import Scheduler
 from .token import ENVIRONMENT, service_token
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -21,7 +23,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 @contextmanager
 def submission_service(folder: Path, host: str, port: int, options: MakeOptions, token: str | None = None,
-                       allow_private: bool = False, echo=print):
+                       allow_private: bool = False, schedules: tuple[Schedule, ...] = (), echo=print):
     """The API's routes, with the renderer running behind them until the block ends. Refused on a
     non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
     if host not in LOOPBACK and not (token or os.environ.get(ENVIRONMENT)):
@@ -30,8 +32,12 @@ def submission_service(folder: Path, host: str, port: int, options: MakeOptions,
     if not (Path(folder) / "index.html").is_file():
         rebuild(Path(folder), options.show)  # the page with its form, before the first episode
     jobs = Jobs(Path(folder))
-    renderer = Renderer(jobs, options, allow_private)
+    renderer = Renderer(jobs, options, allow_private, schedules)
     renderer.start()
+    scheduler = Scheduler(jobs, schedules, renderer.wake.set)
+    scheduler.start()
+    for schedule in schedules:
+        echo(f"scheduled: {schedule.name}")
     everywhere = host in ("0.0.0.0", "::")
     address = (lan_addresses() or ["127.0.0.1"])[0] if everywhere else host
     sign_in = f"http://{address}:{port}/#token={token}"
@@ -41,5 +47,6 @@ def submission_service(folder: Path, host: str, port: int, options: MakeOptions,
     try:
         yield api_routes(jobs, token, renderer.wake.set, allow_private)
     finally:
+        scheduler.stop()
         renderer.stop()
         jobs.close()

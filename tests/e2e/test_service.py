@@ -159,3 +159,37 @@ def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(servi
             browser.close()
     titles = [job["title"] for job in requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]]
     assert titles == ["Shared", STORY[0]]
+
+
+def test_a_scheduled_briefing_is_made_from_its_feeds(tmp_path, local_server):
+    import datetime as dt
+
+    from briefing.config import Schedule
+    from briefing.options import CacheOptions, MakeOptions
+    from briefing.service.jobs import Jobs
+    from briefing.service.renderer import Renderer
+    from briefing.service.schedules import queue_due
+
+    page = (b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
+            b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
+            b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>")
+
+    def answer(method, path, body):
+        if path == "/feed":
+            item = f"<item><title>Ras Lanuf reopens</title><link>{site.url}/story</link></item>"
+            return Reply(200, f"<rss version='2.0'><channel><title>Desk</title>{item}</channel></rss>".encode(),
+                         {"Content-Type": "application/rss+xml"})
+        return Reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
+
+    site = local_server(answer)
+    morning = Schedule(at="06:30", timezone="UTC", from_feed=(f"{site.url}/feed",), title="Morning briefing")
+    jobs = Jobs(tmp_path / "site")
+    renderer = Renderer(jobs, MakeOptions(output_dir=tmp_path / "site", cache=CacheOptions(folder=tmp_path / "cache")),
+                        schedules=(morning,))
+    queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.timezone.utc))
+    assert queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 31, tzinfo=dt.timezone.utc)) == [morning.name]
+    job = jobs.claim()
+    renderer.render(job)
+    done = jobs.get(job.id)
+    assert done.status == "published", done.error
+    assert "Morning briefing" in (tmp_path / "site" / "feed.xml").read_text()

@@ -51,3 +51,29 @@ def test_a_token_is_made_once_and_readable_by_the_user_only(tmp_path, monkeypatc
     assert service_token("given") == "given"
     monkeypatch.setenv("BRIEFING_TOKEN", "from-env")
     assert service_token() == "from-env"
+
+
+def test_a_schedule_queues_each_slot_once_and_the_latest_missed_one_late(tmp_path):
+    import datetime as dt
+
+    from briefing.config import Schedule
+    from briefing.service.schedules import queue_due
+
+    paris = dt.timezone(dt.timedelta(hours=1))  # Europe/Paris in winter
+    morning = Schedule(at="06:30", days="mon-fri", timezone="Europe/Paris", title="Morning")
+    jobs = Jobs(tmp_path)
+
+    def at(day: int, hour: int, minute: int) -> dt.datetime:  # December 2026: the 1st is a Tuesday
+        return dt.datetime(2026, 12, day, hour, minute, tzinfo=paris)
+
+    assert queue_due(jobs, (morning,), at(1, 6, 0)) == []  # first seen: from now on
+    assert queue_due(jobs, (morning,), at(1, 6, 29)) == []
+    assert queue_due(jobs, (morning,), at(1, 6, 31)) == [morning.name]
+    assert queue_due(jobs, (morning,), at(1, 6, 45)) == []  # the same slot, once
+    restarted = Jobs(tmp_path)
+    assert queue_due(restarted, (morning,), at(1, 7, 0)) == []  # a restart does not queue it again
+    # Down from Tuesday 7:00 to Friday 9:00: Wednesday's, Thursday's and Friday's slots were missed.
+    assert queue_due(restarted, (morning,), at(4, 9, 0)) == [morning.name]  # the latest, once, late
+    assert queue_due(restarted, (morning,), at(5, 9, 0)) == []  # Saturday: none
+    queued = [job for job in restarted.recent() if job.schedule]
+    assert [job.title for job in queued] == ["Morning", "Morning"] and all(job.status == "queued" for job in queued)
