@@ -142,10 +142,13 @@ def serve_until_ctrl_c(command: str, folder: Path) -> None:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             pytest.skip(f"port {port} is taken on this machine")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "XDG_CONFIG_HOME": str(folder / ".config")}  # a token the service makes is kept here, not in the user's folder
     process = subprocess.Popen(command.split(), cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()  # the server says where it is once it can be reached
+        while line and not line.startswith("page: "):  # the service says first how to add articles
+            line = process.stdout.readline()
         assert line.startswith("page: http://127.0.0.1:"), line + process.stderr.read()
         deadline = time.monotonic() + 60
         while True:
