@@ -159,7 +159,8 @@ if ('serviceWorker' in navigator && window.isSecureContext) navigator.serviceWor
     queue.replaceChildren(...jobs.map((job) => {
       const item = document.createElement('li');
       item.className = `job ${job.status}`;
-      item.textContent = `${job.title || job.url || 'Article'}: ${job.status}${job.error ? ' (' + job.error + ')' : ''}`;
+      const detail = job.error || (job.status === 'rendering' && job.progress) || '';
+      item.textContent = `${job.title || job.url || 'Article'}: ${job.status}${detail ? ' (' + detail + ')' : ''}`;
       return item;
     }));
     if (jobs.some((job) => job.status === 'queued' || job.status === 'rendering')) setTimeout(refresh, 3000);

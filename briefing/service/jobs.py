@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     status TEXT NOT NULL CHECK (status IN ('queued', 'rendering', 'published', 'failed')),
     url TEXT, title TEXT, text TEXT,
     schedule TEXT,  -- made for this [[schedule]] (its name), not submitted
+    progress TEXT,  -- while rendering: the stage and how far, e.g. "synthesising 12/40"
     error TEXT, episode TEXT,
     created TEXT NOT NULL, updated TEXT NOT NULL
 );
@@ -41,6 +42,7 @@ class Job:
     title: str | None
     text: str | None
     schedule: str | None  # the [[schedule]] it was made for
+    progress: str | None  # while rendering: "synthesising 12/40"
     error: str | None  # why it failed, one line
     episode: str | None  # its audio file, relative to the podcast folder, once published
     created: str
@@ -49,7 +51,7 @@ class Job:
     def public(self) -> dict:
         """What the API says of it (never the text itself: it may be long)."""
         return {"id": self.id, "status": self.status, "url": self.url, "title": self.title, "schedule": self.schedule,
-                "error": self.error,
+                "progress": self.progress, "error": self.error,
                 "episode": self.episode, "created": self.created, "updated": self.updated}
 
 
@@ -103,14 +105,19 @@ class Jobs:
                                   (_now(),)).fetchone()
             return self._job(row)
 
+    def progressed(self, job_id: str, progress: str) -> None:
+        with self.lock:
+            self.db.execute("UPDATE jobs SET progress = ? WHERE id = ? AND status = 'rendering'", (progress, job_id))
+
     def published(self, job_id: str, episode: str) -> None:
         with self.lock:
-            self.db.execute("UPDATE jobs SET status = 'published', episode = ?, error = NULL, updated = ? WHERE id = ?",
+            self.db.execute("UPDATE jobs SET status = 'published', episode = ?, error = NULL, progress = NULL, updated = ? WHERE id = ?",
                             (episode, _now(), job_id))
 
     def failed(self, job_id: str, error: str) -> None:
         with self.lock:
-            self.db.execute("UPDATE jobs SET status = 'failed', error = ?, updated = ? WHERE id = ?", (error, _now(), job_id))
+            self.db.execute("UPDATE jobs SET status = 'failed', error = ?, progress = NULL, updated = ? WHERE id = ?",
+                            (error, _now(), job_id))
 
     def retry(self, job_id: str) -> Job | None:
         """A failed job queued again (None when there is no such failed job)."""

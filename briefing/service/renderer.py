@@ -64,15 +64,19 @@ class Renderer:
                        writing=replace(self.options.writing, minutes=schedule.minutes, title=schedule.title))
 
     def render(self, job: Job) -> None:
-        """Make the job's episode and record how it went (its error line when it fails)."""
+        """Make the job's episode and record how it went (how far while it renders, its error line
+        when it fails)."""
+        def progress(stage: str, done: int, total: int) -> None:
+            self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
+
         try:
             if job.schedule:
-                episode = make([], self.scheduled(job.schedule))
+                episode = make([], self.scheduled(job.schedule), progress)
             elif job.url:
-                episode = make([job.url], self.options)
+                episode = make([job.url], self.options, progress)
             else:
                 article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
-                episode = make([], self.options, articles=[article])
+                episode = make([], self.options, progress, articles=[article])
         except BriefingError as error:
             self.jobs.failed(job.id, str(error))
             return

@@ -4,6 +4,7 @@ finishes the job once after a restart."""
 
 import json
 import os
+import re
 import signal
 import time
 
@@ -105,6 +106,11 @@ def test_a_server_killed_mid_render_finishes_the_job_once_after_a_restart(tmp_pa
     served = Served(folder, "--accept-submissions", "--token", TOKEN)
     job_id = submit(served, {"title": "The long story", "text": long_text}).json()["id"]
     until(served, job_id, statuses=("rendering",))
+    deadline = time.monotonic() + 120
+    while not (job := requests.get(f"{served.url}/api/articles/{job_id}", headers=AUTH, timeout=10).json())["progress"]:
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+    assert re.fullmatch(r"(reading|synthesising \d+/\d+|mastering 0/1)", job["progress"]), job  # how far, while it renders
     served.process.send_signal(signal.SIGKILL)  # kill -9, mid-render
     served.process.wait(timeout=10)
     restarted = Served(folder, "--accept-submissions", "--token", TOKEN)
