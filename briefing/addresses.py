@@ -40,6 +40,17 @@ def private_address(url: str, resolve=None) -> str | None:
     """Why url must not be fetched for someone else (a submission to the service), or None: its
     host is, or resolves to, a loopback, private, link-local, multicast or otherwise reserved
     address (cloud metadata services live at 169.254.169.254). Checked at every redirect too."""
+    try:
+        public_address(url, resolve)
+    except BriefingError as error:
+        return str(error)
+    return None
+
+
+def public_address(url: str, resolve=None) -> str:
+    """The address to connect to for url, when every address its host has is public; else
+    BriefingError saying which is not. Connecting to this very address (not resolving the name
+    again) keeps a name that answers differently the second time (DNS rebinding) out."""
     import ipaddress
     import socket
 
@@ -50,11 +61,19 @@ def private_address(url: str, resolve=None) -> str | None:
         try:
             found = (resolve or socket.getaddrinfo)(host, None)
         except (OSError, UnicodeError):
-            return f"{host} does not resolve"
+            raise BriefingError(f"{host} does not resolve") from None
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
     for address in addresses:
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            return f"{host} is a private or local address ({address})"
-    return None
+        if not is_public(address):
+            raise BriefingError(f"{host} is a private or local address ({address})")
+    if not addresses:
+        raise BriefingError(f"{host} does not resolve")
+    return str(addresses[0])
+
+
+def is_public(address) -> bool:
+    """Whether an IP address is reachable on the public internet (not loopback, private,
+    link-local, multicast or reserved)."""
+    return address.is_global and not address.is_multicast

@@ -12,8 +12,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urljoin, urlsplit
 
-from ..addresses import WEB_SCHEMES, is_web_address, private_address, web_address
+from ..addresses import WEB_SCHEMES, is_web_address, public_address, web_address
 from ..errors import BriefingError
 from ..model import Article
 from ..retry import RetryPolicy, parse_retry_after
@@ -356,21 +357,41 @@ def _within_deadline(url: str, limits: FetchLimits, download: Callable[[], Fetch
 
 def _follow(session, url: str, limits: FetchLimits):
     """GET url, following redirects one at a time: each must be an http(s) address and, unless
-    private addresses are allowed, a public one."""
-    from urllib.parse import urljoin
+    private addresses are allowed, a public one, connected to at the very address checked."""
 
     for _ in range(limits.max_redirects + 1):
         if not is_web_address(url):
             raise BriefingError(f"cannot fetch {url[:200]}: it leads to something that is not an http(s) address")
-        if not limits.allow_private and (problem := private_address(url)):
-            raise BriefingError(f"cannot fetch {url[:200]}: {problem}")
-        response = session.get(url, stream=True, allow_redirects=False, timeout=(min(10.0, limits.timeout), limits.timeout),
-                               headers={"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"})
+        target, headers = url, {"User-Agent": "briefing/0.1 (+https://pypi.org/project/briefing)"}
+        if not limits.allow_private:
+            try:
+                target, headers = pinned(session, url, public_address(url)), {**headers, "Host": urlsplit(url).netloc}
+            except BriefingError as error:
+                raise BriefingError(f"cannot fetch {url[:200]}: {error}") from None
+        response = session.get(target, stream=True, allow_redirects=False, headers=headers,
+                               timeout=(min(10.0, limits.timeout), limits.timeout))
         if not response.is_redirect:
             return response
         response.close()
         url = urljoin(url, response.headers["Location"])
     raise BriefingError(f"cannot fetch {url[:200]}: more than {limits.max_redirects} redirects")
+
+
+def pinned(session, url: str, address: str) -> str:
+    """url with its host replaced by address, the session set to check https certificates (and
+    send SNI) for the host by name: the connection goes where the check looked."""
+    from requests.adapters import HTTPAdapter
+
+    parts = urlsplit(url)
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    if parts.scheme == "https":
+        class NamedHost(HTTPAdapter):
+            def init_poolmanager(self, *args, **kwargs):
+                super().init_poolmanager(*args, **kwargs, server_hostname=parts.hostname, assert_hostname=parts.hostname)
+
+        session.mount(f"https://{netloc}/", NamedHost())
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:

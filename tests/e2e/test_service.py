@@ -75,11 +75,28 @@ def test_private_addresses_are_refused(service, url):
 
 def test_a_redirect_to_a_private_address_is_not_followed(local_server, monkeypatch):
     server = local_server(lambda method, path, body: Reply(302, b"", {"Location": "http://10.0.0.1/inside"}))
-    real = sources.private_address
+    real = sources.public_address
     # The test's own server stands in for a public site: only its address is let through.
-    monkeypatch.setattr(sources, "private_address", lambda url: None if url.startswith(server.url) else real(url))
+    monkeypatch.setattr(sources, "public_address", lambda url: "127.0.0.1" if url.startswith(server.url) else real(url))
     with pytest.raises(BriefingError, match=r"10\.0\.0\.1 is a private or local address"):
         fetch_url(server.url + "/story", FetchLimits(allow_private=False))
+
+
+def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(local_server, monkeypatch):
+    """A name that answers one address to the check and another to the connection (DNS rebinding)
+    cannot slip through: the fetch connects to the checked address, naming the host in Host."""
+    seen = []
+
+    def answer(method, path, body, headers):
+        seen.append(headers.get("Host"))
+        return Reply(200, b"<html><body><article><p>The story itself.</p></article></body></html>", {"Content-Type": "text/html"})
+
+    server = local_server(answer, with_headers=True)
+    port = server.url.rsplit(":", 1)[1]
+    # The check sees this name at the test server's address; no resolver knows the name at all.
+    monkeypatch.setattr(sources, "public_address", lambda url: "127.0.0.1")
+    fetched = fetch_url(f"http://news.invalid:{port}/story", FetchLimits(allow_private=False))
+    assert b"The story itself." in fetched.body and seen == [f"news.invalid:{port}"]
 
 
 def test_a_url_is_fetched_and_published_when_private_addresses_are_allowed(tmp_path, local_server):
@@ -199,3 +216,46 @@ def test_a_scheduled_briefing_is_made_from_its_feeds(tmp_path, local_server):
     done = jobs.get(job.id)
     assert done.status == "published", done.error
     assert "Morning briefing" in (tmp_path / "site" / "feed.xml").read_text()
+
+
+def test_https_is_checked_against_the_name_while_connecting_to_the_checked_address(tmp_path, monkeypatch):
+    import http.server
+    import ssl
+    import subprocess
+    import threading
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                           "-days", "1", "-subj", "/CN=news.invalid", "-addext", "subjectAltName=DNS:news.invalid"],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"openssl cannot make a test certificate: {made.stderr[-200:]}")
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<html><body><article><p>Over TLS.</p></article></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # trust the test certificate, for news.invalid only
+        monkeypatch.setattr(sources, "public_address", lambda url: "127.0.0.1")
+        port = server.server_address[1]
+        fetched = fetch_url(f"https://news.invalid:{port}/story", FetchLimits(allow_private=False))
+        assert b"Over TLS." in fetched.body
+        # The certificate is checked for the name asked for, not the address connected to.
+        with pytest.raises(BriefingError, match="cannot fetch"):
+            fetch_url(f"https://other.invalid:{port}/story", FetchLimits(allow_private=False, retry=sources.RetryPolicy(attempts=1)))
+    finally:
+        server.shutdown()
