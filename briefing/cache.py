@@ -111,8 +111,9 @@ class SegmentCache:
         self._store(self.path(key), lambda handle: handle.write(hashlib.sha256(key.encode() + data).digest() + data))
 
     @staticmethod
-    def master_key(material: dict) -> str:
-        """The key of a mastered briefing, from what it was made of (see make.mastered_key)."""
+    def material_key(material: dict) -> str:
+        """The key of an entry made from material (a mastered briefing from its segments, see
+        pipeline.mastered_key; a cover from its show)."""
         return hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()).hexdigest()
 
     def get_master(self, key: str) -> tuple[bytes, dict] | None:

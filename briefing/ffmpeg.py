@@ -84,10 +84,14 @@ def audio_segment_class():
     return segment_class
 
 
+def command(args: list[str]) -> list[str]:
+    """The ffmpeg command line for args: quiet, never asking, overwriting its output."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+
+
 def run(args: list[str], stdin: bytes | None = None, what: str = "ffmpeg") -> subprocess.CompletedProcess:
     """Run ffmpeg quietly; on failure raise BriefingError with ffmpeg's last error line."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    result = subprocess.run(command, input=stdin, capture_output=True)
+    result = subprocess.run(command(args), input=stdin, capture_output=True)
     if result.returncode != 0:
         lines = [line for line in result.stderr.decode(errors="replace").splitlines() if line.strip()]
         raise BriefingError(f"{what} failed: {lines[-1] if lines else 'ffmpeg exited with status %d' % result.returncode}")

@@ -406,7 +406,7 @@ def cover_art(show: str, artwork: Path | None, cache: SegmentCache | None) -> by
     cache, as drawing it takes longer than the rest of a warm render's tagging)."""
     if artwork is not None or cache is None:
         return embedded_cover(show, artwork)
-    key = cache.master_key({"cover": show, "artwork": ARTWORK_VERSION})
+    key = cache.material_key({"cover": show, "artwork": ARTWORK_VERSION})
     png = cache.get_artwork(key)
     if png is None:
         png = embedded_cover(show)
@@ -511,7 +511,7 @@ def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: Se
         except OSError:
             return None  # loading it says what is wrong
         opening = [str(options.audio.music.resolve()), music.st_size, music.st_mtime_ns]
-    return cache.master_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
+    return cache.material_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
                              "master": asdict(options.audio.master), "mastering": master.MASTERING_VERSION})
 
 

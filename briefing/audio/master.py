@@ -172,10 +172,9 @@ class StreamedMaster:
         gain, self.loss = self._opening_gain(b"".join(self.waiting))
         chain = mastering_filter(gain, self.options)
         self.process = subprocess.Popen(
-            [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1",
-             "-i", "pipe:0", "-filter_complex", f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
-             "-map", "[out]", *_encode_args(self.options), *audio_format(self.options.format).file_muxer, str(self.destination),
-             "-map", "[metered]", "-f", "null", "-"],
+            ffmpeg.command(["-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1", "-i", "pipe:0", "-filter_complex",
+                            f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]", "-map", "[out]", *_encode_args(self.options), *audio_format(self.options.format).file_muxer, str(self.destination),
+             "-map", "[metered]", "-f", "null", "-"]),
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # Read ffmpeg's log as it comes, so a full pipe never stops it.
         self.reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)

@@ -13,7 +13,7 @@ from ..errors import BriefingError
 from ..ingest.sources import same_words
 from ..model import Article, Draft, DroppedBlock, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
-from .speech import NORMALIZERS, normalize
+from .speech import DATELINE, NORMALIZERS, normalize
 
 
 @dataclass(frozen=True)
@@ -337,11 +337,6 @@ def lead_sentence(script: Script, story: int) -> str:
     sentences = [segment.text for segment in script.segments if segment.story == story and segment.kind == "body" and segment.text]
     lead = next((text for text in sentences if len(text.split()) >= 5), sentences[0] if sentences else "")
     return DATELINE.sub("", lead)
-
-
-# "PARIS (Reuters) - ", "SACRAMENTO, Calif. (AP) — ", "WASHINGTON — ": a place in capitals, an agency, a dash.
-DATELINE = re.compile(r"^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *"
-                      r"(?:\([^()]{1,40}\) *)?[-—–]+ *")
 
 
 def build_script(articles: list[Article] | tuple[Article, ...], options: ScriptOptions = ScriptOptions()) -> Script:

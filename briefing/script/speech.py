@@ -227,10 +227,18 @@ def expand_state_abbreviations(text: str) -> str:
     return re.sub(r"(?<=[A-Za-z], )(" + states + r")(?=\s|$|[,;:)(])", lambda m: STATE_ABBREVIATIONS[m.group(1)], text)
 
 
+# "PARIS (Reuters) - ", "SACRAMENTO, Calif. (AP) — ", "WASHINGTON — ": a place in capitals, its
+# state, an agency, a dash.
+DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *"
+                      r"(?:\([^()]{1,40}\) *)?[-—–]+ *")
+
+
 def title_case_datelines(text: str) -> str:
     """A dateline in capitals is a place, read as a name: "PARIS (Reuters) -" -> "Paris (Reuters) -"."""
-    return re.sub(r"^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *(?:\([^()]{1,40}\) *)?[-—–])",
-                  lambda m: string.capwords(m.group(0).lower()), text)
+    found = DATELINE.match(text)
+    if not found:
+        return text
+    return string.capwords(found.group("place").lower()) + text[found.end("place"):]
 
 
 def expand_number_sign(text: str) -> str:
