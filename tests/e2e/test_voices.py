@@ -167,3 +167,26 @@ def test_the_fast_voice_is_made_once_found_by_name_and_made_again_when_damaged(t
     fast.model.write_bytes(fast.model.read_bytes()[:1000])  # damaged: its digest no longer matches
     assert voices.find_voice("joe-int8") == fast and len(made) == 2
     assert PiperEngine("joe-int8", workers=1).synthesize("Made again.").duration_seconds > 0.3
+
+
+def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_again_when_damaged(tmp_path, monkeypatch):
+    import onnxruntime
+
+    from briefing.tts.piper import voices
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    joe = voices.find_voice("joe")
+    copy = voices.optimised_copy_path(joe.model)
+    assert not copy.exists()
+    first = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), "The optimised copy speaks.", variation=False)
+    assert copy.is_file() and not list(copy.parent.glob(".optimising-*"))  # made on first load, nothing left half written
+    loaded = []
+
+    session_class = onnxruntime.InferenceSession
+    monkeypatch.setattr(onnxruntime, "InferenceSession", lambda path, **kw: loaded.append(path) or session_class(path, **kw))
+    again = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), "The optimised copy speaks.", variation=False)
+    assert loaded == [str(copy)] and again == first  # loaded from the copy, and says the very same samples
+    copy.write_bytes(copy.read_bytes()[:5000])  # damaged
+    loaded.clear()
+    remade = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), "The optimised copy speaks.", variation=False)
+    assert remade == first and loaded == [str(copy), str(joe.model)] and copy.stat().st_size > 1_000_000
