@@ -4,10 +4,12 @@ The key is a hash of everything that changes the audio: the engine's identity (n
 settings, model), the exact text after normalisation, and FORMAT_VERSION. A segment entry is a
 WAV file behind a digest of its key and content, written to a temporary name and renamed, so
 concurrent runs can share the folder; an entry whose digest does not match (damaged, truncated,
-replaced, or another key's entry moved here) is deleted and made again. Mastered briefings are kept too, keyed by
-the segment entries they were made of, so rendering an unchanged briefing again neither
-synthesises nor masters anything; so is the cover art drawn for a show's tags. Reading an entry marks it used (its access time), and the
-least recently used go when the folder grows past its bound (mastered briefings first).
+replaced, or another key's entry moved here) is deleted and made again. Mastered pieces of
+briefings are kept too (audio/pieces.py), keyed by the segment entries they were made of, so
+rendering an unchanged briefing again neither synthesises nor masters anything, and an edited one
+encodes only the pieces it changed; so are the gains found for them and the cover art drawn for a
+show's tags. Reading an entry marks it used (its access time), and the least recently used go
+when the folder grows past its bound (mastered pieces first).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from .ffmpeg import audio_segment_class
 
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
-MASTERED_SUFFIX = ".episode"  # a mastered briefing, in whichever output format its key names
+PIECE_SUFFIX = ".piece"  # a mastered, encoded piece of a briefing, in whichever output format its key names
 ARTWORK_SUFFIX = ".png"  # cover art drawn for a show's tags
-GAIN_SUFFIX = ".gain"  # the mastering gain found for a briefing's opening
+GAIN_SUFFIX = ".gain"  # the mastering gain found for a briefing's opening (or whole)
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
@@ -41,7 +43,7 @@ def default_folder() -> Path:
 
 def used_now(path: Path) -> None:
     """Mark an entry used, for the least-recently-used order: its access time. The modification
-    time stays when it was made, so an entry made again is told apart (make.mastered_key)."""
+    time stays when it was made, so an entry made again is told apart (pipeline.segment_entry)."""
     os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
 
 
@@ -112,32 +114,32 @@ class SegmentCache:
 
     @staticmethod
     def material_key(material: dict) -> str:
-        """The key of an entry made from material (a mastered briefing from its segments, see
-        pipeline.mastered_key; a cover from its show)."""
+        """The key of an entry made from material (a mastered piece from its segments, see
+        audio/pieces.py; a cover from its show)."""
         return hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()).hexdigest()
 
-    def get_master(self, key: str) -> tuple[bytes, dict] | None:
-        """(encoded audio, segment times) mastered before from exactly the same segments and settings, or
-        None. Entries carry a digest of their content, so a damaged one is found, deleted and made
-        again."""
-        path = self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}"
+    def get_piece(self, key: str) -> tuple[bytes, dict] | None:
+        """(encoded audio, what else was kept with it) mastered before from exactly the same
+        segments and settings, or None. Entries carry a digest of their content, so a damaged one
+        is found, deleted and made again."""
+        path = self.folder / key[:2] / f"{key}{PIECE_SUFFIX}"
         body = self._read_checked(path)
         try:
             length = int.from_bytes(body[:4], "big")
-            spans, encoded = json.loads(body[4:4 + length]), body[4 + length:]
+            details, encoded = json.loads(body[4:4 + length]), body[4 + length:]
             if not encoded:
                 raise ValueError("no audio")
         except (TypeError, ValueError):
             path.unlink(missing_ok=True)
             return None
-        return encoded, spans
+        return encoded, details
 
-    def put_master(self, key: str, encoded: bytes, spans: dict) -> None:
-        header = json.dumps(spans).encode()
-        self._store_checked(self.folder / key[:2] / f"{key}{MASTERED_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded)
+    def put_piece(self, key: str, encoded: bytes, details: dict) -> None:
+        header = json.dumps(details).encode()
+        self._store_checked(self.folder / key[:2] / f"{key}{PIECE_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded)
 
     def get_gain(self, key: str) -> tuple[float, float] | None:
-        """(gain, codec loss) found before for exactly the same opening and settings, or None."""
+        """(gain, codec loss) found before for exactly the same opening (or whole) and settings, or None."""
         body = self._read_checked(self.folder / key[:2] / f"{key}{GAIN_SUFFIX}")
         try:
             found = json.loads(body) if body else None
@@ -201,7 +203,7 @@ class SegmentCache:
 
     def prune(self) -> int:
         """Remove entries until the cache is within max_bytes, returning how many went: mastered
-        briefings and art first (a second's work to make again), then segments, least recently used first."""
+        pieces and art first (a second's work to make again), then segments, least recently used first."""
         stats = []
         for entry in self.entries():
             try:

@@ -25,7 +25,8 @@ MINIMUM_VERSION = "4.2"  # the oldest release the tests have passed with (README
 LOUDNESS_METER = "ebur128=framelog=verbose"
 # Every filter and encoder option briefing uses, chained as mastering and pace changes use them.
 PROBE_CHAIN = ("aresample=44100,aformat=sample_fmts=dbl,volume=1.0dB,alimiter=limit=0.8:attack=5:release=50:level=disabled,"
-               f"atempo=1.25,{LOUDNESS_METER}")
+               f"aformat=sample_rates=44100:channel_layouts=mono,apad=whole_len=23040,atrim=end_sample=23040,atempo=1.25,asplit=1,"
+               f"{LOUDNESS_METER}")
 PROBE_SECONDS = 0.5
 
 
@@ -42,7 +43,7 @@ def can_master(executable: str) -> bool:
     try:
         result = subprocess.run([executable, "-hide_banner", "-nostdin", "-f", "s16le", "-ar", "22050", "-ac", "1",
                                  "-i", "pipe:0", "-af", PROBE_CHAIN, "-c:a", "libmp3lame", "-b:a", "64k",
-                                 "-compression_level", "7", "-f", "mp3", "pipe:1"],
+                                 "-compression_level", "7", "-f", "mp3", "-write_xing", "0", "-id3v2_version", "0", "pipe:1"],
                                 input=silence, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return False

@@ -5,13 +5,12 @@ function below it, calling into one stage."""
 
 from __future__ import annotations
 
-import tempfile
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
-from .audio import master, mix, pace, transcript
+from .audio import master, mix, pace, pieces, transcript
 from .audio.formats import Tags, audio_format
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
@@ -276,12 +275,14 @@ class Voices:
 
 
 def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], None], cache: SegmentCache | None = None,
-               progress: Progress | None = None, fallback: Callable[[], Engine] | None = None) -> tuple[list[str], int]:
-    """Speak every segment, calling ready(index, clip) as each clip is there (at the main voice's
-    sample rate; in any order); returns which engine made each ("name/voice") and how many the
-    fallback made. Clips come from the cache when there; the rest are synthesised (in parallel
-    where the engine can) and cached as they are made. When an engine gives up and a fallback is
-    given, the fallback engine makes whatever is still missing."""
+               progress: Progress | None = None, fallback: Callable[[], Engine] | None = None,
+               wanted: Collection[int] | None = None) -> tuple[list[str], int]:
+    """Speak every segment (the wanted ones, when given: the others' audio is in the cache already,
+    mastered), calling ready(index, clip) as each clip is there (at the main voice's sample rate;
+    in any order); returns which engine made each ("name/voice") and how many the fallback made.
+    Clips come from the cache when there; the rest are synthesised (in parallel where the engine
+    can) and cached as they are made. When an engine gives up and a fallback is given, the
+    fallback engine makes whatever is still missing."""
     total = len(script.segments)
     made_by: list[str] = [""] * total  # empty until the segment's clip is there
     done = 0
@@ -297,6 +298,11 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
         keys = {index: cache.key(engine.identity(), script.segments[index].spoken) if cache else None for index in indexes}
         missing = []
         for index in indexes:
+            if wanted is not None and index not in wanted:
+                made_by[index] = f"{engine.name}/{engine.voice}"
+                cache.hits += 1
+                tick()
+                continue
             clip = cache.get(keys[index]) if cache else None
             if clip is None:
                 missing.append(index)
@@ -378,7 +384,7 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
             record = replace(record, guid=guid, published=published)
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
-            sound.write_audio(staged_audio, cache)
+            sound.write_audio(staged_audio)
             audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options, cache))
             for suffix, text in transcript_files(script, sound, record).items():
                 staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
@@ -426,93 +432,82 @@ def transcript_files(script: Script, sound: EpisodeAudio, record: EpisodeRecord)
 
 @dataclass(frozen=True)
 class EpisodeAudio:
-    """The episode's sound before tagging: the mastered, encoded file (made now, or by an earlier
-    render of exactly the same segments), with every segment's times."""
+    """The episode's sound before tagging: its mastered, encoded pieces (made now, or by earlier
+    renders of the same clips), with every segment's times."""
 
     timings: tuple[TimedSegment, ...]
     duration: float
     made_by: list[str]
-    encoded: bytes  # the mastered file, untagged
+    pieces: tuple[bytes, ...]  # the format's frames, piece after piece
+    audio_format: str
     fell_back: int = 0
-    key: str | None = None  # made now: its key in the cache, where it is kept when written
 
-    def write_audio(self, destination: Path, cache: SegmentCache | None) -> None:
-        """The mastered, untagged file at destination; kept in the cache when it was made now."""
-        destination.write_bytes(self.encoded)
-        if cache and self.key:
-            spans = {"duration": self.duration, "segments": [[timed.start, timed.end] for timed in self.timings]}
-            cache.put_master(self.key, self.encoded, spans)
-            cache.prune()
+    def write_audio(self, destination: Path) -> None:
+        """The mastered, untagged file at destination."""
+        audio_format(self.audio_format).join(list(self.pieces), destination)
 
 
 def episode_audio(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache | None,
                   progress: Progress | None = None, fallback: Callable[[], Engine] | None = None) -> EpisodeAudio:
-    """The episode's sound: from the cache when an earlier render mastered exactly these segments,
-    else synthesised (what the cache lacks) and stitched with the pauses and the sting, mastered
-    and encoded while the voice is still speaking (StreamedMaster): the clips are joined in script
-    order as far as they have come."""
-    key = mastered_key(voices, script, options, cache) if cache else None
-    found = cache.get_master(key) if key else None
-    if found is not None:
-        encoded, spans = found
-        cache.hits += len(script.segments)
-        made_by = [f"{engine.name}/{engine.voice}" for engine in map(voices.for_voice, (s.voice for s in script.segments))]
-        timings = tuple(TimedSegment(segment, start, end) for segment, (start, end) in zip(script.segments, spans["segments"]))
-        return EpisodeAudio(timings, spans["duration"], made_by, encoded)
+    """The episode's sound, a piece at a time (audio/pieces.py): pieces earlier renders made from
+    the same clips come from the cache; for the others, what the cache lacks is synthesised, and
+    each piece is joined with its pauses (and the sting), mastered and encoded as soon as its
+    clips are there, while the voice is still speaking. When the opening's gain misses the whole
+    (rare), the gain is found on the whole and the pieces are made again with it."""
+    sound = episode_pieces(voices, script, options, cache, progress, fallback, whole_gain=False)
+    if sound is None:
+        sound = episode_pieces(voices, script, options, cache, progress, fallback, whole_gain=True)
+    if cache:
+        cache.prune()
+    return sound
+
+
+def episode_pieces(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache | None, progress: Progress | None,
+                   fallback: Callable[[], Engine] | None, whole_gain: bool) -> EpisodeAudio | None:
+    """The episode's sound with one gain for every piece, found on the opening (on the whole with
+    whole_gain); None when the opening's gain misses the whole."""
     engine = voices.main
     music = options.audio.music
-    sting = mix.load_music(music, engine.sample_rate) if music else mix.make_sting(engine.sample_rate)
-    stitcher = mix.Stitcher(engine.sample_rate, sting)
-    with tempfile.TemporaryDirectory(prefix="briefing-") as work:
-        encoded_path = Path(work) / f"episode{audio_format(options.audio.master.format).suffix}"
-        streamed = master.StreamedMaster(encoded_path, engine.sample_rate, options.audio.master, cache)
+    mastering = pieces.PieceMaster(
+        script.segments, engine.sample_rate, lambda: mix.load_music(music, engine.sample_rate) if music else mix.make_sting(engine.sample_rate),
+        options.audio.master, cache, segment_entry(voices, script, cache) if cache else None, framing(options), whole_gain)
+    try:
+        made_by, fell_back = synthesize(voices, script, mastering.add, cache, progress, fallback, mastering.needed())
+        if progress:
+            progress("mastering", 0, 1)
+        mastered = mastering.finish()
+    except BaseException:
+        mastering.abort()
+        raise
+    if mastered.loudness is None and not whole_gain:
+        return None
+    return EpisodeAudio(mastered.timings, mastered.duration, made_by, mastered.pieces, options.audio.master.format, fell_back)
+
+
+def segment_entry(voices: Voices, script: Script, cache: SegmentCache) -> Callable[[int], list | None]:
+    """For each segment (by index), the cache entry of its clip: its name, and when it was made, so
+    that a clip made again (after `check --fix`, say) makes new pieces; None when it is not there."""
+    def entry(index: int) -> list | None:
+        segment = script.segments[index]
+        path = cache.path(cache.key(voices.for_voice(segment.voice).identity(), segment.spoken))
         try:
-            streamed.feed(stitcher.opening)
-            pending: dict[int, object] = {}
-
-            def ready(index: int, clip) -> None:
-                """Join and encode the clips in script order, as far as they have come."""
-                pending[index] = clip
-                while len(stitcher.timings) in pending:
-                    position = len(stitcher.timings)
-                    streamed.feed(stitcher.add(script.segments[position], pending.pop(position)))
-
-            made_by, fell_back = synthesize(voices, script, ready, cache, progress, fallback)
-            streamed.feed(stitcher.finish())
-            if progress:
-                progress("mastering", 0, 1)
-            if streamed.finish() is None:  # the opening's gain missed the whole: mastered again, whole
-                master.master_to_file(stitcher.audio(), encoded_path, options.audio.master)
-        except BaseException:
-            streamed.abort()
-            raise
-        encoded = encoded_path.read_bytes()
-    key = mastered_key(voices, script, options, cache) if cache and not fell_back else None
-    return EpisodeAudio(tuple(stitcher.timings), stitcher.samples / engine.sample_rate, made_by, encoded, fell_back, key)
-
-
-def mastered_key(voices: Voices, script: Script, options: MakeOptions, cache: SegmentCache) -> str | None:
-    """The cache key of the mastered episode: every segment's cache entry (its key, and when it
-    was made, so a segment made again gives a new key), its pause, the sting or music, and the
-    mastering settings; None when a segment is not in the cache."""
-    segments = []
-    for segment in script.segments:
-        engine = voices.for_voice(segment.voice)
-        entry = cache.path(cache.key(engine.identity(), segment.spoken))
-        try:
-            stat = entry.stat()
+            stat = path.stat()
         except FileNotFoundError:
             return None
-        segments.append([entry.stem, stat.st_mtime_ns, stat.st_ino, stat.st_size, segment.pause_after])
-    opening: list = ["sting", mix.STING_VERSION]
-    if options.audio.music:
-        try:
-            music = options.audio.music.stat()
-        except OSError:
-            return None  # loading it says what is wrong
-        opening = [str(options.audio.music.resolve()), music.st_size, music.st_mtime_ns]
-    return cache.material_key({"segments": segments, "opening": opening, "rate": voices.main.sample_rate,
-                             "master": asdict(options.audio.master), "mastering": master.MASTERING_VERSION})
+        return [path.stem, stat.st_mtime_ns, stat.st_ino, stat.st_size]
+    return entry
+
+
+def framing(options: MakeOptions) -> list | None:
+    """What frames the episode, as the pieces' keys name it: the sting, or the music file as it is
+    now (None when it cannot be read: loading it says what is wrong)."""
+    if not options.audio.music:
+        return ["sting", mix.STING_VERSION]
+    try:
+        music = options.audio.music.stat()
+    except OSError:
+        return None
+    return [str(options.audio.music.resolve()), music.st_size, music.st_mtime_ns]
 
 
 def preview(text: str, engine: str = DEFAULT_ENGINE, settings: EngineSettings = EngineSettings(),

@@ -1,4 +1,6 @@
 """Stage 4, audio: the spoken clips made into an episode. mix.py levels and joins the clips with
-their pauses and the sting; master.py brings the whole to the loudness target and encodes it;
-tags.py writes ID3 tags and chapters; transcript.py times the transcripts and chapters from the
-segment boundaries; pace.py measures a voice's pace for the time budget."""
+their pauses and the sting; master.py brings them to the loudness target and encodes them;
+pieces.py does both a piece (a few paragraphs) at a time, so an edit encodes only what changed;
+formats/ holds the output formats (MP3, M4A): how each encodes, joins its pieces and is tagged;
+transcript.py times the transcripts and chapters from the segment boundaries; pace.py measures a
+voice's pace for the time budget."""

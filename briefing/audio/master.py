@@ -1,5 +1,5 @@
-"""Mastering: the whole briefing measured, given one linear gain under a look-ahead limiter, and
-encoded once, in the chosen output format (formats/)."""
+"""Mastering: the briefing measured, given one linear gain under a look-ahead limiter, and encoded
+in the chosen output format (formats/), a piece at a time (pieces.py joins the pieces)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ LOUDNESS_TOLERANCE = 0.1  # LU from the goal at which the gain search stops
 MASTERING_PASSES = 4  # measurements at most, searching for the gain
 CODEC_EXCERPT_MS = 30_000
 TYPICAL_CODEC_LOSS = 0.4  # LU the MP3 and AAC encoders take off speech: the first guess, measured each time
-MASTERING_VERSION = 3  # part of the key of mastered briefings in the cache: raise it when mastering changes
+MASTERING_VERSION = 4  # part of the key of mastered pieces in the cache: raise it when mastering changes
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,11 @@ class MasterOptions:
 
 
 def _pcm_input(audio) -> list[str]:
-    return ["-f", "s16le", "-ar", str(audio.frame_rate), "-ac", "1", "-i", "pipe:0"]
+    return _pcm_input_at(audio.frame_rate)
+
+
+def _pcm_input_at(sample_rate: int) -> list[str]:
+    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
 
 
 def measure(audio, chain: str | None = None) -> float:
@@ -68,15 +72,20 @@ def parse_ebur128(log: str) -> float:
 def mastering_filter(gain_db: float, options: MasterOptions) -> str:
     """A linear gain, then a look-ahead limiter holding peaks under the ceiling less a margin.
 
-    The margin covers inter-sample peaks and the overshoot lossy encoding adds.
+    The margin covers inter-sample peaks and the overshoot lossy encoding adds. The chain ends at
+    the output's sample rate, pinned, so no ffmpeg resamples again for its encoder's liking (4.2
+    picked 48 kHz for LAME).
     """
     ceiling = 10 ** ((options.true_peak - audio_format(options.format).peak_margin) / 20)
     return (f"aresample={options.sample_rate},aformat=sample_fmts=dbl,volume={gain_db:.3f}dB,"
-            f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled")
+            f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled,"
+            f"aformat=sample_rates={options.sample_rate}:channel_layouts=mono")
 
 
 def _encode_args(options: MasterOptions) -> list[str]:
-    return ["-ar", str(options.sample_rate), "-ac", "1", *audio_format(options.format).codec, "-b:a", f"{options.bitrate}k"]
+    """The encoder's arguments, after the mastering chain (which sets the sample rate: ffmpeg 4.2,
+    given -ar too after -filter_complex, dropped the last seconds)."""
+    return [*audio_format(options.format).codec, "-b:a", f"{options.bitrate}k"]
 
 
 def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
@@ -85,7 +94,7 @@ def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
     middle = len(audio) // 2
     excerpt = audio[max(0, middle - CODEC_EXCERPT_MS // 2) : middle + CODEC_EXCERPT_MS // 2]
     chain = mastering_filter(gain_db, options)
-    encoded = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), "-f", audio_format(options.format).stream_muxer,
+    encoded = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), *audio_format(options.format).frames_muxer,
                           "pipe:1"], stdin=excerpt.raw_data, what="encoding audio").stdout
     decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=encoded,
                          what="measuring loudness")
@@ -125,104 +134,60 @@ def find_gain(audio, options: MasterOptions) -> tuple[float, float, float]:
 
 
 def master_to_file(audio, destination: str | Path, options: MasterOptions = MasterOptions()) -> float:
-    """Master the whole briefing to the target loudness and encode it once; returns the loudness
-    the file is expected to measure (see find_gain)."""
+    """Master the whole of a clip (a preview) to the target loudness as one piece and write it;
+    returns the loudness the file is expected to measure (see find_gain)."""
     gain, reached, goal = find_gain(audio, options)
-    ffmpeg.run([*_pcm_input(audio), "-af", mastering_filter(gain, options), *_encode_args(options),
-                *audio_format(options.format).file_muxer, str(destination)], stdin=audio.raw_data, what="encoding audio")
+    piece = encode_piece(audio.raw_data, audio.frame_rate, gain, options, last=True)
+    audio_format(options.format).join([piece.frames], Path(destination))
     return reached - (goal - options.loudness)
 
 
-STREAM_EXCERPT_SECONDS = 60.0  # of the opening, to find the gain on before encoding starts
-STREAM_TOLERANCE = 0.5  # LU: a streamed master further than this from the target is mastered again whole
+@dataclass(frozen=True)
+class EncodedPiece:
+    """A piece of an episode, mastered and encoded on its own."""
+
+    frames: bytes  # whole frames of the format, to follow the previous piece's
+    samples: int  # its length in the episode, in samples at the output rate
+    blocks: tuple[float, ...]  # the momentary loudness after the mastering chain, every 100 ms (see integrated_loudness)
+    spans: tuple[tuple[int, int], ...] = ()  # each of its segments' start and end, in output samples from its start
 
 
-class StreamedMaster:
-    """Masters and encodes a briefing while it is still being spoken.
+def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptions, last: bool,
+                 spans: tuple[tuple[int, int], ...] = ()) -> EncodedPiece:
+    """PCM (16-bit mono at sample_rate) through the mastering chain at gain, encoded, and metered in
+    the same pass. A piece followed by another is padded with silence to whole frames and cut to
+    them (the encoder's flush dropped): the next piece's frames then start where its audio does.
+    spans are segments' places in pcm, in its samples, given back at the output rate."""
+    kind = audio_format(options.format)
+    samples = -(-len(pcm) // 2 * options.sample_rate // sample_rate)  # rounded up
+    frame = kind.frame_samples(options.sample_rate)
+    if not last:
+        samples = -(-samples // frame) * frame
+    chain = f"{mastering_filter(gain, options)},apad=whole_len={samples},atrim=end_sample={samples}"
+    result = ffmpeg.run(["-v", "verbose", *_pcm_input_at(sample_rate), "-filter_complex",
+                         f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
+                         "-map", "[out]", *_encode_args(options), *kind.frames_muxer, "pipe:1", "-map", "[metered]", "-f", "null", "-"],
+                        stdin=pcm, what="encoding audio")
+    frames = result.stdout if last else kind.first_frames(result.stdout, samples // frame)
+    scaled = tuple((start * options.sample_rate // sample_rate, end * options.sample_rate // sample_rate) for start, end in spans)
+    return EncodedPiece(frames, samples, parse_blocks(result.stderr.decode(errors="replace")), scaled)
 
-    Every clip is levelled to one speech level, so the gain the opening needs is the gain the whole
-    needs: it is found on the first minute (as master_to_file finds it on the whole), and from then
-    on the PCM goes through the mastering chain into the encoder as it comes. The encoder's input is
-    metered in the same pass; finish() says the loudness the file will measure, or None when it
-    misses the target by more than STREAM_TOLERANCE, and the caller masters the whole again.
-    """
 
-    def __init__(self, destination: Path, sample_rate: int, options: MasterOptions = MasterOptions(), cache=None):
-        self.destination, self.sample_rate, self.options = Path(destination), sample_rate, options
-        self.cache = cache  # a SegmentCache: the gain found for an opening is kept (an edit later on reuses it)
-        self.waiting: list[bytes] = []  # PCM held until the gain is known
-        self.held = 0
-        self.process = None
-        self.loss = TYPICAL_CODEC_LOSS
-        self.log: list[bytes] = []
+def parse_blocks(log: str) -> tuple[float, ...]:
+    """The momentary loudness of every 400 ms block, one each 100 ms, from ebur128's per-frame log
+    lines (printed at the verbose level)."""
+    return tuple(float(value) for value in re.findall(r"\bt:\s*\S+\s+TARGET:\S+ LUFS\s+M:\s*(\S+)", log))
 
-    def feed(self, pcm: bytes) -> None:
-        if self.process is None:
-            self.waiting.append(pcm)
-            self.held += len(pcm)
-            if self.held >= STREAM_EXCERPT_SECONDS * self.sample_rate * 2:
-                self._start()
-        elif pcm:
-            self.process.stdin.write(pcm)
 
-    def _start(self) -> None:
-        import subprocess
-        import threading
+def integrated_loudness(blocks) -> float:
+    """The integrated loudness (LUFS) of momentary blocks (400 ms, every 100 ms), gated as ITU-R
+    BS.1770 says: blocks under -70 LUFS are left out, then those 10 LU under the mean of the rest.
+    Pieces metered apart are measured together this way, as ffmpeg measures one file."""
+    def mean_power(values) -> float:
+        return sum(10 ** (value / 10) for value in values) / len(values)
 
-        gain, self.loss = self._opening_gain(b"".join(self.waiting))
-        chain = mastering_filter(gain, self.options)
-        self.process = subprocess.Popen(
-            ffmpeg.command(["-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1", "-i", "pipe:0", "-filter_complex",
-                            f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]", "-map", "[out]", *_encode_args(self.options), *audio_format(self.options.format).file_muxer, str(self.destination),
-             "-map", "[metered]", "-f", "null", "-"]),
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # Read ffmpeg's log as it comes, so a full pipe never stops it.
-        self.reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)
-        self.reader.start()
-        for pcm in self.waiting:
-            self.process.stdin.write(pcm)
-        self.waiting = []
-
-    def _opening_gain(self, pcm: bytes) -> tuple[float, float]:
-        """(gain, codec loss) for the opening: from the cache when the same opening was mastered
-        before with the same settings, else found (half a second of a render)."""
-        import hashlib
-        import json
-        from dataclasses import asdict
-
-        key = None
-        if self.cache is not None:
-            settings = json.dumps({"master": asdict(self.options), "rate": self.sample_rate, "version": MASTERING_VERSION}, sort_keys=True)
-            key = hashlib.sha256(settings.encode() + pcm).hexdigest()
-            found = self.cache.get_gain(key)
-            if found is not None:
-                return found
-        opening = ffmpeg.audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
-        gain, _, goal = find_gain(opening, self.options)
-        if key is not None:
-            self.cache.put_gain(key, gain, goal - self.options.loudness)
-        return gain, goal - self.options.loudness
-
-    def finish(self) -> float | None:
-        """Encode what is left and wait; the loudness the file will measure, or None when it misses
-        the target by more than STREAM_TOLERANCE."""
-        if self.process is None:
-            if not self.held:
-                raise BriefingError("the rendered briefing is silent")
-            self._start()  # a briefing shorter than the excerpt: its gain is found on the whole
-        self.process.stdin.close()
-        status = self.process.wait()
-        self.reader.join()
-        log = b"".join(self.log).decode(errors="replace")
-        if status != 0:
-            lines = [line for line in log.splitlines() if line.strip()]
-            raise BriefingError(f"encoding audio failed: {lines[-1] if lines else f'ffmpeg exited with status {status}'}")
-        expected = parse_ebur128(log) - self.loss
-        return expected if abs(expected - self.options.loudness) <= STREAM_TOLERANCE else None
-
-    def abort(self) -> None:
-        """Stop encoding (synthesis failed or was interrupted) and remove what was written."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.destination.unlink(missing_ok=True)
+    audible = [block for block in blocks if block > -70]
+    if not audible:
+        return -math.inf
+    relative_gate = 10 * math.log10(mean_power(audible)) - 10
+    return 10 * math.log10(mean_power([block for block in audible if block > relative_gate]))

@@ -79,48 +79,55 @@ def load_music(path: str | Path, sample_rate: int):
 
 
 class Stitcher:
-    """Joins clips one at a time, in script order, as they come: each trimmed and levelled, with its
-    segment's pause after it, framed by the sting. Each call returns the PCM it added (16-bit mono
-    at sample_rate), so a caller can master and encode while the rest is still being spoken."""
+    """Joins clips one at a time, in order: each trimmed and levelled, with its segment's pause
+    after it, as 16-bit mono PCM at sample_rate; keeps where each segment's clip starts and ends,
+    in samples."""
 
-    def __init__(self, sample_rate: int, sting=None):
-        self.sample_rate, self.sting = sample_rate, sting
-        self.pieces: list[bytes] = []
-        self.timings: list[TimedSegment] = []
+    def __init__(self, sample_rate: int):
+        self.sample_rate = sample_rate
+        self.chunks: list[bytes] = []
+        self.spans: list[tuple[int, int]] = []
         self.samples = 0
-        self.opening = self._add(sting, silence(LEAD_IN, sample_rate)) if sting is not None else b""
 
-    def _add(self, *pieces) -> bytes:
-        added = []
+    def add_audio(self, *pieces) -> None:
+        """Audio that is not a segment's (the sting, the lead-in and lead-out)."""
         for piece in pieces:
             data = piece.set_channels(1).set_sample_width(2).set_frame_rate(self.sample_rate).raw_data
-            added.append(data)
+            self.chunks.append(data)
             self.samples += len(data) // 2
-        self.pieces += added
-        return b"".join(added)
 
-    def add(self, segment: Segment, clip) -> bytes:
+    def add(self, segment: Segment, clip) -> None:
         start = self.samples
-        added = self._add(level(trim_silence(clip)))
-        self.timings.append(TimedSegment(segment, start / self.sample_rate, self.samples / self.sample_rate))
+        self.add_audio(level(trim_silence(clip)))
+        self.spans.append((start, self.samples))
         if segment.pause_after:
-            added += self._add(silence(segment.pause_after, self.sample_rate))
-        return added
+            self.add_audio(silence(segment.pause_after, self.sample_rate))
 
-    def finish(self) -> bytes:
-        return self._add(silence(LEAD_OUT, self.sample_rate), self.sting) if self.sting is not None else b""
+    def pcm(self) -> bytes:
+        return b"".join(self.chunks)
 
-    def audio(self):
-        """Everything joined so far, as one pydub AudioSegment (every sample copied once)."""
-        return ffmpeg.audio_segment_class()(data=b"".join(self.pieces), sample_width=2, frame_rate=self.sample_rate, channels=1)
+
+def opening(sting, sample_rate: int) -> tuple:
+    """What comes before the first segment: the sting (or music), then a breath."""
+    return (sting, silence(LEAD_IN, sample_rate))
+
+
+def closing(sting, sample_rate: int) -> tuple:
+    """What comes after the last segment's pause: a longer breath, then the sting again."""
+    return (silence(LEAD_OUT, sample_rate), sting)
 
 
 def stitch(segments: tuple[Segment, ...] | list[Segment], clips: list, sample_rate: int, sting=None):
     """Join clips with each segment's pause after it, framed by the sting; returns (audio, timings)."""
     if len(segments) != len(clips):
         raise ValueError("one clip per segment")
-    stitcher = Stitcher(sample_rate, sting)
+    stitcher = Stitcher(sample_rate)
+    if sting is not None:
+        stitcher.add_audio(*opening(sting, sample_rate))
     for segment, clip in zip(segments, clips):
         stitcher.add(segment, clip)
-    stitcher.finish()
-    return stitcher.audio(), tuple(stitcher.timings)
+    if sting is not None:
+        stitcher.add_audio(*closing(sting, sample_rate))
+    audio = ffmpeg.audio_segment_class()(data=stitcher.pcm(), sample_width=2, frame_rate=sample_rate, channels=1)
+    return audio, tuple(TimedSegment(segment, start / sample_rate, end / sample_rate)
+                        for segment, (start, end) in zip(segments, stitcher.spans))

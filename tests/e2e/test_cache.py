@@ -4,8 +4,10 @@ import io
 import json
 import os
 import wave
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -13,6 +15,7 @@ from briefing import MakeOptions, make
 from briefing.cache import SegmentCache, parse_size
 from briefing.cli import main
 from briefing.options import CacheOptions
+from briefing.tts.piper import PiperEngine
 
 ARTICLE = ("Cache test\n\nThe first paragraph has two sentences. It is short.\n\n"
            "The second paragraph says something else entirely.\n\nThe third paragraph closes the story.")
@@ -97,44 +100,115 @@ def test_bad_cache_size_is_one_line(tmp_path):
     assert result.exit_code == 2 and "a size must look like" in result.output
 
 
-def test_an_unchanged_briefing_is_not_mastered_again(tmp_path, monkeypatch):
-    from briefing.audio import master as audio
+PIECES_ARTICLE = ("Pieces test\n\nThe first paragraph opens the story. It has two sentences.\n\n"
+                  "The second paragraph says what happened next, at some length.\n\n"
+                  "The third paragraph says something else entirely.\n\n"
+                  "The fourth paragraph brings in a voice from the town.\n\n"
+                  "The fifth paragraph closes the story.")
 
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    """Pieces of a paragraph or two and a short opening, so a short article has several."""
+    from briefing.audio import master, pieces
+
+    monkeypatch.setattr(pieces, "PIECE_CHARACTERS", 60)
+    monkeypatch.setattr(pieces, "OPENING_CHARACTERS", 100)
+    encoded, gains = [], []  # each piece encoded, each gain found
+    real_encode, real_gain = master.encode_piece, master.find_gain
+    monkeypatch.setattr(master, "encode_piece", lambda *args, **kw: encoded.append(1) or real_encode(*args, **kw))
+    monkeypatch.setattr(master, "find_gain", lambda *args: gains.append(1) or real_gain(*args))
+    return encoded, gains
+
+
+def test_an_unchanged_briefing_encodes_nothing_and_an_edit_only_its_piece(tmp_path, small_pieces):
+    encoded, gains = small_pieces
     source = tmp_path / "a.txt"
-    source.write_text(ARTICLE)
+    source.write_text(PIECES_ARTICLE)
     cache = tmp_path / "cache"
     one = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
     first = Path(one.audio).read_bytes()
-    [master] = cache.glob("*/*.episode")
-    mastered, gains = [], []  # each mastering encodes once; the opening's gain is found once and kept
-    real_finish, real_gain = audio.StreamedMaster.finish, audio.find_gain
-    monkeypatch.setattr(audio.StreamedMaster, "finish", lambda self: mastered.append(1) or real_finish(self))
-    monkeypatch.setattr(audio, "find_gain", lambda *args: gains.append(1) or real_gain(*args))
+    pieces = sorted(cache.glob("*/*.piece"))
+    assert len(pieces) == len(encoded) >= 4 and gains == [1]
+    encoded.clear(), gains.clear()
 
     two = make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))
-    assert mastered == [] and Path(two.audio).read_bytes() == first
+    assert encoded == gains == [] and Path(two.audio).read_bytes() == first
     assert (two.timings, two.duration, two.cache_hits) == (one.timings, one.duration, len(one.timings))
     assert Path(two.audio).with_suffix(".vtt").read_text() == Path(one.audio).with_suffix(".vtt").read_text()
 
-    segment = next(iter(cache.glob("*/*.clip")))  # a segment made again (after --retry, say): mastered again
-    segment.write_bytes(segment.read_bytes()[:100])
-    make([str(source)], MakeOptions(output_dir=tmp_path / "remade", cache=CacheOptions(folder=cache)))
-    assert mastered == [1] and len(list(cache.glob("*/*.episode"))) == 2
-    assert gains == [1]  # the segment made again changed the opening: its gain is found afresh
-    mastered.clear()
-    master.unlink()
-    [master] = cache.glob("*/*.episode")
+    pieces[0].write_bytes(pieces[0].read_bytes()[:-500])  # damaged: found by its digest and made again, alone
+    three = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache=CacheOptions(folder=cache)))
+    assert encoded == [1] and gains == [] and Path(three.audio).read_bytes() == first
+    encoded.clear()
 
-    master.write_bytes(master.read_bytes()[:-500])  # damaged: found by its digest and made again
-    remade = make([str(source)], MakeOptions(output_dir=tmp_path / "three", cache=CacheOptions(folder=cache)))
-    assert mastered == [1] and Path(remade.audio).stat().st_size > 10_000
-    assert gains == [1]  # the same opening as before: its gain came from the cache
-    mp3, spans = SegmentCache(cache).get_master(master.stem)
-    assert mp3 and len(spans["segments"]) == len(remade.timings) and spans["duration"] == pytest.approx(remade.duration)
-
-    source.write_text(ARTICLE.replace("closes the story", "ends the story"))
+    clip = SegmentCache(cache).path(SegmentCache.key(PiperEngine().identity(), one.timings[-1].segment.spoken))
+    clip.unlink()  # the closing's clip made again (after --retry, say): the last piece is made again
     make([str(source)], MakeOptions(output_dir=tmp_path / "four", cache=CacheOptions(folder=cache)))
-    assert mastered == [1, 1] and len(list(cache.glob("*/*.episode"))) == 2 and gains == [1, 1]
+    assert encoded == [1] and gains == []
+    encoded.clear()
+
+    source.write_text(PIECES_ARTICLE.replace("something else entirely", "something new"))  # after the opening
+    edited = make([str(source)], MakeOptions(output_dir=tmp_path / "edited", cache=CacheOptions(folder=cache)))
+    assert encoded == [1] and gains == [] and edited.cache_misses == 1  # one sentence spoken, one piece encoded; the gain kept
+    assert len(list(cache.glob("*/*.piece"))) == len(pieces) + 2  # the last piece made again, and the edited one
+
+
+def test_an_edited_render_equals_a_render_of_the_edited_script_from_its_clips(tmp_path, small_pieces):
+    """The pieces an edit keeps join the one it makes again as they would have joined in a render of
+    the edited script: the same file (the same clips, from the cache), so the same samples around
+    every join."""
+    import shutil
+
+    from conftest import decode_to_array
+
+    encoded, gains = small_pieces
+    source = tmp_path / "a.txt"
+    source.write_text(PIECES_ARTICLE)
+    cache = tmp_path / "cache"
+    make([str(source)], MakeOptions(output_dir=tmp_path / "before", cache=CacheOptions(folder=cache)))
+    source.write_text(PIECES_ARTICLE.replace("at some length", "at some length, and then more"))  # the second piece
+    encoded.clear()
+    edited = make([str(source)], MakeOptions(output_dir=tmp_path / "edited", cache=CacheOptions(folder=cache)))
+    assert encoded == [1]
+    clips_only = tmp_path / "clips-only"
+    shutil.copytree(cache, clips_only, ignore=lambda folder, names: [n for n in names if n.endswith((".piece", ".gain"))])
+    encoded.clear()
+    whole = make([str(source)], MakeOptions(output_dir=tmp_path / "whole", cache=CacheOptions(folder=clips_only)))
+    assert len(encoded) >= 4 and whole.cache_misses == 0  # every piece made, from the very same clips
+    assert edited.timings == whole.timings and edited.duration == whole.duration
+    rate = 44100
+    edited_samples, whole_samples = decode_to_array(Path(edited.audio), rate), decode_to_array(Path(whole.audio), rate)
+    assert len(edited_samples) == len(whole_samples)
+    joins = [timed.start for timed in edited.timings[1:]]
+    for join in joins:
+        around = slice(int((join - 0.2) * rate), int((join + 0.2) * rate))
+        assert np.array_equal(edited_samples[around], whole_samples[around]), f"the audio differs around {join:.2f} s"
+    assert Path(edited.audio).read_bytes() == Path(whole.audio).read_bytes()
+
+
+def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_which_is_kept(tmp_path, small_pieces, monkeypatch):
+    from briefing.audio import pieces
+
+    encoded, gains = small_pieces
+    real_finish, scopes = pieces.PieceMaster.finish, []
+
+    def finish(self):  # the first pieces made say they missed the target, as a loud opening would
+        mastered = real_finish(self)
+        scopes.append(len(self.gain_scope))
+        return mastered if len(scopes) > 1 else replace(mastered, loudness=None)
+
+    monkeypatch.setattr(pieces.PieceMaster, "finish", finish)
+    source = tmp_path / "a.txt"
+    source.write_text(PIECES_ARTICLE)
+    cache = tmp_path / "cache"
+    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
+    count = len(encoded) // 2
+    assert gains == [1, 1] and scopes[0] < scopes[1] == count  # found on the opening, then on all of it
+    assert episode.cache_misses == len(episode.timings)  # spoken once; the second pass took the clips from the cache
+    encoded.clear(), gains.clear()
+    make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))
+    assert encoded == gains == [] and len(scopes) == 3  # one pass: the whole's gain came from the cache, and its pieces
 
 
 def test_the_drawn_cover_is_kept_with_the_segments(tmp_path, monkeypatch):

@@ -1,9 +1,15 @@
 """The output seam: what an episode's audio file is, and the one registry of such formats.
 
 A format is a subclass of AudioFormat decorated with @register, in one file of this folder
-(imported by __init__.py). Its class attributes say what it is; mastering asks it how to encode,
-the pipeline asks it to tag, and the feed, lint, page, server and cache ask it for the suffix and
-media type, never a literal of their own.
+(imported by __init__.py). Its class attributes say what it is; mastering asks it how to encode
+and how to join pieces encoded apart, the pipeline asks it to tag, and the feed, lint, page,
+server and cache ask it for the suffix and media type, never a literal of their own.
+
+An episode is encoded in pieces (audio/pieces.py), each by its own encoder, so an edit encodes
+only the piece it changed. A format's file is its pieces' frames one after another: each piece
+but the last ends in silence and is cut to whole frames, so a decoder reads straight across the
+joins. Such a file carries no gapless-playback note, so decoders play the encoder's delay at the
+start: every time in the episode is later by encoder_delay samples.
 """
 
 from __future__ import annotations
@@ -39,20 +45,46 @@ class AudioFormat:
       suffix        the file's suffix, with its dot
       media_type    its MIME type, for the feed's enclosure and the server
       codec         ffmpeg's arguments choosing the encoder (the bitrate and sample rate are added)
-      stream_muxer  ffmpeg's muxer for the encoded audio in memory (to measure what the codec
-                    takes off the loudness); it must write to a pipe
-      file_muxer    ffmpeg's arguments writing the file itself
+      frames_muxer  ffmpeg's arguments writing the bare encoded frames to a pipe: no header, so
+                    the frames of pieces encoded apart can follow one another
+      encoder_delay samples a decoder gives before the first one encoded (the encoder's priming
+                    and the decoder's own delay), the same in every ffmpeg the tests run
       peak_margin   dB kept under the true-peak ceiling before encoding, for the inter-sample peaks
                     and the overshoot the codec adds (measured per codec)
+    and methods: frame_samples (samples a frame holds), frame_lengths (where the frames of an
+    encoded piece end), join (the file from its pieces' frames), write_tags.
     """
 
     name: ClassVar[str]
     suffix: ClassVar[str]
     media_type: ClassVar[str]
     codec: ClassVar[tuple[str, ...]]
-    stream_muxer: ClassVar[str]
-    file_muxer: ClassVar[tuple[str, ...]]
+    frames_muxer: ClassVar[tuple[str, ...]]
+    encoder_delay: ClassVar[int]
     peak_margin: ClassVar[float]
+
+    @classmethod
+    def frame_samples(cls, sample_rate: int) -> int:
+        """How many samples one encoded frame holds at sample_rate."""
+        raise NotImplementedError
+
+    @classmethod
+    def frame_lengths(cls, frames: bytes) -> list[int]:
+        """The length in bytes of each frame of bare encoded frames, in order (from their headers)."""
+        raise NotImplementedError
+
+    @classmethod
+    def first_frames(cls, frames: bytes, count: int) -> bytes:
+        """The first count frames of bare encoded frames."""
+        lengths = cls.frame_lengths(frames)
+        if len(lengths) < count:
+            raise BriefingError(f"encoding audio failed: {len(lengths)} frames where {count} were due")
+        return frames[: sum(lengths[:count])]
+
+    @classmethod
+    def join(cls, pieces: list[bytes], destination: Path) -> None:
+        """Write the untagged file at destination from its pieces' frames, in order."""
+        raise NotImplementedError
 
     @classmethod
     def write_tags(cls, path: Path, tags: Tags) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...errors import BriefingError
 from .base import AudioFormat, Tags, register
+
+# Layer III bitrates in kbps by the header's index (0: free format, not written by LAME here).
+MPEG1_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+MPEG2_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 
 
 @register
@@ -16,9 +21,36 @@ class Mp3(AudioFormat):
     # LAME -q 7 encodes in half the time of its default -q 5; on speech at 64 kbps its error
     # against the source measured no worse (16.6 dB SNR against 16.5).
     codec = ("-c:a", "libmp3lame", "-compression_level", "7")
-    stream_muxer = "mp3"
-    file_muxer = ("-f", "mp3")
+    frames_muxer = ("-f", "mp3", "-write_xing", "0", "-id3v2_version", "0")
+    encoder_delay = 576 + 529  # LAME's priming, and the decoder's filter bank
     peak_margin = 0.7  # LAME at 64 kbps adds up to 0.5 dB to speech's peaks
+
+    @classmethod
+    def frame_samples(cls, sample_rate: int) -> int:
+        return 1152 if sample_rate >= 32000 else 576  # MPEG-1 Layer III, or MPEG-2 below 32 kHz
+
+    @classmethod
+    def frame_lengths(cls, frames: bytes) -> list[int]:
+        """From each frame's header: its bitrate, sample rate and padding give its length."""
+        lengths, offset = [], 0
+        while offset + 4 <= len(frames):
+            header = int.from_bytes(frames[offset : offset + 4], "big")
+            mpeg1 = (header >> 19) & 3 == 3
+            bitrate = (MPEG1_KBPS if mpeg1 else MPEG2_KBPS)[(header >> 12) & 15] * 1000
+            rates = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}.get((header >> 19) & 3)
+            if header >> 21 != 0x7FF or not bitrate or not rates or (header >> 10) & 3 == 3:
+                raise BriefingError("encoding audio failed: the encoder wrote something other than MP3 frames")
+            length = (144 if mpeg1 else 72) * bitrate // rates[(header >> 10) & 3] + ((header >> 9) & 1)
+            lengths.append(length)
+            offset += length
+        return lengths
+
+    @classmethod
+    def join(cls, pieces: list[bytes], destination: Path) -> None:
+        """Frames one after another are an MP3 file (constant bitrate: players time it from its size)."""
+        with open(destination, "wb") as file:
+            for piece in pieces:
+                file.write(piece)
 
     @classmethod
     def write_tags(cls, path: Path, tags: Tags) -> None:
