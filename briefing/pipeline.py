@@ -479,7 +479,7 @@ def episode_pieces(voices: Voices, script: Script, options: MakeOptions, cache: 
     except BaseException:
         mastering.abort()
         raise
-    if mastered.loudness is None and not whole_gain:
+    if not mastered.on_target and not whole_gain:
         return None
     return EpisodeAudio(mastered.timings, mastered.duration, made_by, mastered.pieces, options.audio.master.format, fell_back)
 

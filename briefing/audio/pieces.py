@@ -71,7 +71,8 @@ class Mastered:
     pieces: tuple[bytes, ...]  # each piece's frames, in order (the format joins them into its file)
     timings: tuple[TimedSegment, ...]
     duration: float  # seconds
-    loudness: float | None  # what the file will measure, or None when it misses the target (see TOLERANCE)
+    loudness: float  # LUFS: what the file will measure
+    on_target: bool  # within TOLERANCE of the target: when not, the caller masters again (whole_gain=True)
 
 
 class PieceMaster:
@@ -153,7 +154,7 @@ class PieceMaster:
             offset += encoded.samples
         loudness = master.integrated_loudness([block for number in range(len(self.pieces)) for block in self.encoded[number].blocks]) - self.loss
         return Mastered(tuple(self.encoded[number].frames for number in range(len(self.pieces))), tuple(timings), offset / rate,
-                        loudness if abs(loudness - self.options.loudness) <= TOLERANCE else None)
+                        loudness, abs(loudness - self.options.loudness) <= TOLERANCE)
 
     def abort(self) -> None:
         """Stop: pieces not yet encoding are dropped (one encoding ends within a second)."""

@@ -196,7 +196,7 @@ def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_whic
     def finish(self):  # the first pieces made say they missed the target, as a loud opening would
         mastered = real_finish(self)
         scopes.append(len(self.gain_scope))
-        return mastered if len(scopes) > 1 else replace(mastered, loudness=None)
+        return mastered if len(scopes) > 1 else replace(mastered, on_target=False)
 
     monkeypatch.setattr(pieces.PieceMaster, "finish", finish)
     source = tmp_path / "a.txt"
