@@ -37,14 +37,15 @@ PIECE_VERSION = 1  # part of the pieces' keys in the cache: raise it when the jo
 
 def plan(segments: Sequence[Segment]) -> tuple[range, ...]:
     """The pieces: runs of segments, each ending with a paragraph (or story, or section) once it
-    holds PIECE_CHARACTERS, where a pause of JOIN_PAUSE at least follows. Decided by the text
-    alone, so an edit moves no join but perhaps the one after it."""
+    holds PIECE_CHARACTERS, where a pause of JOIN_PAUSE at least follows; and the outro on its own,
+    so that what is left to encode once the voice has finished is short. Decided by the text alone,
+    so an edit moves no join but perhaps the one after it."""
     pieces, start, characters = [], 0, 0
     for index, segment in enumerate(segments):
         characters += len(segment.spoken)
         following = segments[index + 1] if index + 1 < len(segments) else None
-        if following is None or (characters >= PIECE_CHARACTERS and segment.pause_after >= JOIN_PAUSE
-                                 and _paragraph(following) != _paragraph(segment)):
+        if following is None or (segment.pause_after >= JOIN_PAUSE and _paragraph(following) != _paragraph(segment)
+                                 and (characters >= PIECE_CHARACTERS or following.kind == "outro")):
             pieces.append(range(start, index + 1))
             start, characters = index + 1, 0
     return tuple(pieces)
@@ -170,9 +171,8 @@ class PieceMaster:
         return self._sting
 
     def _find_gain(self) -> None:
-        """The gain, found on the pieces of the gain's scope (all of them, when fewer), and kept."""
-        scope = [number for number in self.gain_scope if number in self.stitched] or sorted(self.stitched)
-        pcm = b"".join(self.stitched[number][0] for number in scope)
+        """The gain, found on the pieces of the gain's scope (the opening, or all), and kept."""
+        pcm = b"".join(self.stitched[number][0] for number in self.gain_scope)
         audio = ffmpeg.audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
         gain, _, goal = master.find_gain(audio, self.options)
         self.gain, self.loss = round(round(gain / GAIN_STEP) * GAIN_STEP, 2), goal - self.options.loudness
