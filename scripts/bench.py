@@ -48,6 +48,13 @@ def run(command: list[str]) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def ffmpeg_used() -> str:
+    """Which ffmpeg the renders used (the system's when it can do the work; $BRIEFING_FFMPEG chooses)."""
+    from briefing import ffmpeg
+
+    return f"ffmpeg {ffmpeg.version(ffmpeg.ffmpeg_exe())} ({ffmpeg.ffmpeg_exe()})"
+
+
 def fake_google(mp3: bytes, delay: float):
     """A local stand-in for Google's endpoint: every request answered with mp3 after delay seconds."""
     import base64
@@ -173,7 +180,7 @@ def main() -> None:
                                                               "--voice", "joe-int8", "--no-cache"]), args.runs)
 
     r = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
-    print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each")
+    print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each; {ffmpeg_used()}")
     print(f"  1. bare Piper CLI, same script text      {r['bare_piper_s']:7.2f} s")
     print(f"  2. briefing make, cold cache              {r['make_cold_s']:7.2f} s   ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 1.00)")
     print(f"     the same, one Piper process (--workers 1) {r['make_cold_one_process_s']:7.2f} s   "
@@ -226,7 +233,7 @@ def long_bench(args) -> None:
         figures["long_bare_piper_s"] = best(lambda: run(piper), args.runs)
     r = {k: round(v, 3) for k, v in figures.items()}
     minutes = r["long_audio_s"] / 60
-    print(f"long briefing: 16 stories, {minutes:.1f} min of audio; min of {args.runs} runs each")
+    print(f"long briefing: 16 stories, {minutes:.1f} min of audio; min of {args.runs} runs each; {ffmpeg_used()}")
     print(f"  bare Piper CLI, same script text  {r['long_bare_piper_s']:7.2f} s")
     print(f"  briefing make, cold               {r['long_cold_s']:7.2f} s   ratio: {r['long_cold_s'] / r['long_bare_piper_s']:.3f}  (goal <= 1.05)")
     print(f"  cost per minute of audio          {r['long_cold_s'] / minutes:7.3f} s")
