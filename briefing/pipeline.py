@@ -296,7 +296,7 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
     def run(engine: Engine, indexes: list[int]) -> None:
         """Synthesise the segments at indexes with engine, taking what the cache has first."""
         keys = {index: cache.key(engine.identity(), script.segments[index].spoken) if cache else None for index in indexes}
-        missing = []
+        missing, cached = [], []
         for index in indexes:
             if wanted is not None and index not in wanted:
                 made_by[index] = f"{engine.name}/{engine.voice}"
@@ -308,10 +308,18 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
                 missing.append(index)
             else:
                 made_by[index] = f"{engine.name}/{engine.voice}"
+                cached.append((index, clip))
+
+        def hand_over_cached() -> None:
+            """The cached clips, once synthesis is under way: ready() may start mastering threads,
+            and an engine that forks its workers (Piper's) must do so before any thread runs."""
+            while cached:
+                index, clip = cached.pop(0)
                 ready(index, clip.set_frame_rate(voices.main.sample_rate))
                 tick()
 
         def made(position: int, clip) -> None:
+            hand_over_cached()
             index = missing[position]
             made_by[index] = f"{engine.name}/{engine.voice}"
             if cache:
@@ -319,7 +327,12 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
             ready(index, clip.set_frame_rate(voices.main.sample_rate))
             tick()
 
-        engine.synthesize_all([script.segments[index].spoken for index in missing], made)
+        try:
+            engine.synthesize_all([script.segments[index].spoken for index in missing], made)
+        except BriefingError:
+            hand_over_cached()  # the fallback engine makes the rest
+            raise
+        hand_over_cached()
 
     fell_back = 0
     by_engine: dict[int, tuple[Engine, list[int]]] = {}
