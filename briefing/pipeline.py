@@ -300,7 +300,8 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
         for index in indexes:
             if wanted is not None and index not in wanted:
                 made_by[index] = f"{engine.name}/{engine.voice}"
-                cache.hits += 1
+                if cache:
+                    cache.hits += 1
                 tick()
                 continue
             clip = cache.get(keys[index]) if cache else None

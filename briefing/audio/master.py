@@ -46,11 +46,7 @@ class MasterOptions:
             raise BriefingError(f"sample rate must be 22050 or 44100, not {self.sample_rate}")
 
 
-def _pcm_input(audio) -> list[str]:
-    return _pcm_input_at(audio.frame_rate)
-
-
-def _pcm_input_at(sample_rate: int) -> list[str]:
+def _pcm_input(sample_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
 
 
@@ -60,7 +56,7 @@ def measure(audio, chain: str | None = None) -> float:
     ffmpeg's ebur128 meter agrees with pyloudnorm to 0.1 LU here; loudnorm's own analysis
     reads speech about 0.4 LU louder, so it is not used.
     """
-    result = ffmpeg.run([*_pcm_input(audio), "-af", f"{chain},{ffmpeg.LOUDNESS_METER}" if chain else ffmpeg.LOUDNESS_METER, "-f", "null", "-"],
+    result = ffmpeg.run([*_pcm_input(audio.frame_rate), "-af", f"{chain},{ffmpeg.LOUDNESS_METER}" if chain else ffmpeg.LOUDNESS_METER, "-f", "null", "-"],
                         stdin=audio.raw_data, what="measuring loudness")
     return parse_ebur128(result.stderr.decode(errors="replace"))
 
@@ -98,7 +94,7 @@ def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
     middle = len(audio) // 2
     excerpt = audio[max(0, middle - CODEC_EXCERPT_MS // 2) : middle + CODEC_EXCERPT_MS // 2]
     chain = mastering_filter(gain_db, options)
-    encoded = ffmpeg.run([*_pcm_input(excerpt), "-af", chain, *_encode_args(options), *audio_format(options.format).frames_muxer,
+    encoded = ffmpeg.run([*_pcm_input(excerpt.frame_rate), "-af", chain, *_encode_args(options), *audio_format(options.format).frames_muxer,
                           "pipe:1"], stdin=excerpt.raw_data, what="encoding audio").stdout
     decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=encoded,
                          what="measuring loudness")
@@ -168,7 +164,7 @@ def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptio
     if not last:
         samples = -(-samples // frame) * frame
     chain = f"{mastering_filter(gain, options)},apad=whole_len={samples},atrim=end_sample={samples}"
-    result = ffmpeg.run(["-v", "verbose", *_pcm_input_at(sample_rate), "-filter_complex",
+    result = ffmpeg.run(["-v", "verbose", *_pcm_input(sample_rate), "-filter_complex",
                          f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
                          "-map", "[out]", *_encode_args(options), *kind.frames_muxer, "pipe:1", "-map", "[metered]", "-f", "null", "-"],
                         stdin=pcm, what="encoding audio")

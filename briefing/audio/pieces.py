@@ -199,7 +199,8 @@ class PieceMaster:
 
     def _cached_gain(self, whole_gain: bool) -> tuple[float, float] | None:
         """The gain kept for the whole (found when the opening's missed), else for the opening."""
-        for scope in (range(len(self.pieces)), *(() if whole_gain else (self.gain_scope,))):
+        everything = range(len(self.pieces))
+        for scope in [everything] if whole_gain else [everything, self.gain_scope]:
             key = self._gain_key(scope)
             found = self.cache.get_gain(key) if key else None
             if found is not None:
