@@ -152,12 +152,10 @@ class EncodedPiece:
     spans: tuple[tuple[int, int], ...] = ()  # each of its segments' start and end, in output samples from its start
 
 
-def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptions, last: bool,
-                 spans: tuple[tuple[int, int], ...] = ()) -> EncodedPiece:
+def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptions, last: bool) -> EncodedPiece:
     """PCM (16-bit mono at sample_rate) through the mastering chain at gain, encoded, and metered in
     the same pass. A piece followed by another is padded with silence to whole frames and cut to
-    them (the encoder's flush dropped): the next piece's frames then start where its audio does.
-    spans are segments' places in pcm, in its samples, given back at the output rate."""
+    them (the encoder's flush dropped): the next piece's frames then start where its audio does."""
     kind = audio_format(options.format)
     samples = -(-len(pcm) // 2 * options.sample_rate // sample_rate)  # rounded up
     frame = kind.frame_samples(options.sample_rate)
@@ -169,8 +167,7 @@ def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptio
                          "-map", "[out]", *_encode_args(options), *kind.frames_muxer, "pipe:1", "-map", "[metered]", "-f", "null", "-"],
                         stdin=pcm, what="encoding audio")
     frames = result.stdout if last else kind.first_frames(result.stdout, samples // frame)
-    scaled = tuple((start * options.sample_rate // sample_rate, end * options.sample_rate // sample_rate) for start, end in spans)
-    return EncodedPiece(frames, samples, parse_blocks(result.stderr.decode(errors="replace")), scaled)
+    return EncodedPiece(frames, samples, parse_blocks(result.stderr.decode(errors="replace")))
 
 
 def parse_blocks(log: str) -> tuple[float, ...]:

@@ -191,7 +191,9 @@ class PieceMaster:
         self.encoding[number] = self.pool.submit(self._encode_and_keep, number, pcm, spans)
 
     def _encode_and_keep(self, number: int, pcm: bytes, spans: tuple) -> master.EncodedPiece:
-        piece = master.encode_piece(pcm, self.sample_rate, self.gain, self.options, last=number == len(self.pieces) - 1, spans=spans)
+        piece = master.encode_piece(pcm, self.sample_rate, self.gain, self.options, last=number == len(self.pieces) - 1)
+        rate = self.options.sample_rate  # the segments' places in the piece, at the output rate
+        piece = replace(piece, spans=tuple((start * rate // self.sample_rate, end * rate // self.sample_rate) for start, end in spans))
         key = self._piece_key(number)
         if key is not None:
             self.cache.put_piece(key, piece.frames, {"samples": piece.samples, "blocks": piece.blocks, "spans": piece.spans})
