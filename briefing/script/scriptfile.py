@@ -23,10 +23,11 @@
 
 Front matter is TOML (`sources` there is for the reader; each story's own source is in its
 comment). `# Intro` and `# Outro` are the show's own words; every other level-one
-heading is a story, its headline the heading. Paragraphs are separated by blank lines and read as
-written, with numbers and abbreviations expanded when rendered (write words to override).
-`[pause 1.5s]` on a line of its own sets the pause after the paragraph above it; `[voice NAME]`
-before a paragraph reads it with another voice of the engine. Comments record each story's
+heading is a story, its headline the heading (word for word after a backslash: `# \\Intro`).
+Paragraphs are separated by blank lines and read as written, with numbers and abbreviations
+expanded when rendered (write words to override). `[pause 1.5s]` on a line of its own sets the
+pause after the paragraph above it; `[voice NAME]` before a paragraph reads it with another voice
+of the engine. Comments record each story's
 source and the blocks cleaning dropped; they are not read aloud.
 """
 
@@ -51,7 +52,9 @@ VOICE = re.compile(r"^\[voice\s+([^\]\s]+)\]$", re.I)
 DIRECTIVE = re.compile(r"^\[(\w+)\b[^\]]*\]$")
 COMMENT = re.compile(r"^<!--\s*(.*?)\s*-->$")
 DROPPED = re.compile(r"^dropped \(([\w-]+)\):\s*(.*)$", re.S)
-HEADING = re.compile(r"^#\s+(.+?)\s*#*$")
+# A heading; one written after a backslash is a story's headline, word for word (one called Intro,
+# or ending in #, would otherwise read as something else).
+HEADING = re.compile(r"^#\s+(?:\\(?P<headline>.+)|(?P<name>.+?)\s*#*)$")
 GUIDE = ("<!-- A briefing script: edit it, then `briefing make THIS_FILE`. Paragraphs are read as written; "
          "numbers and abbreviations are expanded when rendered. [pause 1.5s] on its own line sets the pause "
          "after the paragraph above; [voice NAME] before a paragraph changes its voice. -->")
@@ -92,7 +95,7 @@ def to_markdown(plan: Draft) -> str:
         lines.append(f"voice = {_toml_string(plan.voice)}")
     lines += [f"sources = [{sources}]", FRONT_MATTER, "", GUIDE]
     for section in plan.sections:
-        lines += ["", f"# {section.kind.capitalize() if section.story is None else section.story.title}"]
+        lines += ["", f"# {section.kind.capitalize() if section.story is None else _headline(section.story.title)}"]
         if section.story is not None:
             lines += [_comment(f"{name}: {value.isoformat() if isinstance(value, dt.datetime) else value}")
                       for name in STORY_FIELDS
@@ -155,8 +158,8 @@ class _Reader:
         comment = None if escaped else COMMENT.match(stripped)
         if heading:
             self.end_section(number)
-            name = heading.group(1)
-            self.kind = name.lower() if name.lower() in ("intro", "outro") else "story"
+            name = heading.group("headline") or heading.group("name")
+            self.kind = name.lower() if not heading.group("headline") and name.lower() in ("intro", "outro") else "story"
             self.story = Story(name, self.source, None, None) if self.kind == "story" else None
         elif not stripped:
             self.end_paragraph()
@@ -246,3 +249,8 @@ def read_script(path: str | Path, max_bytes: int) -> Draft:
     except UnicodeDecodeError as error:
         raise BriefingError(f"cannot read script {path}: {error}") from None
     return parse_script(text, str(path))
+
+
+def _headline(title: str) -> str:
+    """A story's headline as its heading: after a backslash when it would read as something else."""
+    return f"\\{title}" if title.lower() in ("intro", "outro") or title.endswith("#") or title.startswith("\\") else title

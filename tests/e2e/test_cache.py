@@ -195,7 +195,7 @@ def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_whic
 
     def finish(self):  # the first pieces made say they missed the target, as a loud opening would
         mastered = real_finish(self)
-        scopes.append(len(self.gain_scope))
+        scopes.append((len(self.gain_scope), len(self.pieces)))
         return mastered if len(scopes) > 1 else replace(mastered, on_target=False)
 
     monkeypatch.setattr(pieces.PieceMaster, "finish", finish)
@@ -203,8 +203,9 @@ def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_whic
     source.write_text(PIECES_ARTICLE)
     cache = tmp_path / "cache"
     episode = make([str(source)], MakeOptions(output_dir=tmp_path / "one", cache=CacheOptions(folder=cache)))
-    count = len(encoded) // 2
-    assert gains == [1, 1] and scopes[0] < scopes[1] == count  # found on the opening, then on all of it
+    (opening, count), (scope, _) = scopes
+    # found on the opening, then on all of it (the pieces made again, unless the rounded gain came out the same)
+    assert gains == [1, 1] and opening < scope == count and count <= len(encoded) <= 2 * count
     assert episode.cache_misses == len(episode.timings)  # spoken once; the second pass took the clips from the cache
     encoded.clear(), gains.clear()
     make([str(source)], MakeOptions(output_dir=tmp_path / "two", cache=CacheOptions(folder=cache)))

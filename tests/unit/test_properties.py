@@ -64,6 +64,7 @@ def test_script_files_round_trip_any_text(paragraphs, title):
     plan = Draft(title, "Show", dt.date(2026, 1, 1), (Section("story", tuple(Paragraph(t) for t in texts), story),))
     read = parse_script(to_markdown(plan), "x.md")
     assert [p.text for p in read.sections[0].paragraphs] == texts
+    assert read.sections[0].kind == "story" and read.sections[0].story.title == title
 
 
 # Hostile text: long runs of the characters regular expressions backtrack on, mixed with words.

@@ -91,6 +91,16 @@ def test_text_that_looks_like_markup_is_escaped():
 FRONT = '+++\ntitle = "T"\n+++\n'
 
 
+@pytest.mark.parametrize("title, heading", [("Intro", "# \\Intro"), ("OUTRO", "# \\OUTRO"), ("Why C#", "# \\Why C#"),
+                                            ("\\o/", "# \\\\o/"), ("Intro to budgets", "# Intro to budgets")])
+def test_a_headline_that_would_read_as_something_else_is_written_word_for_word(title, heading):
+    plan = Draft(title, "Show", dt.date(2026, 1, 1), (Section("story", (Paragraph("Text."),), Story(title, "s.txt", None, None)),))
+    markdown = to_markdown(plan)
+    assert heading in markdown.splitlines()
+    [section] = [section for section in parse_script(markdown, "x.md").sections]
+    assert (section.kind, section.story.title) == ("story", title)
+
+
 @pytest.mark.parametrize("markdown, message", [
     ("# Story\nText\n", "line 1: a briefing script starts with +++"),
     ('+++\ntitle = "T"\n# Story\n', "line 1: the front matter is not closed"),
