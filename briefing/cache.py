@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .errors import BriefingError
 from .ffmpeg import audio_segment_class
+from .files import user_cache_folder
 
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
@@ -36,9 +37,7 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
 def default_folder() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("briefing")) / "segments"
+    return user_cache_folder() / "segments"
 
 
 def used_now(path: Path) -> None:

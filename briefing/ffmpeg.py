@@ -3,12 +3,14 @@
 Users have their own ffmpeg on PATH (Ubuntu 22.04's 4.4, Debian 12's 5.1, Ubuntu 24.04's 6.1,
 Homebrew's latest), so we use only filters and options those share, and probe the one found once
 by running the mastering chain on a moment of silence; one that lacks a filter or the MP3 encoder
-is passed over for the one imageio-ffmpeg ships. $BRIEFING_FFMPEG names one to use as it is.
+is passed over for the one imageio-ffmpeg ships. The verdict is kept in the user cache folder
+until that ffmpeg changes. $BRIEFING_FFMPEG names one to use as it is.
 We never need ffprobe: decoding always names the output format explicitly.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BriefingError
+from .files import keep, kept
 
 MINIMUM_VERSION = "4.2"  # the oldest release the tests have passed with (README says so)
 # The loudness meter: its per-frame lines go to the verbose log level, which ffmpeg does not print
@@ -28,6 +31,10 @@ PROBE_CHAIN = ("aresample=44100,aformat=sample_fmts=dbl,volume=1.0dB,alimiter=li
                f"aformat=sample_rates=44100:channel_layouts=mono,apad=whole_len=23040,atrim=end_sample=23040,atempo=1.25,asplit=1,"
                f"{LOUDNESS_METER}")
 PROBE_SECONDS = 0.5
+PROBE_ARGS = ("-hide_banner", "-nostdin", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0", "-af", PROBE_CHAIN,
+              "-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7", "-f", "mp3", "-write_xing", "0",
+              "-id3v2_version", "0", "pipe:1")
+CHECKS_FILE = "ffmpeg-checks.json"  # in the user cache folder: each ffmpeg's verdict, as long as it is the same file
 
 
 def bundled_ffmpeg() -> str:
@@ -41,10 +48,7 @@ def can_master(executable: str) -> bool:
     """True when this ffmpeg runs every filter and the MP3 encoder briefing uses (about 60 ms)."""
     silence = bytes(2 * int(22050 * PROBE_SECONDS))
     try:
-        result = subprocess.run([executable, "-hide_banner", "-nostdin", "-f", "s16le", "-ar", "22050", "-ac", "1",
-                                 "-i", "pipe:0", "-af", PROBE_CHAIN, "-c:a", "libmp3lame", "-b:a", "64k",
-                                 "-compression_level", "7", "-f", "mp3", "-write_xing", "0", "-id3v2_version", "0", "pipe:1"],
-                                input=silence, capture_output=True, timeout=30)
+        result = subprocess.run([executable, *PROBE_ARGS], input=silence, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return False
     return result.returncode == 0 and bool(result.stdout) and b"Integrated loudness" in result.stderr
@@ -68,9 +72,24 @@ def ffmpeg_exe() -> str:
     if configured:
         return configured
     system = shutil.which("ffmpeg")
-    if system and can_master(system):
+    if system and checked_can_master(system):
         return system
     return bundled_ffmpeg()
+
+
+def checked_can_master(executable: str) -> bool:
+    """can_master, run once per ffmpeg: its verdict is kept until the file or the probe changes
+    (the probe is 60 ms and an ffmpeg process, at the start of every render that encodes)."""
+    try:
+        found = os.stat(executable)
+    except OSError:
+        return False
+    key = json.dumps([os.path.realpath(executable), found.st_size, found.st_mtime_ns, PROBE_ARGS])
+    verdict = kept(CHECKS_FILE).get(key)
+    if verdict is None:
+        verdict = can_master(executable)
+        keep(CHECKS_FILE, key, verdict)
+    return verdict
 
 
 def audio_segment_class():

@@ -1,7 +1,9 @@
-"""Output files: names from titles, and staging so nothing half-written appears under a final name."""
+"""Output files: names from titles, and staging so nothing half-written appears under a final name;
+and what briefing keeps between runs in the user's cache folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -59,3 +61,40 @@ class StagedFiles:
         else:
             for temporary, _ in self._staged:
                 temporary.unlink(missing_ok=True)
+
+
+def user_cache_folder() -> Path:
+    """briefing's folder in the user's cache (~/.cache/briefing on Linux): what is worth keeping
+    between runs and can always be made again (voice copies, calibrations, checks of tools)."""
+    from platformdirs import user_cache_dir  # imported here: 6 ms that a render from the cache never needs
+
+    return Path(user_cache_dir("briefing"))
+
+
+def kept(name: str) -> dict:
+    """The measurements kept in the user cache file `name` (JSON); empty when there are none or
+    the file is damaged (they are measured again)."""
+    try:
+        found = json.loads((user_cache_folder() / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def keep(name: str, key: str, value) -> None:
+    """Add one measurement to the user cache file `name`, written whole or not at all (other
+    processes may read it meanwhile). An unwritable cache only costs measuring again next time."""
+    path = user_cache_folder() / name
+    found = kept(name)
+    found[key] = value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump(found, stream, indent=1)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)

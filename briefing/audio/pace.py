@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
+from ..files import keep, kept
 from ..model import SpeechRate
 from .mix import LEAD_IN, LEAD_OUT, make_sting, trim_silence
 
+RATES_FILE = "speech-rates.json"  # in the user cache folder
 CALIBRATION = (
     "Officials confirmed the talks on Monday.",
     "The agreement, signed in December after months of negotiation, has not yet been put to a vote.",
@@ -37,32 +38,17 @@ def calibrate(engine) -> SpeechRate:
     return SpeechRate(float(per_word), max(0.0, float(per_segment)))
 
 
-def rates_file() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("briefing")) / "speech-rates.json"
-
-
 def speech_rate(engine, measure: bool = True) -> SpeechRate:
     """The engine's calibrated pace from the cache; calibrated now (and cached) when missing and
     measure is set, else a built-in guess marked as uncalibrated."""
     key = json.dumps(engine.identity(), sort_keys=True)  # voice, rate and all that changes the pace
-    path = rates_file()
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cached = {}
-    if key in cached:
-        return SpeechRate(*cached[key])
+    cached = kept(RATES_FILE).get(key)
+    if cached is not None:
+        return SpeechRate(*cached)
     if not measure:
         return SpeechRate(*engine.default_pace, calibrated=False)
     rate = calibrate(engine)
-    cached[key] = [rate.per_word, rate.per_segment]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(cached, indent=1) + "\n", encoding="utf-8")
-    except OSError:
-        pass  # an unwritable cache only costs a calibration next time
+    keep(RATES_FILE, key, [rate.per_word, rate.per_segment])
     return rate
 
 

@@ -1,5 +1,6 @@
 """Which ffmpeg briefing uses: the user's own when it can do the work, else the bundled one."""
 
+import json
 import os
 import shutil
 import stat
@@ -53,3 +54,31 @@ def test_a_missing_binary_cannot_master():
 def test_the_system_ffmpeg_here_can_master():
     # scripts/test installs the distribution's ffmpeg (Debian 12: 5.1) so this runs in CI.
     assert ffmpeg.can_master(shutil.which("ffmpeg")), ffmpeg.version(shutil.which("ffmpeg"))
+
+
+def test_the_verdict_on_a_system_ffmpeg_is_kept_until_that_file_changes(tmp_path, monkeypatch, fresh_choice):
+    real = ffmpeg.bundled_ffmpeg()
+    runs = tmp_path / "runs"
+    wrapper = put_on_path(monkeypatch, tmp_path, f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
+
+    def choose() -> str:
+        ffmpeg.ffmpeg_exe.cache_clear()  # as a new process would
+        return ffmpeg.ffmpeg_exe()
+
+    assert choose() == wrapper and choose() == wrapper
+    assert runs.read_text().count("run") == 1  # probed once, then the kept verdict
+
+    # Changed (upgraded, or replaced by a build without a filter): probed again, and passed over.
+    put_on_path(monkeypatch, tmp_path, f'#!/bin/sh\necho run >> "{runs}"\necho "No such filter: \'alimiter\'" >&2\nexit 1\n')
+    assert choose() == ffmpeg.bundled_ffmpeg() and choose() == ffmpeg.bundled_ffmpeg()
+    assert runs.read_text().count("run") == 2
+
+
+def test_a_damaged_record_of_verdicts_means_probing_again(tmp_path, monkeypatch, fresh_choice):
+    from briefing.files import user_cache_folder
+
+    wrapper = put_on_path(monkeypatch, tmp_path, f'#!/bin/sh\nexec "{ffmpeg.bundled_ffmpeg()}" "$@"\n')
+    user_cache_folder().mkdir(parents=True, exist_ok=True)
+    (user_cache_folder() / ffmpeg.CHECKS_FILE).write_text('{"half written')
+    assert ffmpeg.ffmpeg_exe() == wrapper
+    assert len(json.loads((user_cache_folder() / ffmpeg.CHECKS_FILE).read_text())) == 1

