@@ -276,10 +276,10 @@ class Voices:
 
 def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], None], cache: SegmentCache | None = None,
                progress: Progress | None = None, fallback: Callable[[], Engine] | None = None,
-               wanted: Collection[int] | None = None) -> tuple[list[str], int]:
+               wanted: Collection[int] | None = None, order: Sequence[int] | None = None) -> tuple[list[str], int]:
     """Speak every segment (the wanted ones, when given: the others' audio is in the cache already,
-    mastered), calling ready(index, clip) as each clip is there (at the main voice's sample rate;
-    in any order); returns which engine made each ("name/voice") and how many the fallback made.
+    mastered), in the order given (every index once; by default the script's), calling
+    ready(index, clip) as each clip is there (at the main voice's sample rate; in any order); returns which engine made each ("name/voice") and how many the fallback made.
     Clips come from the cache when there; the rest are synthesised (in parallel where the engine
     can) and cached as they are made. When an engine gives up and a fallback is given, the
     fallback engine makes whatever is still missing."""
@@ -295,6 +295,8 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
 
     def run(engine: Engine, indexes: list[int]) -> None:
         """Synthesise the segments at indexes with engine, taking what the cache has first."""
+        if order is not None:
+            indexes = sorted(indexes, key=rank.__getitem__)
         keys = {index: cache.key(engine.identity(), script.segments[index].spoken) if cache else None for index in indexes}
         missing, cached = [], []
         for index in indexes:
@@ -335,6 +337,7 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
             raise
         hand_over_cached()
 
+    rank = {index: position for position, index in enumerate(order or ())}
     fell_back = 0
     by_engine: dict[int, tuple[Engine, list[int]]] = {}
     for index, segment in enumerate(script.segments):
@@ -486,7 +489,8 @@ def episode_pieces(voices: Voices, script: Script, options: MakeOptions, cache: 
         script.segments, engine.sample_rate, lambda: mix.load_music(music, engine.sample_rate) if music else mix.make_sting(engine.sample_rate),
         options.audio.master, cache, segment_entry(voices, script, cache) if cache else None, framing(options), whole_gain)
     try:
-        made_by, fell_back = synthesize(voices, script, mastering.add, cache, progress, fallback, mastering.needed())
+        made_by, fell_back = synthesize(voices, script, mastering.add, cache, progress, fallback, mastering.needed(),
+                                        mastering.speaking_order())
         if progress:
             progress("mastering", 0, 1)
         mastered = mastering.finish()

@@ -115,6 +115,14 @@ class PieceMaster:
         """The segments whose clips are wanted: those of the pieces not taken from the cache."""
         return {index for number, piece in enumerate(self.pieces) if number not in self.encoded for index in piece}
 
+    def speaking_order(self) -> list[int]:
+        """The segments in the order best spoken: piece after piece, so that each is encoded while
+        the voice goes on; in each, the longest first, so that parallel workers run out of work at
+        about the same moment, and what is left to encode when the voice stops is the outro's short
+        piece (measured on the sample: the last body piece was done 0.1-0.2 s before the outro,
+        where in the script's own order it was the last to finish, a 22 s piece left to encode)."""
+        return [index for piece in self.pieces for index in sorted(piece, key=lambda index: -len(self.segments[index].spoken))]
+
     def add(self, index: int, clip) -> None:
         """A needed segment's clip (in any order); its piece is encoded once all of its clips are here."""
         number = self.piece_of[index]

@@ -1,6 +1,7 @@
 """Piper in worker processes: each loads the voice once and runs ONNX Runtime on one thread (two
 processes on two cores are 5-12% faster than one process on both; scripts/bench measures it).
-Longest sentences go first, so no worker is left with a long one while the others wait.
+Sentences are handed out in the order given (the caller puts long ones before short ones, so no
+worker is left with a long one while the others wait).
 
 The workers are forked once per process and voice, and kept for later renders: a process that
 renders again (a server, a batch, a test run) reuses their loaded voice, and is not forked again
