@@ -1,5 +1,6 @@
 """Side-by-side timings on this machine, each the minimum of --runs runs (whole processes where a
-command is timed), on the sample article:
+command is timed; what is compared with bare Piper runs in turn with it, round after round), on
+the sample article:
 
 1. bare Piper: its own CLI speaking exactly the script text `briefing make` produced;
 2. `briefing make`, cold segment cache; ratio to 1 (goal <= 1.00); and the same with one Piper
@@ -36,12 +37,20 @@ BRIEFING = [sys.executable, "-m", "briefing"]
 
 
 def best(action, runs: int) -> float:
-    times = []
+    return interleaved({"action": action}, runs)["action"]
+
+
+def interleaved(actions: dict, runs: int) -> dict[str, float]:
+    """The best time of each action over `runs` rounds, each round running every action once in
+    turn: this shared machine's speed drifts by 10% over minutes, and runs of one command after
+    another would put that drift into the ratios."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(taken) for name, taken in times.items()}
 
 
 def run(command: list[str]) -> None:
@@ -99,40 +108,42 @@ def main() -> None:
         work = Path(work)
         out, warm_cache = work / "out", work / "warm-cache"
 
-        # 2. cold: a new, empty cache for every run
-        cold_runs = iter(range(args.runs))
-        figures["make_cold_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
-                                                   "--cache-dir", str(work / f"cold-{next(cold_runs)}")]), args.runs)
-        figures["make_cold_one_process_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
-                                                               "--workers", "1", "--no-cache"]), args.runs)
+        # First what the rounds need: the script text bare Piper speaks, the fast voice's int8 copy
+        # (made once, as on first use), a warm cache, and the editable script rendered into it.
+        run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
+        run([*BRIEFING, "preview", "Warming up.", "--voice", "joe-int8", "-o", str(work / "warm.mp3")])
         mp3 = next(out.glob("*.mp3"))
         meta = json.loads(mp3.with_suffix(".json").read_text())
         figures["audio_s"] = meta["duration"]
-
-        # 1. bare Piper on the very script text make produced
-        piper = [sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
-                 "-i", str(mp3.with_suffix(".txt")), "-f", str(work / "bare.wav")]
-        figures["bare_piper_s"] = best(lambda: run(piper), args.runs)
-
-        # 3. warm
-        run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
-        figures["make_warm_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
-                                                   "--cache-dir", str(warm_cache)]), args.runs)
-
-        # 4. one paragraph edited: each run edits it afresh, so each run synthesises it again
+        text = work / "script.txt"
+        text.write_text(mp3.with_suffix(".txt").read_text())
         script = work / "script.md"
         run([*BRIEFING, "script", str(SAMPLE), "-o", str(script)])
         original = script.read_text()
+        run([*BRIEFING, "make", str(script), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
         paragraph = "Crucial to their success would be the green light to fly drones from Italy."
-        edits = iter(range(args.runs))
+        cold_runs, edits = iter(range(args.runs)), iter(range(args.runs))
 
-        def edited_render():
+        def edited_render():  # each run edits the paragraph afresh, so each run synthesises it again
             script.write_text(original.replace(paragraph, f"Crucial to their success, edit {next(edits)}, would be the "
                                                "green light to fly drones from Italy."))
             run([*BRIEFING, "make", str(script), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
 
-        run([*BRIEFING, "make", str(script), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
-        figures["make_one_edit_s"] = best(edited_render, args.runs)
+        figures.update(interleaved({
+            # 1. bare Piper on the very script text make produced
+            "bare_piper_s": lambda: run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
+                                         "-i", str(text), "-f", str(work / "bare.wav")]),
+            # 2. cold: a new, empty cache for every run
+            "make_cold_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
+                                        "--cache-dir", str(work / f"cold-{next(cold_runs)}")]),
+            "make_cold_one_process_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--workers", "1", "--no-cache"]),
+            # 3. warm
+            "make_warm_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--cache-dir", str(warm_cache)]),
+            # 4. one paragraph edited
+            "make_one_edit_s": edited_render,
+            # 7. the fast voice
+            "make_cold_fast_voice_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--voice", "joe-int8", "--no-cache"]),
+        }, args.runs))
         segment = next(s for s in meta["segments"] if s["text"].startswith("Crucial to their success"))
         figures["edited_share"] = (segment["end"] - segment["start"]) / meta["duration"]
 
@@ -174,10 +185,6 @@ def main() -> None:
                                  capture_output=True, text=True).stdout.split()
         figures["hour_peak_rss_mb"] = float(encoded[-1])  # this process; ffmpeg streams and holds little
 
-        # 7. the fast voice (its int8 copy made first, once, as on first use)
-        run([*BRIEFING, "preview", "Warming up.", "--voice", "joe-int8", "-o", str(work / "warm.mp3")])
-        figures["make_cold_fast_voice_s"] = best(lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
-                                                              "--voice", "joe-int8", "--no-cache"]), args.runs)
 
     r = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
     print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each; {ffmpeg_used()}")
@@ -224,13 +231,14 @@ def long_bench(args) -> None:
             path.write_text(f"Story {number + 1}\n\n" + "\n\n".join(kept), encoding="utf-8")
             sources.append(str(path))
         out = work / "out"
-        figures["long_cold_s"] = best(lambda: run([*BRIEFING, "make", *sources, "-o", str(out), "-q", "--no-cache"]), args.runs)
+        make = [*BRIEFING, "make", *sources, "-o", str(out), "-q", "--no-cache"]
+        run(make)  # the first render gives the script text bare Piper speaks, and the memory
         figures["long_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         mp3 = next(out.glob("*.mp3"))
         figures["long_audio_s"] = json.loads(mp3.with_suffix(".json").read_text())["duration"]
         piper = [sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
                  "-i", str(mp3.with_suffix(".txt")), "-f", str(work / "bare.wav")]
-        figures["long_bare_piper_s"] = best(lambda: run(piper), args.runs)
+        figures.update(interleaved({"long_bare_piper_s": lambda: run(piper), "long_cold_s": lambda: run(make)}, args.runs))
     r = {k: round(v, 3) for k, v in figures.items()}
     minutes = r["long_audio_s"] / 60
     print(f"long briefing: 16 stories, {minutes:.1f} min of audio; min of {args.runs} runs each; {ffmpeg_used()}")
