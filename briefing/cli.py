@@ -37,6 +37,8 @@ def user_errors():
     try:
         yield
     except BriefingError as error:
+        if interrupts.stopping():
+            interrupts.leave()
         click.echo(f"briefing: error: {one_line(str(error))}", err=True)
         sys.exit(2)
 
@@ -75,6 +77,10 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             interrupts.leave()
+        except Exception:
+            if interrupts.stopping():  # e.g. Ctrl-C while ONNX Runtime imported numpy: an ImportError
+                interrupts.leave()
+            raise
 
 
 class Finite(click.FloatRange):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...errors import BriefingError
-from .voices import PiperVoiceFiles, load_voice, speak
+from .voices import PiperVoiceFiles, load_voice, runtime, speak
 
 PARENT_CHECK_SECONDS = 0.5
 
@@ -61,9 +61,9 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    import onnxruntime  # noqa: F401  imported before forking, so each worker starts with it loaded
     import piper  # noqa: F401
 
+    runtime()  # ONNX Runtime and Piper imported before forking, so each worker starts with them loaded
     key = (files.model, files.config, workers)
     pool = _pools.get(key)
     if pool is None:

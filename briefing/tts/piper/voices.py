@@ -124,6 +124,7 @@ def quantize(model: Path, destination: Path) -> None:
     """ONNX Runtime's dynamic quantisation of a Piper model's weights to unsigned 8 bits."""
     import logging
 
+    runtime()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     root = logging.getLogger()
@@ -153,12 +154,22 @@ def find_voice(voice: str | None) -> PiperVoiceFiles:
     raise BriefingError(f"unknown piper voice {wanted!r} (installed: {names}; or give a .onnx file next to its .onnx.json)")
 
 
+def runtime():
+    """ONNX Runtime, imported on first use (0.1 s with numpy, which a render from the cache never
+    needs), numpy first: left to ONNX Runtime's C extension, numpy is imported through its C API,
+    which prints the traceback of a Ctrl-C arriving meanwhile and turns it into an ImportError."""
+    import numpy  # noqa: F401
+    import onnxruntime
+
+    return onnxruntime
+
+
 def load_voice(model: Path, config: Path, threads: int = 0):
     """A PiperVoice whose ONNX Runtime session uses `threads` intra-op threads (0: one per core).
 
     PiperVoice.load always takes ONNX Runtime's default, a pool as wide as the machine; worker
     processes each need one thread, or they fight over the cores (45% slower measured here)."""
-    import onnxruntime
+    onnxruntime = runtime()
     from piper import PiperVoice
     from piper.config import PiperConfig
     from piper.voice import ESPEAK_DATA_DIR
@@ -185,8 +196,7 @@ def optimised_session(model: Path, options):
     import os
     import tempfile
 
-    import onnxruntime
-
+    onnxruntime = runtime()
     copy = optimised_copy_path(model)
     if copy.is_file():
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -215,10 +225,8 @@ def optimised_copy_path(model: Path) -> Path:
     ONNX Runtime's version (its optimised graphs use its own fused operators)."""
     import hashlib
 
-    import onnxruntime
-
     stat = model.stat()
-    tag = hashlib.sha256(f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{onnxruntime.__version__}".encode()).hexdigest()[:16]
+    tag = hashlib.sha256(f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime().__version__}".encode()).hexdigest()[:16]
     return cached_voices_folder() / f"{model.stem}-optimised-{tag}.onnx"
 
 
