@@ -77,14 +77,24 @@ def ffmpeg_exe() -> str:
     return bundled_ffmpeg()
 
 
+def identity(executable: str) -> list | None:
+    """What names an ffmpeg build in what is kept about it: its real path, size and date (None
+    when there is no such file)."""
+    path = shutil.which(executable) or executable  # $BRIEFING_FFMPEG may name one on PATH
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return [os.path.realpath(path), found.st_size, found.st_mtime_ns]
+
+
 def checked_can_master(executable: str) -> bool:
     """can_master, run once per ffmpeg: its verdict is kept until the file or the probe changes
     (the probe is 60 ms and an ffmpeg process, at the start of every render that encodes)."""
-    try:
-        found = os.stat(executable)
-    except OSError:
+    build = identity(executable)
+    if build is None:
         return False
-    key = json.dumps([os.path.realpath(executable), found.st_size, found.st_mtime_ns, PROBE_ARGS])
+    key = json.dumps([build, PROBE_ARGS])
     verdict = kept(CHECKS_FILE).get(key)
     if verdict is None:
         verdict = can_master(executable)

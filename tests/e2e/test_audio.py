@@ -1,5 +1,7 @@
 """Stitching, sting, music and mastering, measured on the decoded output."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from conftest import decode_to_array, integrated_loudness, true_peak_dbfs
@@ -41,6 +43,19 @@ def test_mastering_hits_loudness_and_peak_targets(tmp_path, speech, options):
     assert {length - int(per_frame) for length in Mp3.frame_lengths(mp3.read_bytes())} <= {0, 1}  # a constant bitrate
     frame = Mp3.frame_samples(options.sample_rate)  # the encoder's delay before, its last frame's flush after
     assert 0 <= len(samples) - speech.frame_count() * options.sample_rate / speech.frame_rate - Mp3.encoder_delay <= 2 * frame
+
+
+def test_the_codec_loss_is_measured_once_per_encoder_and_settings(speech, monkeypatch):
+    measured = []
+    real = master.codec_loss
+    monkeypatch.setattr(master, "codec_loss", lambda *args: measured.append(args[2]) or real(*args))
+    options = master.MasterOptions(bitrate=48)  # settings no other test masters with: nothing kept for them yet
+    first = master.find_gain(speech, options)
+    again = master.find_gain(speech, options)
+    assert len(measured) == 1 and again[2] == first[2]  # the same goal: the kept loss
+    assert abs(again[1] - again[2]) <= master.LOUDNESS_TOLERANCE + 0.05
+    master.find_gain(speech, replace(options, format="m4a"))
+    assert measured == [options, replace(options, format="m4a")]
 
 
 @pytest.fixture(scope="module")
