@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -29,6 +30,12 @@ CUT_SHORT_COVER = 0.9
 READABILITY_MIN_SHARE = 0.5
 # Either extractor's text of at least this many words is an article; less is a notice or a menu.
 ARTICLE_WORDS = 100
+
+# trafilatura and readability-lxml parse with lxml parsers made once, at import, and shared by every
+# thread: two threads parsing at once can crash the process (here a SIGSEGV in one of about ten
+# hour-long feed renders, whose pages are fetched in parallel; trafilatura's issues 840 and 925).
+# Pages are still fetched in parallel, and read one at a time.
+PARSING = threading.Lock()
 
 BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "br", "tr", "section", "article")
 
@@ -135,14 +142,16 @@ def readability_paragraphs(html: str) -> list[str]:
 
 
 def extract(html: str, url: str | None = None) -> Extracted:
-    """Title, main-text paragraphs and outlet name of a page."""
+    """Title, main-text paragraphs and outlet name of a page (one page at a time: see PARSING)."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(html, url=url, favor_precision=True, include_comments=False, with_metadata=True)
+    with PARSING:
+        document = trafilatura.bare_extraction(html, url=url, favor_precision=True, include_comments=False, with_metadata=True)
+        readable = readability_paragraphs(html)
     text = (getattr(document, "text", None) or "") if document is not None else ""
     precise = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
     title = (getattr(document, "title", None) or "").strip() or None if document is not None else None
-    reconciled = reconcile([p for p in precise if p], readability_paragraphs(html), title)
+    reconciled = reconcile([p for p in precise if p], readable, title)
     paragraphs = without_story_lists(reconciled.paragraphs)
     outlet = (getattr(document, "sitename", None) or "").strip() or None if document is not None else None
     if outlet is None and url:

@@ -1,6 +1,8 @@
 """Choosing a web page's article text between the two extractors, and recording the choice."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from helpers import ARTICLE_HTML
@@ -62,3 +64,32 @@ def test_explain_says_how_the_text_was_chosen(tmp_path):
     result = runner().invoke(main, ["script", str(page), "--explain"])
     assert result.exit_code == 0, result
     assert result.stdout.startswith("text: trafilatura's text, ") and "confirmed by readability" in result.stdout
+
+
+def test_pages_read_from_several_threads_are_parsed_one_at_a_time(monkeypatch):
+    # trafilatura and readability share lxml parsers between threads, and parsing with them at
+    # once can crash the process: the feed fetcher's threads must take turns.
+    import trafilatura
+
+    from briefing.ingest import extract as extraction
+
+    inside, most = 0, 0
+    count = threading.Lock()
+    real = trafilatura.bare_extraction
+
+    def counted(*args, **kwargs):
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with count:
+                inside -= 1
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counted)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda number: extract(ARTICLE_HTML, f"https://example.com/{number}"), range(8)))
+    assert most == 1 and all(result.paragraphs == results[0].paragraphs for result in results)
+    assert not extraction.PARSING.locked()
