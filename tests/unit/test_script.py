@@ -9,6 +9,7 @@ from briefing.script.compose import (
     ScriptOptions,
     build_script,
     is_quotation,
+    speak_sentence,
     split_clauses,
     split_sentences,
     split_words,
@@ -207,3 +208,15 @@ def test_spoken_prints_what_the_voice_will_say(tmp_path):
                           "fifteenth of May.", "It took twenty-four seven work."]
     assert "That was Briefing" in lines[-2]
     assert british.stdout.splitlines()[2] == lines[2]  # the same words: no number here takes a British "and"
+
+
+def test_kept_sentences_and_pieces_are_handed_out_as_new_lists():
+    # Both are kept for the process (a time budget renders a draft again and again): a caller
+    # changing what it was given must not change what the next caller gets.
+    paragraph = "Gen. Haftar spoke on Monday. The U.S. air raid followed."
+    first = split_sentences(paragraph)
+    first.append("changed")
+    assert split_sentences(paragraph) == ["Gen. Haftar spoke on Monday.", "The U.S. air raid followed."]
+    pieces = speak_sentence("It cost $5.", 300)
+    pieces.clear()
+    assert speak_sentence("It cost $5.", 300) == [("It cost $5.", "It cost five dollars.")]
