@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
+from .addresses import is_web_address
 from .audio import master, mix, pace, pieces, transcript
 from .audio.formats import Tags, audio_format
 from .cache import SegmentCache
@@ -55,6 +56,8 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     options' cluster."""
     options = validated(options)
     voices = Voices(options.voice)
+    if cluster is None and not options.voice.cluster and reads_the_web(sources, options):
+        voices.main.start()  # the voice loads while the pages download (see Engine.start)
     rendering = script_options(options, voices.all())
     plan = prepare(sources, options, rendering, articles)
     script = plan_script(plan.draft, options, voices.main, rendering)
@@ -73,6 +76,12 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
                    voice=voices.main.voice, timings=sound.timings, problems=plan.problems + written.problems,
                    cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else len(sound.timings),
                    fallback_segments=sound.fell_back)
+
+
+def reads_the_web(sources: Sequence[str], options: MakeOptions) -> bool:
+    """Whether reading the sources means downloading pages (feeds, or web addresses), which takes
+    seconds: time enough to get the engine ready."""
+    return bool(options.ingest.feeds) or any(is_web_address(source) for source in sources)
 
 
 def validated(options: MakeOptions) -> MakeOptions:

@@ -86,6 +86,10 @@ class Engine:
         """Speak text; a mono 16-bit pydub AudioSegment at self.sample_rate."""
         raise NotImplementedError
 
+    def start(self) -> None:
+        """Get ready to speak (load the voice, start worker processes) while the caller does other
+        slow work, such as reading web pages. Engines with nothing to get ready do nothing."""
+
     def synthesize_all(self, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
         """Clips for texts, in order, calling done(position, clip) as each is made (so a failure
         later loses none of them). Engines that can speak several at once override this."""

@@ -207,3 +207,23 @@ def test_textrank_favours_central_sentences():
                  "The unity government vote may be held next week in Tobruk."]
     scores = textrank(sentences)
     assert scores.index(min(scores)) == 2 and abs(sum(scores) - 1) < 1e-6
+
+
+def test_the_voice_loads_while_the_pages_download(local_server, tmp_path):
+    # Workers forked before the pages are read do not inherit what reading them takes (about 60 MB
+    # each over an hour-long feed briefing), and load the voice meanwhile.
+    from briefing.options import VoiceOptions
+    from briefing.tts import EngineSettings
+    from briefing.tts.piper import pool
+
+    pool._shut_down_pools()  # as in a new process: none forked yet
+    running_when_read = []
+
+    def handler(method, path, body):
+        running_when_read.append(bool(pool._pools))
+        return Reply(200, page(*STORIES["oil"]), {"Content-Type": "text/html; charset=utf-8"})
+
+    server = local_server(handler)
+    options = MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(settings=EngineSettings(workers=2)))
+    episode = make([f"{server.url}/oil"], options)
+    assert running_when_read == [True] and Path(episode.audio).stat().st_size > 0

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ...ffmpeg import audio_segment_class
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
 from . import cluster
-from .pool import speak_in_processes
+from .pool import speak_in_processes, start_workers
 from .voices import BUNDLED_VOICE, FAST_SUFFIX, can_quantize, find_voice, installed_voices, load_voice, speak
 
 
@@ -70,6 +70,13 @@ class PiperEngine(Engine):
     def use_cluster(self, client) -> None:
         cluster.load_voices_on(client)
         self.cluster = client
+
+    def start(self) -> None:
+        """With workers: fork them now and have them load the voice. Forked before the caller reads
+        web pages, each is about 60 MB smaller (what it would have inherited of the reading:
+        569 and 516 MB against 612 and 636 at the end of an hour-long feed briefing)."""
+        if self.cluster is None and self.workers > 1:
+            start_workers(self.files, self.workers)
 
     def _clip(self, pcm: bytes):
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)

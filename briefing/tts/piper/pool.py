@@ -52,21 +52,27 @@ def _worker_speak(text: str, variation: bool, rate: float) -> bytes:
     return speak(_worker_voice, text, variation, rate)
 
 
-def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, variation: bool, rate: float,
-                       done: Callable[[int, bytes], None] | None = None) -> list[bytes]:
-    """16-bit PCM for each text, in the order given, spoken by `workers` processes; done(position,
-    pcm) as each is made."""
+def _worker_ready() -> None:
+    """Nothing: submitted to have the workers forked (each loads the voice as it starts)."""
+
+
+def start_workers(files: PiperVoiceFiles, workers: int) -> None:
+    """Fork the workers for this voice now, if they are not running, and have them load it."""
+    _pool(files, workers).submit(_worker_ready)
+
+
+def _pool(files: PiperVoiceFiles, workers: int):
+    """The live worker processes speaking this voice, forked on first use."""
     # Imported here: multiprocessing takes 4 ms to import, which a render served from the cache never needs.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import ProcessPoolExecutor
 
-    import piper  # noqa: F401
-
-    runtime()  # ONNX Runtime and Piper imported before forking, so each worker starts with them loaded
     key = (files.model, files.config, workers)
     pool = _pools.get(key)
     if pool is None:
+        import piper  # noqa: F401
+
+        runtime()  # ONNX Runtime and Piper imported before forking, so each worker starts with them loaded
         if not _pools:
             atexit.register(_shut_down_pools)
         # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
@@ -74,6 +80,18 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
         pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                                  initializer=_load_worker_voice,
                                                  initargs=(files.model, files.config, os.getpid()))
+    return pool
+
+
+def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, variation: bool, rate: float,
+                       done: Callable[[int, bytes], None] | None = None) -> list[bytes]:
+    """16-bit PCM for each text, in the order given, spoken by `workers` processes; done(position,
+    pcm) as each is made."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    key = (files.model, files.config, workers)
+    pool = _pool(files, workers)
     spoken: list = [None] * len(texts)
     try:
         futures = {pool.submit(_worker_speak, text, variation, rate): position for position, text in enumerate(texts)}
