@@ -64,20 +64,24 @@ def ffmpeg_used() -> str:
     return f"ffmpeg {ffmpeg.version(ffmpeg.ffmpeg_exe())} ({ffmpeg.ffmpeg_exe()})"
 
 
-def fake_google(mp3: bytes, delay: float):
-    """A local stand-in for Google's endpoint: every request answered with mp3 after delay seconds."""
-    import base64
-
-    payload = (')]}\'\n\n1\n[["wrb.fr","jQ1olc","[\\"' + base64.b64encode(mp3).decode() + '\\"]",null,null,null,"generic"]]\n').encode()
+def serve(answer) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 answering each GET or POST with answer(request): (body, content type),
+    or None for 404."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            time.sleep(delay)
+        def respond(self):
+            found = answer(self)
+            if found is None:
+                self.send_error(404)
+                return
+            body, kind = found
             self.send_response(200)
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(payload)
+            self.wfile.write(body)
+
+        do_GET = do_POST = respond
 
         def log_message(self, *args):
             pass
@@ -85,6 +89,20 @@ def fake_google(mp3: bytes, delay: float):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def fake_google(mp3: bytes, delay: float) -> ThreadingHTTPServer:
+    """A local stand-in for Google's endpoint: every request answered with mp3 after delay seconds."""
+    import base64
+
+    payload = (')]}\'\n\n1\n[["wrb.fr","jQ1olc","[\\"' + base64.b64encode(mp3).decode() + '\\"]",null,null,null,"generic"]]\n').encode()
+
+    def answer(request):
+        request.rfile.read(int(request.headers.get("Content-Length") or 0))
+        time.sleep(delay)  # the endpoint's own latency, which is what is measured against
+        return payload, "application/json"
+
+    return serve(answer)
 
 
 def main() -> None:
@@ -210,32 +228,19 @@ def local_feed(pages: list[bytes]) -> ThreadingHTTPServer:
     """An RSS feed on 127.0.0.1 (/feed.xml) of the pages, served as /story-N.html."""
     from email.utils import formatdate
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            port = self.server.server_address[1]
-            if self.path == "/feed.xml":
-                items = "".join(f"<item><title>Story {number + 1}</title><link>http://127.0.0.1:{port}/story-{number}.html</link>"
-                                f"<guid>story-{number}</guid><pubDate>{formatdate(time.time() - 60 * number)}</pubDate></item>"
-                                for number in range(len(pages)))
-                body, kind = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench news</title>'
-                              f"<link>http://127.0.0.1:{port}/</link><description>Pages</description>{items}</channel></rss>").encode(), "application/rss+xml"
-            elif self.path.startswith("/story-") and self.path.endswith(".html"):
-                body, kind = pages[int(self.path[len("/story-"):-len(".html")])], "text/html"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(request):
+        port = request.server.server_address[1]
+        if request.path == "/feed.xml":
+            items = "".join(f"<item><title>Story {number + 1}</title><link>http://127.0.0.1:{port}/story-{number}.html</link>"
+                            f"<guid>story-{number}</guid><pubDate>{formatdate(time.time() - 60 * number)}</pubDate></item>"
+                            for number in range(len(pages)))
+            return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench news</title>'
+                    f"<link>http://127.0.0.1:{port}/</link><description>Pages</description>{items}</channel></rss>").encode(), "application/rss+xml"
+        if request.path.startswith("/story-") and request.path.endswith(".html"):
+            return pages[int(request.path[len("/story-"):-len(".html")])], "text/html"
+        return None
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve(answer)
 
 
 def long_bench(args) -> None:
