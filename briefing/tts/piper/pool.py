@@ -70,9 +70,8 @@ def _pool(files: PiperVoiceFiles, workers: int):
     key = (files.model, files.config, workers)
     pool = _pools.get(key)
     if pool is None:
+        runtime()  # ONNX Runtime (numpy first) and Piper imported before forking, so each worker starts with them loaded
         import piper  # noqa: F401
-
-        runtime()  # ONNX Runtime and Piper imported before forking, so each worker starts with them loaded
         if not _pools:
             atexit.register(_shut_down_pools)
         # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
