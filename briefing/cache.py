@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import time
 import wave
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from .errors import BriefingError
 from .ffmpeg import audio_segment_class
-from .files import user_cache_folder
+from .files import user_cache_folder, write_whole
 
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
 SEGMENT_SUFFIX = ".clip"
@@ -109,7 +108,7 @@ class SegmentCache:
             wav.setframerate(clip.frame_rate)
             wav.writeframes(clip.raw_data)
         data = buffer.getvalue()
-        self._store(self.path(key), lambda handle: handle.write(hashlib.sha256(key.encode() + data).digest() + data))
+        write_whole(self.path(key), lambda handle: handle.write(hashlib.sha256(key.encode() + data).digest() + data))
 
     @staticmethod
     def material_key(material: dict) -> str:
@@ -173,22 +172,7 @@ class SegmentCache:
 
     def _store_checked(self, path: Path, body: bytes) -> None:
         """An entry behind a digest of its body, so damage is found when it is read."""
-        self._store(path, lambda handle: handle.write(hashlib.sha256(body).digest() + body))
-
-    @staticmethod
-    def _store(path: Path, write) -> None:
-        """Write an entry under a temporary name and rename it into place; a cache that cannot be
-        written only costs speed."""
-        temporary = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-            with os.fdopen(descriptor, "wb") as handle:
-                write(handle)
-            os.replace(temporary, path)
-        except OSError:
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
+        write_whole(path, lambda handle: handle.write(hashlib.sha256(body).digest() + body))
 
     def entries(self) -> list[Path]:
         """Every entry, of any format version (so entries an older version made are pruned and

@@ -84,17 +84,22 @@ def kept(name: str) -> dict:
 def keep(name: str, key: str, value) -> None:
     """Add one measurement to the user cache file `name`, written whole or not at all (other
     processes may read it meanwhile). An unwritable cache only costs measuring again next time."""
-    path = user_cache_folder() / name
     found = kept(name)
     found[key] = value
+    write_whole(user_cache_folder() / name, lambda handle: handle.write(json.dumps(found, indent=1).encode()))
+
+
+def write_whole(path: Path, write) -> None:
+    """write(handle) under a hidden temporary name beside path, renamed into place when done, so a
+    reader sees the old file or the new one, never a part; for caches, where a folder that cannot
+    be written only costs speed (OSError is swallowed)."""
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(found, stream, indent=1)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
         os.replace(temporary, path)
     except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)

@@ -288,7 +288,8 @@ def synthesize(voices: Voices, script: Script, ready: Callable[[int, object], No
                wanted: Collection[int] | None = None, order: Sequence[int] | None = None) -> tuple[list[str], int]:
     """Speak every segment (the wanted ones, when given: the others' audio is in the cache already,
     mastered), in the order given (every index once; by default the script's), calling
-    ready(index, clip) as each clip is there (at the main voice's sample rate; in any order); returns which engine made each ("name/voice") and how many the fallback made.
+    ready(index, clip) as each clip is there (at the main voice's sample rate; in any order);
+    returns which engine made each ("name/voice") and how many the fallback made.
     Clips come from the cache when there; the rest are synthesised (in parallel where the engine
     can) and cached as they are made. When an engine gives up and a fallback is given, the
     fallback engine makes whatever is still missing."""

@@ -53,7 +53,7 @@ def test_the_codec_loss_is_measured_once_per_encoder_and_settings(speech, monkey
     first = master.find_gain(speech, options)
     again = master.find_gain(speech, options)
     assert len(measured) == 1 and again[2] == first[2]  # the same goal: the kept loss
-    assert abs(again[1] - again[2]) <= master.LOUDNESS_TOLERANCE + 0.05
+    assert abs(again[1] - again[2]) <= master.LOUDNESS_TOLERANCE + 1e-9  # the search reached its goal
     master.find_gain(speech, replace(options, format="m4a"))
     assert measured == [options, replace(options, format="m4a")]
 

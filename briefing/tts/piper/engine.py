@@ -74,7 +74,7 @@ class PiperEngine(Engine):
     def start(self) -> None:
         """With workers: fork them now and have them load the voice. Forked before the caller reads
         web pages, each is about 60 MB smaller (what it would have inherited of the reading:
-        569 and 516 MB against 612 and 636 at the end of an hour-long feed briefing)."""
+        573 and 523 MB against 612 and 636 at the end of an hour-long feed briefing)."""
         if self.cluster is None and self.workers > 1:
             start_workers(self.files, self.workers)
 

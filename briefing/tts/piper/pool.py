@@ -61,13 +61,17 @@ def start_workers(files: PiperVoiceFiles, workers: int) -> None:
     _pool(files, workers).submit(_worker_ready)
 
 
+def _key(files: PiperVoiceFiles, workers: int) -> tuple:
+    return files.model, files.config, workers
+
+
 def _pool(files: PiperVoiceFiles, workers: int):
     """The live worker processes speaking this voice, forked on first use."""
     # Imported here: multiprocessing takes 4 ms to import, which a render served from the cache never needs.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    key = (files.model, files.config, workers)
+    key = _key(files, workers)
     pool = _pools.get(key)
     if pool is None:
         runtime()  # ONNX Runtime (numpy first) and Piper imported before forking, so each worker starts with them loaded
@@ -89,7 +93,7 @@ def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, v
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    key = (files.model, files.config, workers)
+    key = _key(files, workers)
     pool = _pool(files, workers)
     spoken: list = [None] * len(texts)
     try:
