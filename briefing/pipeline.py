@@ -5,6 +5,7 @@ function below it, calling into one stage."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,14 +63,16 @@ def make(sources: Sequence[str], options: MakeOptions = MakeOptions(), progress:
     plan = prepare(sources, options, rendering, articles)
     script = plan_script(plan.draft, options, voices.main, rendering)
     cache = open_cache(options.cache)
-    with cluster_client(options.voice, cluster) as client:
-        if client is not None:
-            voices.use_cluster(client)
-        sound = episode_audio(voices, script, options, cache, progress, fallback_for(options.voice))
-    record = episode_record(script, voices.main, sound, options, cache)
-    if progress:
-        progress("mastering", 0, 1)
-    written = write_episode(script, sound, record, options, cache)
+    with ThreadPoolExecutor(1, thread_name_prefix="briefing-cover") as beside:
+        cover = beside.submit(cover_art, script.show, options.show.artwork, cache)  # while the voice speaks, not after
+        with cluster_client(options.voice, cluster) as client:
+            if client is not None:
+                voices.use_cluster(client)
+            sound = episode_audio(voices, script, options, cache, progress, fallback_for(options.voice))
+        record = episode_record(script, voices.main, sound, options, cache)
+        if progress:
+            progress("mastering", 0, 1)
+        written = write_episode(script, sound, record, options, cover.result())
     remember(plan.told(script), options.output_dir)
     return Episode(title=script.title, audio=str(written.audio), script_txt=str(written.script_txt),
                    metadata_json=str(written.metadata_json), duration=sound.duration, engine=voices.main.name,
@@ -396,7 +399,7 @@ class WrittenEpisode:
 
 
 def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, options: MakeOptions,
-                  cache: SegmentCache | None) -> WrittenEpisode:
+                  cover_png: bytes) -> WrittenEpisode:
     """Write the episode's files (the tagged audio, script, transcripts, chapters and record) all or
     none, and with publishing list it in the feed and page; under the folder's lock, published or
     not, where the leftovers of killed runs are cleared."""
@@ -412,7 +415,7 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
             sound.write_audio(staged_audio)
-            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, options, cache))
+            audio_format(options.audio.master.format).write_tags(staged_audio, episode_tags(script, record, cover_png))
             for suffix, text in transcript_files(script, sound, record).items():
                 staged.path(output_dir / f"{stem}{suffix}").write_text(text, encoding="utf-8")
             if options.publish.to_feed:  # the feed is renamed into place right after the episode's files
@@ -426,11 +429,11 @@ def write_episode(script: Script, sound: EpisodeAudio, record: EpisodeRecord, op
                           tuple(listed.damaged) if options.publish.to_feed else ())
 
 
-def episode_tags(script: Script, record: EpisodeRecord, options: MakeOptions, cache: SegmentCache | None) -> Tags:
+def episode_tags(script: Script, record: EpisodeRecord, cover_png: bytes) -> Tags:
     """What the audio file says about itself: titles, sources, cover and chapters."""
     return Tags(title=script.title, show=script.show, date=script.date.isoformat(),
                 comment=f"Source: {', '.join(story.public_source for story in script.stories)}",
-                length_ms=round(record.duration * 1000), cover_png=cover_art(script.show, options.show.artwork, cache),
+                length_ms=round(record.duration * 1000), cover_png=cover_png,
                 chapters=record.chapters)
 
 

@@ -135,7 +135,9 @@ def find_gain(audio, options: MasterOptions) -> tuple[float, float, float]:
                 keep(CODEC_LOSSES_FILE, key, loss)
         goal = options.loudness + loss
     steps = [(gain, reached)]
-    while abs(goal - reached) > LOUDNESS_TOLERANCE and len(steps) < MASTERING_PASSES:
+    # Rounded: the meter reads in 0.1 LU steps, and a difference of one step came out as
+    # 0.10000000000000142, so one more pass (an ffmpeg process) ran on most renders.
+    while round(abs(goal - reached), 6) > LOUDNESS_TOLERANCE and len(steps) < MASTERING_PASSES:
         slope = TYPICAL_SLOPE
         if len(steps) > 1 and steps[-1][0] != steps[-2][0]:
             # Loudness gained per dB of gain: below 1 where the limiter is already working.

@@ -100,3 +100,26 @@ def test_decode_stops_at_what_is_used(tmp_path):
     tone(60.0).export(path, format="wav")
     assert decode(path, RATE, at_most=1.5).duration_seconds == pytest.approx(1.5, abs=0.01)
     assert mix.load_music(path, RATE).duration_seconds == pytest.approx(mix.MUSIC_MAX_SECONDS, abs=0.05)
+
+
+@pytest.mark.parametrize("readings, goal_offset, passes", [
+    ([-18.6], 0.5, 1),  # one meter step (0.1 LU) from the goal -18.5: done (0.1 came out as 0.10000000000000142)
+    ([-18.7, -18.5], 0.5, 2),  # two steps away: one more pass
+    ([-18.6, -18.6, -18.6, -18.6], 0.0, 4),  # never closer to -19.0: stops after MASTERING_PASSES
+])
+def test_gain_search_stops_within_the_tolerance(monkeypatch, tmp_path, readings, goal_offset, passes):
+    """The search counts passes through the mastering chain; the meter reads in 0.1 LU steps."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(master, "kept", lambda name: {})  # a known codec loss, so no encoding runs
+    monkeypatch.setattr(master, "keep", lambda *args: None)
+    monkeypatch.setattr(master, "codec_loss", lambda *args: goal_offset)
+    chained = iter(readings)
+    calls = []
+
+    def meter(audio, chain=None):
+        calls.append(chain)
+        return -26.2 if chain is None else next(chained)
+
+    monkeypatch.setattr(master, "measure", meter)
+    master.find_gain(mix.silence(1.0, RATE), master.MasterOptions())
+    assert len([chain for chain in calls if chain is not None]) == passes
