@@ -7,6 +7,13 @@ from briefing.audio import pieces
 from briefing.model import Segment
 
 
+@pytest.fixture(autouse=True)
+def sizes(monkeypatch):
+    """The tables are written for pieces of 400 characters at least and an opening of 900."""
+    monkeypatch.setattr(pieces, "PIECE_CHARACTERS", 400)
+    monkeypatch.setattr(pieces, "OPENING_CHARACTERS", 900)
+
+
 def script(*lines: str) -> list[Segment]:
     """Segments from lines "kind paragraph characters pause", e.g. "body 1 250 0.6"."""
     made = []
