@@ -133,9 +133,10 @@ def quantize(voice: PiperVoiceFiles, destination: Path) -> None:
     4.45): the decoder's first convolution and the residual blocks of every upsampling stage but
     the last scored 4.50-4.62 each; those of the last stage, which run at the output's rate, 3.2-4.0,
     and its output convolution 3.2, so they stay in floating point. Those quantised: 4.30, 24% less
-    synthesis time on one thread; with the flow's too (13% of the time), 4.12 and 27% less, and
-    in a render 9% faster again. ONNX Runtime's dynamic quantisation of every convolution, the first
-    fast copy, saved 12% and scored 3.2 on the decoder alone."""
+    synthesis time on one thread; with the flow's too (13% of the time), 3.9-4.1 over four makings
+    (the ranges vary a little with the voice's noise) and 27% less, and a render 9% faster again.
+    ONNX Runtime's dynamic quantisation of every convolution, the first fast copy, saved 12% and
+    scored 3.2 on the decoder alone."""
     import contextlib
     import io
     import logging
