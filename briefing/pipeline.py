@@ -439,7 +439,8 @@ def episode_tags(script: Script, record: EpisodeRecord, cover_png: bytes) -> Tag
 
 def cover_art(show: str, artwork: Path | None, cache: SegmentCache | None) -> bytes:
     """The cover for the tags: the user's artwork, or art drawn for the show (once: then from the
-    cache, as drawing it takes longer than the rest of a warm render's tagging)."""
+    cache, as drawing it takes longer than the rest of a warm render's tagging). Drawn beside the
+    voice: episode_audio prunes the cache when the voice is done, long after (it scanned it twice)."""
     if artwork is not None or cache is None:
         return embedded_cover(show, artwork)
     key = cache.material_key({"cover": show, "artwork": ARTWORK_VERSION})
@@ -447,7 +448,6 @@ def cover_art(show: str, artwork: Path | None, cache: SegmentCache | None) -> by
     if png is None:
         png = embedded_cover(show)
         cache.put_artwork(key, png)
-        cache.prune()
     return png
 
 

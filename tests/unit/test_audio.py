@@ -107,9 +107,8 @@ def test_decode_stops_at_what_is_used(tmp_path):
     ([-18.7, -18.5], 0.5, 2),  # two steps away: one more pass
     ([-18.6, -18.6, -18.6, -18.6], 0.0, 4),  # never closer to -19.0: stops after MASTERING_PASSES
 ])
-def test_gain_search_stops_within_the_tolerance(monkeypatch, tmp_path, readings, goal_offset, passes):
+def test_gain_search_stops_within_the_tolerance(monkeypatch, readings, goal_offset, passes):
     """The search counts passes through the mastering chain; the meter reads in 0.1 LU steps."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(master, "kept", lambda name: {})  # a known codec loss, so no encoding runs
     monkeypatch.setattr(master, "keep", lambda *args: None)
     monkeypatch.setattr(master, "codec_loss", lambda *args: goal_offset)
