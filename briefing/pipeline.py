@@ -440,7 +440,7 @@ def episode_tags(script: Script, record: EpisodeRecord, cover_png: bytes) -> Tag
 def cover_art(show: str, artwork: Path | None, cache: SegmentCache | None) -> bytes:
     """The cover for the tags: the user's artwork, or art drawn for the show (once: then from the
     cache, as drawing it takes longer than the rest of a warm render's tagging). Drawn beside the
-    voice: episode_audio prunes the cache when the voice is done, long after (it scanned it twice)."""
+    voice, it leaves pruning to episode_audio, which prunes once the voice is done."""
     if artwork is not None or cache is None:
         return embedded_cover(show, artwork)
     key = cache.material_key({"cover": show, "artwork": ARTWORK_VERSION})
