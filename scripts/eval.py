@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--intelligibility", action="store_true",
                         help="also: word error rate of the sample and the numbers-heavy articles in examples/numbers as "
                              "briefing makes them (with the voice as shipped, and with its fast copy) and as bare Piper "
-                             "reads the raw text, heard by Whisper tiny.en (needs briefing[check] and briefing[fast])")
+                             "reads the raw text, heard by Whisper tiny.en (needs briefing[check])")
     parser.add_argument("--opening-gain", action="store_true",
                         help="also: how far from the loudness target the gain found on each briefing's opening leaves "
                              "the whole, over the English pages of the extraction set made one briefing each (a few minutes)")

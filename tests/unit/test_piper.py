@@ -57,7 +57,7 @@ class _Graph:
 ])
 def test_the_fast_copy_takes_the_flow_and_the_decoders_first_convolution_and_every_stage_but_the_last(stages, blocks_per_stage,
                                                                                                        blocks_taken):
-    from briefing.tts.piper.voices import convolutions_to_quantize
+    from briefing.tts.piper.graph import convolutions_to_quantize
 
     taken = convolutions_to_quantize(_Graph(stages, blocks_per_stage))
     assert taken == ["/flow/flows.0/pre/Conv", "/flow/flows.0/enc/in_layers.0/Conv", "/dec/conv_pre/Conv"] + [
@@ -65,7 +65,7 @@ def test_the_fast_copy_takes_the_flow_and_the_decoders_first_convolution_and_eve
 
 
 def test_a_graph_without_a_known_decoder_gives_nothing_to_quantise():
-    from briefing.tts.piper.voices import convolutions_to_quantize
+    from briefing.tts.piper.graph import convolutions_to_quantize
 
     graph = _Graph(3, 3)
     graph.node = [node for node in graph.node if not node.name.startswith("/dec/")]  # the flow alone is not enough

