@@ -206,7 +206,12 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     """A PiperVoice whose ONNX Runtime session uses `threads` intra-op threads (0: one per core).
 
     PiperVoice.load always takes ONNX Runtime's default, a pool as wide as the machine; worker
-    processes each need one thread, or they fight over the cores (45% slower measured here)."""
+    processes each need one thread, or they fight over the cores (45% slower measured here).
+    On one thread its convolutions run two-dimensional (see optimised_session), 18% faster; on
+    more, ONNX Runtime shares that work among the threads less well than the one-dimensional
+    (ten sentences on two threads: 2.07 s against 1.93 s), so they stay as they are."""
+    import os
+
     onnxruntime = runtime()
     from piper import PiperVoice
     from piper.config import PiperConfig
@@ -219,59 +224,69 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     # hour of sentences a worker grew to 640-720 MB with them, 550 MB without, at the same speed.
     options.enable_mem_pattern = False
     return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
-                      session=optimised_session(model, options),
+                      session=optimised_session(model, options, two_dimensional=(threads or os.cpu_count() or 1) == 1),
                       espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
 
 
-def optimised_session(model: Path, options):
+def optimised_session(model: Path, options, two_dimensional: bool):
     """An ONNX Runtime session of the model, loaded from its optimised copy in the user cache folder.
 
-    The copy is the model with its convolutions made two-dimensional (graph.py: 18% less synthesis
-    time), optimised at ONNX Runtime's highest level, whose blocked layout fits this processor's
-    instruction sets (so the copy is named by the processor too: see optimised_copy_path).
-    Optimising is most of loading a voice (0.32 s of 0.4 s here), and every render that synthesises
-    loads it, in each worker; the copy loads in 0.08 s with no optimisation left to do. It is written
-    whole or not at all (renamed into place); one that ONNX Runtime cannot read is made again."""
+    Optimising is most of loading a voice (0.2-0.3 s of 0.3-0.4 s here), and every render that
+    synthesises loads it, in each worker; the copy loads in 0.06-0.08 s with no optimisation left
+    to do. two_dimensional: the copy's convolutions made two-dimensional (graph.py: 18% less
+    synthesis time on one thread), optimised at ONNX Runtime's highest level, whose blocked layout
+    fits this processor's instruction sets; otherwise the model as it is, with only the portable
+    optimisations (the "extended" level). The copy is written whole or not at all (renamed into
+    place); one that ONNX Runtime cannot read is made again."""
     import os
     import tempfile
 
-    import onnx  # here, not at the top: 0.15 s to import, and only a copy being made needs it
-
-    from .graph import two_dimensional_convolutions
-
     onnxruntime = runtime()
-    copy = optimised_copy_path(model)
+    copy = optimised_copy_path(model, two_dimensional)
     if copy.is_file():
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         try:
             return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
         except Exception:  # damaged: ONNX Runtime raises its own classes, with no common base but Exception
             copy.unlink(missing_ok=True)
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    rewritten = two_dimensional_convolutions(onnx.load(str(model))).SerializeToString()
+    if two_dimensional:
+        import onnx  # here, not at the top: 0.15 s to import, and only a copy being made needs it
+
+        from .graph import two_dimensional_convolutions
+
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        source = two_dimensional_convolutions(onnx.load(str(model))).SerializeToString()
+    else:
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        source = str(model)
     try:
         copy.parent.mkdir(parents=True, exist_ok=True)
         descriptor, made = tempfile.mkstemp(dir=copy.parent, prefix=".optimising-", suffix=".onnx")
         os.close(descriptor)
     except OSError:  # a read-only cache folder: optimised on every load
-        return onnxruntime.InferenceSession(rewritten, sess_options=options, providers=["CPUExecutionProvider"])
+        return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
     try:
         options.optimized_model_filepath = made
-        session = onnxruntime.InferenceSession(rewritten, sess_options=options, providers=["CPUExecutionProvider"])
+        # At the highest level ONNX Runtime warns, on stderr, that such a copy is for this machine: it is.
+        options.log_severity_level = 3
+        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
         os.replace(made, copy)
     finally:
         Path(made).unlink(missing_ok=True)
     return session
 
 
-def optimised_copy_path(model: Path) -> Path:
-    """Where the model's optimised copy is kept: named by the model's path, size and date, by ONNX
-    Runtime's version (its optimised graphs use its own fused operators), by GRAPH_VERSION, and by
-    the processor (processor_identity), so machines sharing a cache folder each make their own."""
+def optimised_copy_path(model: Path, two_dimensional: bool) -> Path:
+    """Where the model's optimised copy is kept: named by the model's path, size and date and by
+    ONNX Runtime's version (its optimised graphs use its own fused operators); a two-dimensional
+    copy by GRAPH_VERSION and the processor too (processor_identity), so machines sharing a cache
+    folder each make their own."""
     import hashlib
 
     stat = model.stat()
-    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime().__version__}:{GRAPH_VERSION}:{processor_identity()}"
+    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime().__version__}"
+    if two_dimensional:
+        made_of += f":2d:{GRAPH_VERSION}:{processor_identity()}"
     return cached_voices_folder() / f"{model.stem}-optimised-{hashlib.sha256(made_of.encode()).hexdigest()[:16]}.onnx"
 
 
