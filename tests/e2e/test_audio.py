@@ -80,8 +80,7 @@ def master_in_pieces(segments, clips, sample_rate, options, sting, order=reverse
 
 
 @pytest.mark.parametrize("options", [master.MasterOptions(), master.MasterOptions(format="m4a", loudness=-16.0)])
-def test_pieces_sound_as_the_whole_mastered_at_once(tmp_path, piper_engine, long_speech, options, monkeypatch):
-    monkeypatch.setattr(pieces, "PIECE_CHARACTERS", 400)  # half-minute pieces: more joins to check
+def test_pieces_sound_as_the_whole_mastered_at_once(tmp_path, piper_engine, long_speech, options):
     segments, clips = long_speech
     rate, kind = options.sample_rate, audio_format(options.format)
     sting = mix.make_sting(piper_engine.sample_rate)
