@@ -58,13 +58,13 @@ def two_dimensional_convolutions(model: onnx.ModelProto) -> onnx.ModelProto:
 
 def _two_dimensional(attribute: str, values: list[int]) -> list[int]:
     """A 1-D convolution's attribute for the same convolution in 2-D, over a height of 1."""
-    if attribute in ("kernel_shape", "strides", "dilations"):
+    if attribute in ("kernel_shape", "strides", "dilations", "output_shape"):
         return [1, *values]
     if attribute == "pads":  # [begin, end] -> [top, begin, bottom, end]
         return [0, values[0], 0, values[1]]
-    if attribute in ("output_padding", "output_shape"):
-        return [0 if attribute == "output_padding" else 1, *values]
-    return values  # group, auto_pad: the same in 2-D
+    if attribute == "output_padding":
+        return [0, *values]
+    return values  # group and auto_pad are no list of axes: the same in 2-D
 
 
 def convolutions_to_quantize(graph) -> list[str]:
