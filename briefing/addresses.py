@@ -18,7 +18,7 @@ def is_web_address(text: str | None) -> bool:
         return False
     try:
         parts = urlsplit(text)
-        parts.port  # raises ValueError for a port out of range or not a number
+        _ = parts.port  # raises ValueError for a port out of range or not a number
     except ValueError:
         return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)

@@ -83,7 +83,12 @@ class SegmentCache:
             if hashlib.sha256(key.encode() + data).digest() != digest:
                 raise wave.Error("damaged, or not this key's entry")
             with wave.open(io.BytesIO(data)) as wav:
-                frames, width, rate, channels = wav.getnframes(), wav.getsampwidth(), wav.getframerate(), wav.getnchannels()
+                frames, width, rate, channels = (
+                    wav.getnframes(),
+                    wav.getsampwidth(),
+                    wav.getframerate(),
+                    wav.getnchannels(),
+                )
                 pcm = wav.readframes(frames)
             if len(pcm) != frames * width * channels or frames == 0:
                 raise wave.Error("truncated")
@@ -114,7 +119,9 @@ class SegmentCache:
     def material_key(material: dict) -> str:
         """The key of an entry made from material (a mastered piece from its segments, see
         audio/pieces.py; a cover from its show)."""
-        return hashlib.sha256(json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(
+            json.dumps({"format": FORMAT_VERSION, "master": material}, sort_keys=True).encode()
+        ).hexdigest()
 
     def get_piece(self, key: str) -> tuple[bytes, dict] | None:
         """(encoded audio, what else was kept with it) mastered before from exactly the same
@@ -124,7 +131,7 @@ class SegmentCache:
         body = self._read_checked(path)
         try:
             length = int.from_bytes(body[:4], "big")
-            details, encoded = json.loads(body[4:4 + length]), body[4 + length:]
+            details, encoded = json.loads(body[4 : 4 + length]), body[4 + length :]
             if not encoded:
                 raise ValueError("no audio")
         except (TypeError, ValueError):
@@ -134,7 +141,9 @@ class SegmentCache:
 
     def put_piece(self, key: str, encoded: bytes, details: dict) -> None:
         header = json.dumps(details).encode()
-        self._store_checked(self.folder / key[:2] / f"{key}{PIECE_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded)
+        self._store_checked(
+            self.folder / key[:2] / f"{key}{PIECE_SUFFIX}", len(header).to_bytes(4, "big") + header + encoded
+        )
 
     def get_gain(self, key: str) -> tuple[float, float] | None:
         """(gain, codec loss) found before for exactly the same opening (or whole) and settings, or None."""
@@ -146,7 +155,9 @@ class SegmentCache:
             return None
 
     def put_gain(self, key: str, gain: float, loss: float) -> None:
-        self._store_checked(self.folder / key[:2] / f"{key}{GAIN_SUFFIX}", json.dumps({"gain": gain, "loss": loss}).encode())
+        self._store_checked(
+            self.folder / key[:2] / f"{key}{GAIN_SUFFIX}", json.dumps({"gain": gain, "loss": loss}).encode()
+        )
 
     def get_artwork(self, key: str) -> bytes | None:
         """Cover art drawn before for the same show and size, or None."""
@@ -213,5 +224,10 @@ class SegmentCache:
     def info(self) -> dict:
         entries = self.entries()
         newest = max((e.stat().st_atime for e in entries), default=None)
-        return {"folder": str(self.folder), "entries": len(entries), "bytes": sum(e.stat().st_size for e in entries),
-                "max_bytes": self.max_bytes, "last_used": time.strftime("%Y-%m-%d %H:%M", time.localtime(newest)) if newest else None}
+        return {
+            "folder": str(self.folder),
+            "entries": len(entries),
+            "bytes": sum(e.stat().st_size for e in entries),
+            "max_bytes": self.max_bytes,
+            "last_used": time.strftime("%Y-%m-%d %H:%M", time.localtime(newest)) if newest else None,
+        }

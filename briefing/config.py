@@ -73,7 +73,7 @@ def setting(must: str, check=None, default=None):
 
 @dataclass(frozen=True)
 class CleaningSection:
-    keep: list[str] = setting("a list of rule names, like [\"photo-credit\"]", default=())
+    keep: list[str] = setting('a list of rule names, like ["photo-credit"]', default=())
     drop: list[str] = setting("a list of regular expressions", default=())
 
 
@@ -86,19 +86,21 @@ class SpeechSection:
 
 @dataclass(frozen=True)
 class VoiceSection:
-    voice: str | None = setting("a voice name, like \"joe\"")
+    voice: str | None = setting('a voice name, like "joe"')
     rate: float | None = setting("a number from 0.8 to 1.5, like 1.1", _rate)
-    voice2: str | None = setting("a voice, or ENGINE:VOICE like \"espeak:en-gb\"")
+    voice2: str | None = setting('a voice, or ENGINE:VOICE like "espeak:en-gb"')
 
 
 @dataclass(frozen=True)
 class AudioSection:
-    format: str | None = setting(f"an audio format: {' or '.join(format_names())}", lambda value: value in format_names())
+    format: str | None = setting(
+        f"an audio format: {' or '.join(format_names())}", lambda value: value in format_names()
+    )
 
 
 @dataclass(frozen=True)
 class ClusterSection:
-    address: str | None = setting("an address such as \"tls://sched.example.org:8786\"")
+    address: str | None = setting('an address such as "tls://sched.example.org:8786"')
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,12 @@ class ShowSection:
     title: str | None = setting("text")
     author: str | None = setting("text")
     description: str | None = setting("text")
-    language: str | None = setting("a language code, like \"en\"")
-    category: str | None = setting("an Apple category, like \"News/Daily News\"")
+    language: str | None = setting('a language code, like "en"')
+    category: str | None = setting('an Apple category, like "News/Daily News"')
     explicit: bool | None = setting("true or false")
     locked: bool | None = setting("true or false")
     owner_email: str | None = setting("an e-mail address", lambda value: "@" in value)
-    base_url: str | None = setting("an http(s) address, like \"https://pods.example.org/briefing\"", is_web_address)
+    base_url: str | None = setting('an http(s) address, like "https://pods.example.org/briefing"', is_web_address)
     artwork: str | None = setting("an image file name, relative to this file")
     keep: int | None = setting("a whole number of at least 1", lambda value: value >= 1)
 
@@ -146,7 +148,9 @@ class Schedule:
     at: str = setting('a 24-hour time, like "06:30"', _clock_time)
     days: str = setting('days of the week, like "mon-fri" or "sat,sun"', _days, default="*")
     timezone: str | None = setting('a time zone, like "Europe/Paris"', _time_zone)
-    from_feed: list[str] = setting("a list of feed addresses", lambda value: all(is_web_address(item) for item in value), default=())
+    from_feed: list[str] = setting(
+        "a list of feed addresses", lambda value: all(is_web_address(item) for item in value), default=()
+    )
     minutes: float | None = setting("a number of minutes from 0.5", lambda value: 0.5 <= value <= 600)
     title: str | None = setting("text")
 
@@ -156,8 +160,14 @@ class Schedule:
         return f"{self.title or 'briefing'} at {self.at} on {self.days}"
 
 
-SECTIONS = {"cleaning": CleaningSection, "speech": SpeechSection, "voice": VoiceSection, "audio": AudioSection,
-            "cluster": ClusterSection, "show": ShowSection}
+SECTIONS = {
+    "cleaning": CleaningSection,
+    "speech": SpeechSection,
+    "voice": VoiceSection,
+    "audio": AudioSection,
+    "cluster": ClusterSection,
+    "show": ShowSection,
+}
 
 
 def _of_type(value, kind) -> bool:
@@ -244,10 +254,13 @@ def load_config(path: Path | None = None) -> Config:
     schedules = tuple(read_section(Schedule, table, "schedule", Path(path)) for table in tables)
     missing = next((number for number, schedule in enumerate(schedules, 1) if schedule.at is None), None)
     if missing:
-        raise BriefingError(f"{path}: schedule {missing} has no at (a 24-hour time, like \"06:30\")")
+        raise BriefingError(f'{path}: schedule {missing} has no at (a 24-hour time, like "06:30")')
     cleaning, speech, voice, show = read["cleaning"], read["speech"], read["voice"], read["show"]
-    given = {spec.name: getattr(show, spec.name) for spec in fields(show)
-             if spec.name != "keep" and getattr(show, spec.name) is not None}
+    given = {
+        spec.name: getattr(show, spec.name)
+        for spec in fields(show)
+        if spec.name != "keep" and getattr(show, spec.name) is not None
+    }
     if show.artwork:
         given["artwork"] = Path(path).parent / show.artwork
     return Config(

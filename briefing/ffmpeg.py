@@ -27,13 +27,39 @@ MINIMUM_VERSION = "4.2"  # the oldest release the tests have passed with (README
 # by default (framelog=quiet says the same but exists only from ffmpeg 6).
 LOUDNESS_METER = "ebur128=framelog=verbose"
 # Every filter and encoder option briefing uses, chained as mastering and pace changes use them.
-PROBE_CHAIN = ("aresample=44100,aformat=sample_fmts=dbl,volume=1.0dB,alimiter=limit=0.8:attack=5:release=50:level=disabled,"
-               f"aformat=sample_rates=44100:channel_layouts=mono,apad=whole_len=23040,atrim=end_sample=23040,atempo=1.25,asplit=1,"
-               f"{LOUDNESS_METER}")
+PROBE_CHAIN = (
+    "aresample=44100,aformat=sample_fmts=dbl,volume=1.0dB,alimiter=limit=0.8:attack=5:release=50:level=disabled,"
+    f"aformat=sample_rates=44100:channel_layouts=mono,apad=whole_len=23040,atrim=end_sample=23040,atempo=1.25,asplit=1,"
+    f"{LOUDNESS_METER}"
+)
 PROBE_SECONDS = 0.5
-PROBE_ARGS = ("-hide_banner", "-nostdin", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0", "-af", PROBE_CHAIN,
-              "-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7", "-f", "mp3", "-write_xing", "0",
-              "-id3v2_version", "0", "pipe:1")
+PROBE_ARGS = (
+    "-hide_banner",
+    "-nostdin",
+    "-f",
+    "s16le",
+    "-ar",
+    "22050",
+    "-ac",
+    "1",
+    "-i",
+    "pipe:0",
+    "-af",
+    PROBE_CHAIN,
+    "-c:a",
+    "libmp3lame",
+    "-b:a",
+    "64k",
+    "-compression_level",
+    "7",
+    "-f",
+    "mp3",
+    "-write_xing",
+    "0",
+    "-id3v2_version",
+    "0",
+    "pipe:1",
+)
 CHECKS_FILE = "ffmpeg-checks.json"  # in the user cache folder: each ffmpeg's verdict, as long as it is the same file
 
 
@@ -57,7 +83,9 @@ def can_master(executable: str) -> bool:
 def version(executable: str) -> str:
     """The version an ffmpeg reports, e.g. "5.1.9-0+deb12u1", or "unknown"."""
     try:
-        first = subprocess.run([executable, "-version"], capture_output=True, timeout=30).stdout.decode(errors="replace")
+        first = subprocess.run([executable, "-version"], capture_output=True, timeout=30).stdout.decode(
+            errors="replace"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     match = re.match(r"ffmpeg version (\S+)", first)
@@ -124,12 +152,15 @@ def run(args: list[str], stdin: bytes | None = None, what: str = "ffmpeg") -> su
     result = subprocess.run(command(args), input=stdin, capture_output=True)
     if result.returncode != 0:
         lines = [line for line in result.stderr.decode(errors="replace").splitlines() if line.strip()]
-        raise BriefingError(f"{what} failed: {lines[-1] if lines else 'ffmpeg exited with status %d' % result.returncode}")
+        raise BriefingError(
+            f"{what} failed: {lines[-1] if lines else f'ffmpeg exited with status {result.returncode}'}"
+        )
     return result
 
 
-def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio", tempo: float = 1.0,
-           at_most: float | None = None):
+def decode(
+    source: bytes | str | Path, sample_rate: int, what: str = "audio", tempo: float = 1.0, at_most: float | None = None
+):
     """Decode any audio ffmpeg reads (bytes or a path) to a mono 16-bit pydub AudioSegment at
     sample_rate, tempo times as fast (pitch kept); only its first `at_most` seconds when given
     (a two-hour file is not decoded whole to use its first twenty seconds)."""
@@ -137,6 +168,23 @@ def decode(source: bytes | str | Path, sample_rate: int, what: str = "audio", te
     input_arg = "pipe:0" if data is not None else str(source)
     stretch = ["-af", f"atempo={tempo}"] if tempo != 1.0 else []
     limit = ["-t", f"{at_most:.3f}"] if at_most is not None else []
-    result = run(["-i", input_arg, *stretch, *limit, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate),
-                  "pipe:1"], stdin=data, what=f"decoding {what}")
+    result = run(
+        [
+            "-i",
+            input_arg,
+            *stretch,
+            *limit,
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "pipe:1",
+        ],
+        stdin=data,
+        what=f"decoding {what}",
+    )
     return audio_segment_class()(data=result.stdout, sample_width=2, frame_rate=sample_rate, channels=1)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -282,30 +282,62 @@ class EpisodeRecord:
 
     def to_json(self) -> str:
         data = {
-            "title": self.title, "show": self.show, "date": self.date.isoformat(), "duration": round(self.duration, 3),
-            "engine": self.engine, "voice": self.voice, "loudness_target_lufs": self.loudness_target_lufs,
-            "bitrate_kbps": self.bitrate_kbps, "sample_rate": self.sample_rate, "format": self.audio_format,
+            "title": self.title,
+            "show": self.show,
+            "date": self.date.isoformat(),
+            "duration": round(self.duration, 3),
+            "engine": self.engine,
+            "voice": self.voice,
+            "loudness_target_lufs": self.loudness_target_lufs,
+            "bitrate_kbps": self.bitrate_kbps,
+            "sample_rate": self.sample_rate,
+            "format": self.audio_format,
             "cache": None if self.cache_hits is None else {"hits": self.cache_hits, "misses": self.cache_misses},
-            "stories": [{"title": s.title, "source": s.source, "url": s.url, "outlet": s.outlet, "lead": s.lead,
-                         "dropped": [{"rule": d.rule, "text": d.text} for d in s.dropped]} for s in self.stories],
-            "segments": [{"index": s.index, "kind": s.kind, "story": s.story, "paragraph": s.paragraph,
-                          "start": round(s.start, 3), "end": round(s.end, 3), "text": s.text, "spoken": s.spoken,
-                          **({"voice": s.voice} if s.voice else {}), **({"made_by": s.made_by} if s.made_by else {})}
-                         for s in self.segments],
+            "stories": [
+                {
+                    "title": s.title,
+                    "source": s.source,
+                    "url": s.url,
+                    "outlet": s.outlet,
+                    "lead": s.lead,
+                    "dropped": [{"rule": d.rule, "text": d.text} for d in s.dropped],
+                }
+                for s in self.stories
+            ],
+            "segments": [
+                {
+                    "index": s.index,
+                    "kind": s.kind,
+                    "story": s.story,
+                    "paragraph": s.paragraph,
+                    "start": round(s.start, 3),
+                    "end": round(s.end, 3),
+                    "text": s.text,
+                    "spoken": s.spoken,
+                    **({"voice": s.voice} if s.voice else {}),
+                    **({"made_by": s.made_by} if s.made_by else {}),
+                }
+                for s in self.segments
+            ],
         }
-        data["chapters"] = [{"start": c.start, "end": c.end, "title": c.title, **({"url": c.url} if c.url else {})}
-                            for c in self.chapters]
+        data["chapters"] = [
+            {"start": c.start, "end": c.end, "title": c.title, **({"url": c.url} if c.url else {})}
+            for c in self.chapters
+        ]
         if self.guid:
             data.update(guid=self.guid, published=self.published.isoformat() if self.published else None)
         if self.check:
-            data["check"] = {"model": self.check.model, "wer": round(self.check.wer, 4), "threshold": self.check.threshold,
-                             "segments": [{"index": s.index, "wer": round(s.wer, 3), "heard": s.heard}
-                                          for s in self.check.segments],
-                             "failing": list(self.check.failing)}
+            data["check"] = {
+                "model": self.check.model,
+                "wer": round(self.check.wer, 4),
+                "threshold": self.check.threshold,
+                "segments": [{"index": s.index, "wer": round(s.wer, 3), "heard": s.heard} for s in self.check.segments],
+                "failing": list(self.check.failing),
+            }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "EpisodeRecord":
+    def from_json(cls, text: str) -> EpisodeRecord:
         """The record in text; ValueError saying what is wrong when it is not one (damaged, hand-edited)."""
         data = json.loads(text)
         try:
@@ -314,7 +346,7 @@ class EpisodeRecord:
             raise ValueError(f"not an episode record ({type(error).__name__}: {error})") from None
 
     @classmethod
-    def _from(cls, data) -> "EpisodeRecord":
+    def _from(cls, data) -> EpisodeRecord:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         for key, kinds, what in RECORD_FIELDS:
@@ -324,33 +356,73 @@ class EpisodeRecord:
         duration = float(data["duration"])
         if not 0 <= duration < 10**6:
             raise ValueError(f"duration {duration:g} is out of range")
-        stories = tuple(StoryRecord(_text(s, "title"), s.get("source") or "", s.get("url"), s.get("outlet"), s.get("lead") or "",
-                                    tuple(DroppedBlock(d["rule"], d["text"]) for d in s.get("dropped") or ()))
-                        for s in data["stories"])
-        segments = tuple(SegmentRecord(int(s["index"]), s["kind"], s.get("story"), s.get("paragraph"), float(s["start"]),
-                                       float(s["end"]), s["text"], s["spoken"], s.get("voice"), s.get("made_by"))
-                         for s in data["segments"])
+        stories = tuple(
+            StoryRecord(
+                _text(s, "title"),
+                s.get("source") or "",
+                s.get("url"),
+                s.get("outlet"),
+                s.get("lead") or "",
+                tuple(DroppedBlock(d["rule"], d["text"]) for d in s.get("dropped") or ()),
+            )
+            for s in data["stories"]
+        )
+        segments = tuple(
+            SegmentRecord(
+                int(s["index"]),
+                s["kind"],
+                s.get("story"),
+                s.get("paragraph"),
+                float(s["start"]),
+                float(s["end"]),
+                s["text"],
+                s["spoken"],
+                s.get("voice"),
+                s.get("made_by"),
+            )
+            for s in data["segments"]
+        )
         cache, check = data.get("cache"), data.get("check")
         return cls(
-            title=data["title"], show=data.get("show") or "", date=dt.date.fromisoformat(data["date"]), duration=duration,
-            engine=data.get("engine") or "", voice=data.get("voice") or "",
-            loudness_target_lufs=float(data.get("loudness_target_lufs", 0)), bitrate_kbps=int(data.get("bitrate_kbps", 0)),
+            title=data["title"],
+            show=data.get("show") or "",
+            date=dt.date.fromisoformat(data["date"]),
+            duration=duration,
+            engine=data.get("engine") or "",
+            voice=data.get("voice") or "",
+            loudness_target_lufs=float(data.get("loudness_target_lufs", 0)),
+            bitrate_kbps=int(data.get("bitrate_kbps", 0)),
             sample_rate=int(data.get("sample_rate", 0)),
             audio_format=_text(data, "format") if "format" in data else "mp3",  # records from before M4A were all MP3
-            stories=stories, segments=segments,
-            cache_hits=cache["hits"] if cache else None, cache_misses=cache["misses"] if cache else None,
+            stories=stories,
+            segments=segments,
+            cache_hits=cache["hits"] if cache else None,
+            cache_misses=cache["misses"] if cache else None,
             guid=data.get("guid") if isinstance(data.get("guid"), str) and data.get("guid") else None,
             published=dt.datetime.fromisoformat(data["published"]) if data.get("published") else None,
-            check=CheckRecord(check["model"], float(check["wer"]), float(check["threshold"]),
-                              tuple(HeardSegment(int(s["index"]), float(s["wer"]), s["heard"]) for s in check["segments"]),
-                              tuple(check["failing"])) if check else None,
-            chapters=tuple(Chapter(_text(c, "title"), float(c["start"]), float(c["end"]), c.get("url"))
-                           for c in data.get("chapters") or ()),
+            check=CheckRecord(
+                check["model"],
+                float(check["wer"]),
+                float(check["threshold"]),
+                tuple(HeardSegment(int(s["index"]), float(s["wer"]), s["heard"]) for s in check["segments"]),
+                tuple(check["failing"]),
+            )
+            if check
+            else None,
+            chapters=tuple(
+                Chapter(_text(c, "title"), float(c["start"]), float(c["end"]), c.get("url"))
+                for c in data.get("chapters") or ()
+            ),
         )
 
 
-RECORD_FIELDS = (("title", str, "text"), ("date", str, "a date"), ("duration", (int, float), "a number of seconds"),
-                 ("stories", list, "a list"), ("segments", list, "a list"))
+RECORD_FIELDS = (
+    ("title", str, "text"),
+    ("date", str, "a date"),
+    ("duration", (int, float), "a number of seconds"),
+    ("stories", list, "a list"),
+    ("segments", list, "a list"),
+)
 
 
 def _text(table: dict, key: str) -> str:

@@ -96,7 +96,9 @@ def fake_google(mp3: bytes, delay: float) -> ThreadingHTTPServer:
     """A local stand-in for Google's endpoint: every request answered with mp3 after delay seconds."""
     import base64
 
-    payload = (')]}\'\n\n1\n[["wrb.fr","jQ1olc","[\\"' + base64.b64encode(mp3).decode() + '\\"]",null,null,null,"generic"]]\n').encode()
+    payload = (
+        ')]}\'\n\n1\n[["wrb.fr","jQ1olc","[\\"' + base64.b64encode(mp3).decode() + '\\"]",null,null,null,"generic"]]\n'
+    ).encode()
 
     def answer(request):
         request.rfile.read(int(request.headers.get("Content-Length") or 0))
@@ -111,9 +113,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--long", action="store_true", help="instead: a briefing of about an hour (see above)")
-    parser.add_argument("--cluster", action="store_true",
-                        help="instead: 16 short articles' segments synthesised by one process against a local Dask "
-                             "cluster of 2 single-thread workers, and the cluster's median per-task overhead")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="instead: 16 short articles' segments synthesised by one process against a local Dask "
+        "cluster of 2 single-thread workers, and the cluster's median per-task overhead",
+    )
     args = parser.parse_args()
     # briefing's bytecode, as a user's install has it (pip compiles it; a first import writes it):
     # with PYTHONDONTWRITEBYTECODE set, as here, every timed run compiled 56 modules afresh, 0.05 s.
@@ -147,25 +152,63 @@ def main() -> None:
         cold_runs, edits = iter(range(args.runs)), iter(range(args.runs))
 
         def edited_render():  # each run edits the paragraph afresh, so each run synthesises it again
-            script.write_text(original.replace(paragraph, f"Crucial to their success, edit {next(edits)}, would be the "
-                                               "green light to fly drones from Italy."))
+            script.write_text(
+                original.replace(
+                    paragraph,
+                    f"Crucial to their success, edit {next(edits)}, would be the green light to fly drones from Italy.",
+                )
+            )
             run([*BRIEFING, "make", str(script), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
 
-        figures.update(interleaved({
-            # 1. bare Piper on the very script text make produced
-            "bare_piper_s": lambda: run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
-                                         "-i", str(text), "-f", str(work / "bare.wav")]),
-            # 2. cold: a new, empty cache for every run
-            "make_cold_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q",
-                                        "--cache-dir", str(work / f"cold-{next(cold_runs)}")]),
-            "make_cold_one_process_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--workers", "1", "--no-cache"]),
-            # 3. warm
-            "make_warm_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--cache-dir", str(warm_cache)]),
-            # 4. one paragraph edited
-            "make_one_edit_s": edited_render,
-            # 7. the fast voice
-            "make_cold_fast_voice_s": lambda: run([*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--voice", "joe-int8", "--no-cache"]),
-        }, args.runs))
+        figures.update(
+            interleaved(
+                {
+                    # 1. bare Piper on the very script text make produced
+                    "bare_piper_s": lambda: run(
+                        [
+                            sys.executable,
+                            "-m",
+                            "piper",
+                            "-m",
+                            str(model_path()),
+                            "-c",
+                            str(config_path()),
+                            "-i",
+                            str(text),
+                            "-f",
+                            str(work / "bare.wav"),
+                        ]
+                    ),
+                    # 2. cold: a new, empty cache for every run
+                    "make_cold_s": lambda: run(
+                        [
+                            *BRIEFING,
+                            "make",
+                            str(SAMPLE),
+                            "-o",
+                            str(out),
+                            "-q",
+                            "--cache-dir",
+                            str(work / f"cold-{next(cold_runs)}"),
+                        ]
+                    ),
+                    "make_cold_one_process_s": lambda: run(
+                        [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--workers", "1", "--no-cache"]
+                    ),
+                    # 3. warm
+                    "make_warm_s": lambda: run(
+                        [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--cache-dir", str(warm_cache)]
+                    ),
+                    # 4. one paragraph edited
+                    "make_one_edit_s": edited_render,
+                    # 7. the fast voice
+                    "make_cold_fast_voice_s": lambda: run(
+                        [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--voice", "joe-int8", "--no-cache"]
+                    ),
+                },
+                args.runs,
+            )
+        )
         segment = next(s for s in meta["segments"] if s["text"].startswith("Crucial to their success"))
         figures["edited_share"] = (segment["end"] - segment["start"]) / meta["duration"]
 
@@ -173,8 +216,28 @@ def main() -> None:
         from briefing.ffmpeg import ffmpeg_exe
         from briefing.tts.gtts import MAX_CHARS, GTTSEngine, _routed_gtts_class
 
-        tone = subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=2", "-ar", "24000", "-ac", "1",
-                               "-b:a", "32k", "-f", "mp3", "pipe:1"], capture_output=True, check=True).stdout
+        tone = subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=f=300:d=2",
+                "-ar",
+                "24000",
+                "-ac",
+                "1",
+                "-b:a",
+                "32k",
+                "-f",
+                "mp3",
+                "pipe:1",
+            ],
+            capture_output=True,
+            check=True,
+        ).stdout
         server = fake_google(tone, 0.150)
         endpoint = f"http://127.0.0.1:{server.server_address[1]}"
         texts = [s["spoken"] for s in meta["segments"]]
@@ -191,39 +254,66 @@ def main() -> None:
         server.shutdown()
 
         # 6. stitching an hour, and the memory of stitching, mastering and encoding it
-        probe = ("import resource, sys, time\nfrom briefing.audio import master, mix\nfrom briefing.model import Segment\n"
-                 "from briefing.tts import create_engine\n"
-                 "clip = create_engine('piper').synthesize('A short sentence for the benchmark.')\n"
-                 "count = 2000\n"
-                 "segments = [Segment('body', 't', 't', 0.3)] * count\n"
-                 "start = time.perf_counter(); stitched, _ = mix.stitch(segments, [clip] * count, clip.frame_rate, mix.make_sting(clip.frame_rate))\n"
-                 "print(count, time.perf_counter() - start, stitched.duration_seconds)\n"
-                 "if sys.argv[1] == 'encode':\n"
-                 "    master.master_to_file(stitched, sys.argv[2])\n"
-                 "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
-        timing = subprocess.run([sys.executable, "-c", probe, "stitch", ""], check=True, capture_output=True, text=True).stdout.split()
-        figures["stitch_segments"], figures["stitch_hour_s"], figures["stitched_audio_s"] = int(timing[0]), float(timing[1]), float(timing[2])
-        encoded = subprocess.run([sys.executable, "-c", probe, "encode", str(work / "hour.mp3")], check=True,
-                                 capture_output=True, text=True).stdout.split()
+        probe = (
+            "import resource, sys, time\nfrom briefing.audio import master, mix\nfrom briefing.model import Segment\n"
+            "from briefing.tts import create_engine\n"
+            "clip = create_engine('piper').synthesize('A short sentence for the benchmark.')\n"
+            "count = 2000\n"
+            "segments = [Segment('body', 't', 't', 0.3)] * count\n"
+            "start = time.perf_counter(); stitched, _ = mix.stitch(segments, [clip] * count, clip.frame_rate, "
+            "mix.make_sting(clip.frame_rate))\n"
+            "print(count, time.perf_counter() - start, stitched.duration_seconds)\n"
+            "if sys.argv[1] == 'encode':\n"
+            "    master.master_to_file(stitched, sys.argv[2])\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        )
+        timing = subprocess.run(
+            [sys.executable, "-c", probe, "stitch", ""], check=True, capture_output=True, text=True
+        ).stdout.split()
+        figures["stitch_segments"], figures["stitch_hour_s"], figures["stitched_audio_s"] = (
+            int(timing[0]),
+            float(timing[1]),
+            float(timing[2]),
+        )
+        encoded = subprocess.run(
+            [sys.executable, "-c", probe, "encode", str(work / "hour.mp3")], check=True, capture_output=True, text=True
+        ).stdout.split()
         figures["hour_peak_rss_mb"] = float(encoded[-1])  # this process; ffmpeg streams and holds little
-
 
     r = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
     print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each; {ffmpeg_used()}")
     print(f"  1. bare Piper CLI, same script text      {r['bare_piper_s']:7.2f} s")
-    print(f"  2. briefing make, cold cache              {r['make_cold_s']:7.2f} s   ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 1.00)")
-    print(f"     the same, one Piper process (--workers 1) {r['make_cold_one_process_s']:7.2f} s   "
-          f"workers per core are {r['make_cold_one_process_s'] / r['make_cold_s']:.2f}x as fast")
-    print(f"  3. briefing make, warm cache              {r['make_warm_s']:7.2f} s   ratio to 2: {r['make_warm_s'] / r['make_cold_s']:.3f}  (goal <= 0.05)")
-    print(f"  4. one paragraph edited                   {r['make_one_edit_s']:7.2f} s   ratio to 2: {r['make_one_edit_s'] / r['make_cold_s']:.3f}"
-          f"  (goal <= 0.15; its share of the audio {r['edited_share']:.3f})")
-    print(f"  5. gTTS at 150 ms a request: the gTTS CLI's way ({r['gtts_cli_requests']} requests, one at a time) "
-          f"{r['gtts_sequential_s']:.2f} s, ours ({r['gtts_requests']} requests, 4 at a time) {r['gtts_ours_s']:.2f} s"
-          f"   speed-up {r['gtts_sequential_s'] / r['gtts_ours_s']:.2f}x  (goal >= 4)")
-    print(f"  6. stitching {r['stitch_segments']} segments ({r['stitched_audio_s'] / 60:.0f} min): {r['stitch_hour_s']:.2f} s (goal <= 3);"
-          f" peak memory stitching, mastering and encoding it: {r['hour_peak_rss_mb']:.0f} MB (goal <= 1024)")
-    print(f"  7. briefing make --voice joe-int8, cold   {r['make_cold_fast_voice_s']:7.2f} s   ratio to 1: "
-          f"{r['make_cold_fast_voice_s'] / r['bare_piper_s']:.3f}  (goal <= 0.90)")
+    print(
+        f"  2. briefing make, cold cache              {r['make_cold_s']:7.2f} s   "
+        f"ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 1.00)"
+    )
+    print(
+        f"     the same, one Piper process (--workers 1) {r['make_cold_one_process_s']:7.2f} s   "
+        f"workers per core are {r['make_cold_one_process_s'] / r['make_cold_s']:.2f}x as fast"
+    )
+    print(
+        f"  3. briefing make, warm cache              {r['make_warm_s']:7.2f} s   "
+        f"ratio to 2: {r['make_warm_s'] / r['make_cold_s']:.3f}  (goal <= 0.05)"
+    )
+    print(
+        f"  4. one paragraph edited                   {r['make_one_edit_s']:7.2f} s   ratio to 2: "
+        f"{r['make_one_edit_s'] / r['make_cold_s']:.3f}"
+        f"  (goal <= 0.15; its share of the audio {r['edited_share']:.3f})"
+    )
+    print(
+        f"  5. gTTS at 150 ms a request: the gTTS CLI's way ({r['gtts_cli_requests']} requests, one at a time) "
+        f"{r['gtts_sequential_s']:.2f} s, ours ({r['gtts_requests']} requests, 4 at a time) {r['gtts_ours_s']:.2f} s"
+        f"   speed-up {r['gtts_sequential_s'] / r['gtts_ours_s']:.2f}x  (goal >= 4)"
+    )
+    print(
+        f"  6. stitching {r['stitch_segments']} segments ({r['stitched_audio_s'] / 60:.0f} min): "
+        f"{r['stitch_hour_s']:.2f} s (goal <= 3);"
+        f" peak memory stitching, mastering and encoding it: {r['hour_peak_rss_mb']:.0f} MB (goal <= 1024)"
+    )
+    print(
+        f"  7. briefing make --voice joe-int8, cold   {r['make_cold_fast_voice_s']:7.2f} s   ratio to 1: "
+        f"{r['make_cold_fast_voice_s'] / r['bare_piper_s']:.3f}  (goal <= 0.90)"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
 
@@ -235,13 +325,17 @@ def local_feed(pages: list[bytes]) -> ThreadingHTTPServer:
     def answer(request):
         port = request.server.server_address[1]
         if request.path == "/feed.xml":
-            items = "".join(f"<item><title>Story {number + 1}</title><link>http://127.0.0.1:{port}/story-{number}.html</link>"
-                            f"<guid>story-{number}</guid><pubDate>{formatdate(time.time() - 60 * number)}</pubDate></item>"
-                            for number in range(len(pages)))
-            return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench news</title>'
-                    f"<link>http://127.0.0.1:{port}/</link><description>Pages</description>{items}</channel></rss>").encode(), "application/rss+xml"
+            items = "".join(
+                f"<item><title>Story {number + 1}</title><link>http://127.0.0.1:{port}/story-{number}.html</link>"
+                f"<guid>story-{number}</guid><pubDate>{formatdate(time.time() - 60 * number)}</pubDate></item>"
+                for number in range(len(pages))
+            )
+            return (
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench news</title>'
+                f"<link>http://127.0.0.1:{port}/</link><description>Pages</description>{items}</channel></rss>"
+            ).encode(), "application/rss+xml"
         if request.path.startswith("/story-") and request.path.endswith(".html"):
-            return pages[int(request.path[len("/story-"):-len(".html")])], "text/html"
+            return pages[int(request.path[len("/story-") : -len(".html")])], "text/html"
         return None
 
     return serve(answer)
@@ -258,29 +352,65 @@ def long_bench(args) -> None:
 
     folder = ROOT.parent / "shared" / "eval" / "article-extraction"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    english = [name for name, item in truth.items() if len(item["articleBody"].split()) >= 450
-               and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 30][:16]
+    english = [
+        name
+        for name, item in truth.items()
+        if len(item["articleBody"].split()) >= 450
+        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 30
+    ][:16]
     server = local_feed([gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()) for name in english])
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         out = work / "out"
-        make = [*BRIEFING, "make", "--from-feed", f"http://127.0.0.1:{server.server_address[1]}/feed.xml", "--limit", "16",
-                "--minutes", "60", "--include-seen", "-o", str(out), "-q", "--no-cache"]
+        make = [
+            *BRIEFING,
+            "make",
+            "--from-feed",
+            f"http://127.0.0.1:{server.server_address[1]}/feed.xml",
+            "--limit",
+            "16",
+            "--minutes",
+            "60",
+            "--include-seen",
+            "-o",
+            str(out),
+            "-q",
+            "--no-cache",
+        ]
         run(make)  # the first render gives the script text bare Piper speaks, and the memory
         figures["long_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         mp3 = next(out.glob("*.mp3"))
         figures["long_audio_s"] = json.loads(mp3.with_suffix(".json").read_text())["duration"]
         figures["long_stories"] = len(json.loads(mp3.with_suffix(".json").read_text())["stories"])
-        piper = [sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()),
-                 "-i", str(mp3.with_suffix(".txt")), "-f", str(work / "bare.wav")]
-        figures.update(interleaved({"long_bare_piper_s": lambda: run(piper), "long_cold_s": lambda: run(make)}, args.runs))
+        piper = [
+            sys.executable,
+            "-m",
+            "piper",
+            "-m",
+            str(model_path()),
+            "-c",
+            str(config_path()),
+            "-i",
+            str(mp3.with_suffix(".txt")),
+            "-f",
+            str(work / "bare.wav"),
+        ]
+        figures.update(
+            interleaved({"long_bare_piper_s": lambda: run(piper), "long_cold_s": lambda: run(make)}, args.runs)
+        )
     server.shutdown()
     r = {k: round(v, 3) for k, v in figures.items()}
     minutes = r["long_audio_s"] / 60
-    print(f"long briefing: {r['long_stories']} stories from a local feed, {minutes:.1f} min of audio; min of {args.runs} runs each; {ffmpeg_used()}")
+    print(
+        f"long briefing: {r['long_stories']} stories from a local feed, {minutes:.1f} min of audio; min of "
+        f"{args.runs} runs each; {ffmpeg_used()}"
+    )
     print(f"  bare Piper CLI, same script text  {r['long_bare_piper_s']:7.2f} s")
-    print(f"  briefing make, cold               {r['long_cold_s']:7.2f} s   ratio: {r['long_cold_s'] / r['long_bare_piper_s']:.3f}  (goal <= 1.05)")
+    print(
+        f"  briefing make, cold               {r['long_cold_s']:7.2f} s   "
+        f"ratio: {r['long_cold_s'] / r['long_bare_piper_s']:.3f}  (goal <= 1.05)"
+    )
     print(f"  cost per minute of audio          {r['long_cold_s'] / minutes:7.3f} s")
     print(f"  largest process of the render     {r['long_peak_rss_mb']:7.0f} MB  (goal <= 600)")
     if args.json:
@@ -300,7 +430,7 @@ def cluster_bench(args) -> None:
     from briefing.tts.piper import PiperEngine
 
     body = SAMPLE.read_text(encoding="utf-8").split("\n\n")
-    articles = [Article(f"Story {n}", tuple(body[2 + n % 8: 4 + n % 8]), f"story-{n}") for n in range(16)]
+    articles = [Article(f"Story {n}", tuple(body[2 + n % 8 : 4 + n % 8]), f"story-{n}") for n in range(16)]
     engine = PiperEngine(workers=1)
     rendering = script_options(MakeOptions(), [engine])
     texts = [segment.spoken for article in articles for segment in build_script([article], rendering).segments]
@@ -321,7 +451,10 @@ def cluster_bench(args) -> None:
     figures["throughput_ratio"] = ratio
     print(f"{len(texts)} segments of 16 short articles, best of {args.runs}:")
     print(f"  one process, ONNX Runtime on both cores   {figures['one_process_s']:6.2f} s")
-    print(f"  local cluster, 2 single-thread workers     {figures['cluster_s']:6.2f} s   throughput ratio {ratio:.2f}  (goal >= 0.9)")
+    print(
+        f"  local cluster, 2 single-thread workers     {figures['cluster_s']:6.2f} s   throughput ratio {ratio:.2f}  "
+        f"(goal >= 0.9)"
+    )
     print(f"  median per-task overhead (submit to result of a no-op task): {figures['task_overhead_ms']:.1f} ms")
     if args.json:
         Path(args.json).write_text(json.dumps({k: round(v, 3) for k, v in figures.items()}, indent=2) + "\n")

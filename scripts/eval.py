@@ -16,45 +16,67 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--misses", type=int, default=0, help="show this many normalisation lines that differ")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--intelligibility", action="store_true",
-                        help="also: word error rate of the sample and the numbers-heavy articles in examples/numbers as "
-                             "briefing makes them (with the voice as shipped, and with its fast copy) and as bare Piper "
-                             "reads the raw text, heard by Whisper tiny.en (needs briefing[check])")
-    parser.add_argument("--opening-gain", action="store_true",
-                        help="also: how far from the loudness target the gain found on each briefing's opening leaves "
-                             "the whole, over the English pages of the extraction set made one briefing each (a few minutes)")
+    parser.add_argument(
+        "--intelligibility",
+        action="store_true",
+        help="also: word error rate of the sample and the numbers-heavy articles in examples/numbers as "
+        "briefing makes them (with the voice as shipped, and with its fast copy) and as bare Piper "
+        "reads the raw text, heard by Whisper tiny.en (needs briefing[check])",
+    )
+    parser.add_argument(
+        "--opening-gain",
+        action="store_true",
+        help="also: how far from the loudness target the gain found on each briefing's opening leaves "
+        "the whole, over the English pages of the extraction set made one briefing each (a few minutes)",
+    )
     args = parser.parse_args()
 
     extraction = score_extraction(args.eval_dir / "article-extraction")
     normalization = score_normalization(args.eval_dir / "text-normalization" / "google-tn.jsonl")
     print(f"article extraction   mean token F1 {extraction.mean_f1:.4f}  ({extraction.pages} pages)")
-    print(f"text normalisation   WER {normalization.wer:.4f}  exact {normalization.exact:.4f}  "
-          f"({normalization.lines} lines, {normalization.lines_per_second:,.0f} lines/s)")
+    print(
+        f"text normalisation   WER {normalization.wer:.4f}  exact {normalization.exact:.4f}  "
+        f"({normalization.lines} lines, {normalization.lines_per_second:,.0f} lines/s)"
+    )
     for written, expected, got in normalization.misses[: args.misses]:
         print(f"\n  written:  {written}\n  expected: {expected}\n  got:      {got}")
     figures = {
-        "extraction_mean_f1": round(extraction.mean_f1, 4), "extraction_pages": extraction.pages,
-        "normalization_wer": round(normalization.wer, 4), "normalization_exact": round(normalization.exact, 4),
+        "extraction_mean_f1": round(extraction.mean_f1, 4),
+        "extraction_pages": extraction.pages,
+        "normalization_wer": round(normalization.wer, 4),
+        "normalization_exact": round(normalization.exact, 4),
         "normalization_lines_per_second": round(normalization.lines_per_second),
     }
     if args.intelligibility:
         rows = intelligibility()
         for name, ours, fast, bare in rows:
-            print(f"intelligibility      {name}: WER heard by Whisper tiny.en: briefing make {ours:.4f}, "
-                  f"with the fast voice {fast:.4f}, bare Piper {bare:.4f}")
+            print(
+                f"intelligibility      {name}: WER heard by Whisper tiny.en: briefing make {ours:.4f}, "
+                f"with the fast voice {fast:.4f}, bare Piper {bare:.4f}"
+            )
         ours, fast, bare = (sum(row[i] for row in rows) / len(rows) for i in (1, 2, 3))
-        print(f"intelligibility      mean over {len(rows)} articles: briefing make {ours:.4f} (the fast voice {fast:.4f}), "
-              f"bare Piper on the raw text {bare:.4f} ({(1 - ours / bare) * 100:.0f}% fewer errors)")
-        figures.update(intelligibility_wer_briefing=round(ours, 4), intelligibility_wer_fast_voice=round(fast, 4),
-                       intelligibility_wer_bare_piper=round(bare, 4),
-                       intelligibility_articles={name: [round(value, 4) for value in row[1:]] for name, *row in rows})
+        print(
+            f"intelligibility      mean over {len(rows)} articles: briefing make {ours:.4f} (the fast voice "
+            f"{fast:.4f}), "
+            f"bare Piper on the raw text {bare:.4f} ({(1 - ours / bare) * 100:.0f}% fewer errors)"
+        )
+        figures.update(
+            intelligibility_wer_briefing=round(ours, 4),
+            intelligibility_wer_fast_voice=round(fast, 4),
+            intelligibility_wer_bare_piper=round(bare, 4),
+            intelligibility_articles={name: [round(value, 4) for value in row[1:]] for name, *row in rows},
+        )
     if args.opening_gain:
         misses = opening_gain_misses(args.eval_dir / "article-extraction")
         worst = max(abs(miss) for miss in misses)
         over = sum(abs(miss) > 0.5 for miss in misses)
-        print(f"opening gain         {len(misses)} briefings: the whole within {worst:.2f} LU of the target; "
-              f"{over} beyond 0.5 LU (mastered again on the whole's gain)")
-        figures.update(opening_gain_briefings=len(misses), opening_gain_worst_lu=round(worst, 3), opening_gain_over_tolerance=over)
+        print(
+            f"opening gain         {len(misses)} briefings: the whole within {worst:.2f} LU of the target; "
+            f"{over} beyond 0.5 LU (mastered again on the whole's gain)"
+        )
+        figures.update(
+            opening_gain_briefings=len(misses), opening_gain_worst_lu=round(worst, 3), opening_gain_over_tolerance=over
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
 
@@ -70,8 +92,12 @@ def opening_gain_misses(folder: Path, count: int = 24) -> list[float]:
     from briefing.options import CacheOptions
 
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    english = [item["articleBody"] for item in truth.values() if len(item["articleBody"].split()) >= 300
-               and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20][:count]
+    english = [
+        item["articleBody"]
+        for item in truth.values()
+        if len(item["articleBody"].split()) >= 300
+        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20
+    ][:count]
     misses: list[float] = []
     finish = pieces.PieceMaster.finish
 
@@ -111,12 +137,43 @@ def intelligibility() -> list[tuple[str, float, float, float]]:
         with tempfile.TemporaryDirectory() as work:
             heard = []
             for voice in ("joe", "joe-int8"):
-                made = subprocess.run([sys.executable, "-m", "briefing", "make", str(article), "-o", f"{work}/{voice}", "-q",
-                                       "--no-cache", "--voice", voice], check=True, capture_output=True, text=True).stdout.strip()
+                made = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "briefing",
+                        "make",
+                        str(article),
+                        "-o",
+                        f"{work}/{voice}",
+                        "-q",
+                        "--no-cache",
+                        "--voice",
+                        voice,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.strip()
                 heard.append(check(made, recogniser).wer)
             bare = Path(work) / "bare.wav"
-            subprocess.run([sys.executable, "-m", "piper", "-m", str(model_path()), "-c", str(config_path()), "-i", str(article),
-                            "-f", str(bare)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "piper",
+                    "-m",
+                    str(model_path()),
+                    "-c",
+                    str(config_path()),
+                    "-i",
+                    str(article),
+                    "-f",
+                    str(bare),
+                ],
+                check=True,
+                capture_output=True,
+            )
             rows.append((article.name, *heard, check_text(bare, article.read_text(encoding="utf-8"), recogniser)))
     return rows
 

@@ -7,10 +7,10 @@ import socket
 import struct
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -104,7 +104,7 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         self.thread.start()
         return self
 
@@ -168,8 +168,11 @@ def piper_engine():
 
 def decode_to_array(path, sample_rate: int = 44100) -> np.ndarray:
     """Decode an audio file with ffmpeg to mono float samples in [-1, 1]."""
-    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "-"],
-                         capture_output=True, check=True).stdout
+    pcm = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(pcm, dtype="<f4").astype(np.float64)
 
 

@@ -81,9 +81,33 @@ class FakeGoogle:
 
     @staticmethod
     def encode(pcm: bytes) -> bytes:
-        return subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0",
-                               "-ar", "24000", "-c:a", "libmp3lame", "-b:a", "32k", "-f", "mp3", "pipe:1"],
-                              input=pcm, capture_output=True, check=True).stdout
+        return subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "s16le",
+                "-ar",
+                "22050",
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-ar",
+                "24000",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "32k",
+                "-f",
+                "mp3",
+                "pipe:1",
+            ],
+            input=pcm,
+            capture_output=True,
+            check=True,
+        ).stdout
 
     def __call__(self, method, path, body):
         rpc = json.loads(parse_qs(body.decode())["f.req"][0])

@@ -59,8 +59,18 @@ def measure(audio, chain: str | None = None) -> float:
     ffmpeg's ebur128 meter agrees with pyloudnorm to 0.1 LU here; loudnorm's own analysis
     reads speech about 0.4 LU louder, so it is not used.
     """
-    result = ffmpeg.run([*_pcm_input(audio.frame_rate), "-af", f"{chain},{ffmpeg.LOUDNESS_METER}" if chain else ffmpeg.LOUDNESS_METER, "-f", "null", "-"],
-                        stdin=audio.raw_data, what="measuring loudness")
+    result = ffmpeg.run(
+        [
+            *_pcm_input(audio.frame_rate),
+            "-af",
+            f"{chain},{ffmpeg.LOUDNESS_METER}" if chain else ffmpeg.LOUDNESS_METER,
+            "-f",
+            "null",
+            "-",
+        ],
+        stdin=audio.raw_data,
+        what="measuring loudness",
+    )
     return parse_ebur128(result.stderr.decode(errors="replace"))
 
 
@@ -80,9 +90,11 @@ def mastering_filter(gain_db: float, options: MasterOptions) -> str:
     picked 48 kHz for LAME).
     """
     ceiling = 10 ** ((options.true_peak - audio_format(options.format).peak_margin) / 20)
-    return (f"aresample={options.sample_rate},aformat=sample_fmts=dbl,volume={gain_db:.3f}dB,"
-            f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled,"
-            f"aformat=sample_rates={options.sample_rate}:channel_layouts=mono")
+    return (
+        f"aresample={options.sample_rate},aformat=sample_fmts=dbl,volume={gain_db:.3f}dB,"
+        f"alimiter=limit={ceiling:.5f}:attack=5:release=50:level=disabled,"
+        f"aformat=sample_rates={options.sample_rate}:channel_layouts=mono"
+    )
 
 
 def _encode_args(options: MasterOptions) -> list[str]:
@@ -97,10 +109,21 @@ def codec_loss(audio, gain_db: float, options: MasterOptions) -> float:
     middle = len(audio) // 2
     excerpt = audio[max(0, middle - CODEC_EXCERPT_MS // 2) : middle + CODEC_EXCERPT_MS // 2]
     chain = mastering_filter(gain_db, options)
-    encoded = ffmpeg.run([*_pcm_input(excerpt.frame_rate), "-af", chain, *_encode_args(options), *audio_format(options.format).frames_muxer,
-                          "pipe:1"], stdin=excerpt.raw_data, what="encoding audio").stdout
-    decoded = ffmpeg.run(["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=encoded,
-                         what="measuring loudness")
+    encoded = ffmpeg.run(
+        [
+            *_pcm_input(excerpt.frame_rate),
+            "-af",
+            chain,
+            *_encode_args(options),
+            *audio_format(options.format).frames_muxer,
+            "pipe:1",
+        ],
+        stdin=excerpt.raw_data,
+        what="encoding audio",
+    ).stdout
+    decoded = ffmpeg.run(
+        ["-i", "pipe:0", "-af", ffmpeg.LOUDNESS_METER, "-f", "null", "-"], stdin=encoded, what="measuring loudness"
+    )
     return measure(excerpt, chain) - parse_ebur128(decoded.stderr.decode(errors="replace"))
 
 
@@ -163,7 +186,9 @@ class EncodedPiece:
 
     frames: bytes  # whole frames of the format, to follow the previous piece's
     samples: int  # its length in the episode, in samples at the output rate
-    blocks: tuple[float, ...]  # the momentary loudness after the mastering chain, every 100 ms (see integrated_loudness)
+    blocks: tuple[
+        float, ...
+    ]  # the momentary loudness after the mastering chain, every 100 ms (see integrated_loudness)
     spans: tuple[tuple[int, int], ...] = ()  # each of its segments' start and end, in output samples from its start
 
 
@@ -177,10 +202,27 @@ def encode_piece(pcm: bytes, sample_rate: int, gain: float, options: MasterOptio
     if not last:
         samples = -(-samples // frame) * frame
     chain = f"{mastering_filter(gain, options)},apad=whole_len={samples},atrim=end_sample={samples}"
-    result = ffmpeg.run(["-v", "verbose", *_pcm_input(sample_rate), "-filter_complex",
-                         f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
-                         "-map", "[out]", *_encode_args(options), *kind.frames_muxer, "pipe:1", "-map", "[metered]", "-f", "null", "-"],
-                        stdin=pcm, what="encoding audio")
+    result = ffmpeg.run(
+        [
+            "-v",
+            "verbose",
+            *_pcm_input(sample_rate),
+            "-filter_complex",
+            f"[0:a]{chain},asplit=2[out][meter];[meter]{ffmpeg.LOUDNESS_METER}[metered]",
+            "-map",
+            "[out]",
+            *_encode_args(options),
+            *kind.frames_muxer,
+            "pipe:1",
+            "-map",
+            "[metered]",
+            "-f",
+            "null",
+            "-",
+        ],
+        stdin=pcm,
+        what="encoding audio",
+    )
     frames = result.stdout if last else kind.first_frames(result.stdout, samples // frame)
     return EncodedPiece(frames, samples, parse_blocks(result.stderr.decode(errors="replace")))
 
@@ -195,6 +237,7 @@ def integrated_loudness(blocks) -> float:
     """The integrated loudness (LUFS) of momentary blocks (400 ms, every 100 ms), gated as ITU-R
     BS.1770 says: blocks under -70 LUFS are left out, then those 10 LU under the mean of the rest.
     Pieces metered apart are measured together this way, as ffmpeg measures one file."""
+
     def mean_power(values) -> float:
         return sum(10 ** (value / 10) for value in values) / len(values)
 

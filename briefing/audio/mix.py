@@ -50,6 +50,7 @@ def silence(seconds: float, sample_rate: int):
 def make_sting(sample_rate: int):
     """A short rising three-note chime, synthesised (bell-like partials with a decaying envelope)."""
     import numpy as np  # here, not at the top: a render served from the cache never needs it
+
     notes = (659.25, 783.99, 1046.50)  # E5 G5 C6
     spacing, ring = 0.16, 0.9
     length = int(sample_rate * (spacing * (len(notes) - 1) + ring))
@@ -57,8 +58,10 @@ def make_sting(sample_rate: int):
     time = np.arange(int(sample_rate * ring)) / sample_rate
     envelope = np.exp(-time * 5.0) * np.minimum(1.0, time / 0.005)
     for index, frequency in enumerate(notes):
-        tone = sum(weight * np.sin(2 * math.pi * frequency * multiple * time)
-                   for multiple, weight in ((1, 1.0), (2, 0.35), (3, 0.12), (4.2, 0.05)))
+        tone = sum(
+            weight * np.sin(2 * math.pi * frequency * multiple * time)
+            for multiple, weight in ((1, 1.0), (2, 0.35), (3, 0.12), (4.2, 0.05))
+        )
         start = int(index * spacing * sample_rate)
         signal[start : start + len(time)] += tone * envelope
     pcm = (signal / np.max(np.abs(signal)) * 0.9 * 32767).astype("<i2").tobytes()
@@ -124,10 +127,12 @@ def stitch(segments: tuple[Segment, ...] | list[Segment], clips: list, sample_ra
     stitcher = Stitcher(sample_rate)
     if sting is not None:
         stitcher.add_audio(*opening(sting, sample_rate))
-    for segment, clip in zip(segments, clips):
+    for segment, clip in zip(segments, clips, strict=True):
         stitcher.add(segment, clip)
     if sting is not None:
         stitcher.add_audio(*closing(sting, sample_rate))
     audio = ffmpeg.audio_segment_class()(data=stitcher.pcm(), sample_width=2, frame_rate=sample_rate, channels=1)
-    return audio, tuple(TimedSegment(segment, start / sample_rate, end / sample_rate)
-                        for segment, (start, end) in zip(segments, stitcher.spans))
+    return audio, tuple(
+        TimedSegment(segment, start / sample_rate, end / sample_rate)
+        for segment, (start, end) in zip(segments, stitcher.spans, strict=True)
+    )

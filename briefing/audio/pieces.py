@@ -18,9 +18,9 @@ scripts/eval --opening-gain), the caller masters again with the gain found on th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from typing import Callable, Sequence
 
 from .. import ffmpeg
 from ..cache import SegmentCache
@@ -50,8 +50,11 @@ def plan(segments: Sequence[Segment]) -> tuple[range, ...]:
     for index, segment in enumerate(segments):
         characters += len(segment.spoken)
         following = segments[index + 1] if index + 1 < len(segments) else None
-        if following is None or (segment.pause_after >= JOIN_PAUSE and _paragraph(following) != _paragraph(segment)
-                                 and (characters >= PIECE_CHARACTERS or following.kind == "outro")):
+        if following is None or (
+            segment.pause_after >= JOIN_PAUSE
+            and _paragraph(following) != _paragraph(segment)
+            and (characters >= PIECE_CHARACTERS or following.kind == "outro")
+        ):
             pieces.append(range(start, index + 1))
             start, characters = index + 1, 0
     return tuple(pieces)
@@ -91,9 +94,17 @@ class PieceMaster:
     (one the fallback engine made, say) is not kept. framing names the sting or music, which the
     first and last pieces hold; make_sting makes it, only when one of those is encoded."""
 
-    def __init__(self, segments: Sequence[Segment], sample_rate: int, make_sting: Callable[[], object],
-                 options: master.MasterOptions = master.MasterOptions(), cache: SegmentCache | None = None,
-                 entry: Callable[[int], list | None] | None = None, framing: list | None = None, whole_gain: bool = False):
+    def __init__(
+        self,
+        segments: Sequence[Segment],
+        sample_rate: int,
+        make_sting: Callable[[], object],
+        options: master.MasterOptions = master.MasterOptions(),
+        cache: SegmentCache | None = None,
+        entry: Callable[[int], list | None] | None = None,
+        framing: list | None = None,
+        whole_gain: bool = False,
+    ):
         self.segments, self.sample_rate, self.options, self.cache = segments, sample_rate, options, cache
         self.make_sting, self._sting = make_sting, None
         self.entry, self.framing = entry, framing
@@ -125,7 +136,11 @@ class PieceMaster:
         about the same moment, and what is left to encode when the voice stops is the outro's short
         piece (measured on the sample: the last body piece was done 0.1-0.2 s before the outro,
         where in the script's own order it was the last to finish, a 22 s piece left to encode)."""
-        return [index for piece in self.pieces for index in sorted(piece, key=lambda index: -len(self.segments[index].spoken))]
+        return [
+            index
+            for piece in self.pieces
+            for index in sorted(piece, key=lambda index: -len(self.segments[index].spoken))
+        ]
 
     def add(self, index: int, clip) -> None:
         """A needed segment's clip (in any order); its piece is encoded once all of its clips are here."""
@@ -164,12 +179,24 @@ class PieceMaster:
         timings, offset = [], kind.encoder_delay
         for number, piece in enumerate(self.pieces):
             encoded = self.encoded[number]
-            timings += [TimedSegment(self.segments[index], (offset + start) / rate, (offset + end) / rate)
-                        for index, (start, end) in zip(piece, encoded.spans)]
+            timings += [
+                TimedSegment(self.segments[index], (offset + start) / rate, (offset + end) / rate)
+                for index, (start, end) in zip(piece, encoded.spans, strict=True)
+            ]
             offset += encoded.samples
-        loudness = master.integrated_loudness([block for number in range(len(self.pieces)) for block in self.encoded[number].blocks]) - self.loss
-        return Mastered(tuple(self.encoded[number].frames for number in range(len(self.pieces))), tuple(timings), offset / rate,
-                        loudness, abs(loudness - self.options.loudness) <= TOLERANCE)
+        loudness = (
+            master.integrated_loudness(
+                [block for number in range(len(self.pieces)) for block in self.encoded[number].blocks]
+            )
+            - self.loss
+        )
+        return Mastered(
+            tuple(self.encoded[number].frames for number in range(len(self.pieces))),
+            tuple(timings),
+            offset / rate,
+            loudness,
+            abs(loudness - self.options.loudness) <= TOLERANCE,
+        )
 
     def abort(self) -> None:
         """Stop: pieces not yet encoding are dropped (one encoding ends within a second)."""
@@ -205,10 +232,15 @@ class PieceMaster:
     def _encode_and_keep(self, number: int, pcm: bytes, spans: tuple) -> master.EncodedPiece:
         piece = master.encode_piece(pcm, self.sample_rate, self.gain, self.options, last=number == len(self.pieces) - 1)
         rate = self.options.sample_rate  # the segments' places in the piece, at the output rate
-        piece = replace(piece, spans=tuple((start * rate // self.sample_rate, end * rate // self.sample_rate) for start, end in spans))
+        piece = replace(
+            piece,
+            spans=tuple((start * rate // self.sample_rate, end * rate // self.sample_rate) for start, end in spans),
+        )
         key = self._piece_key(number)
         if key is not None:
-            self.cache.put_piece(key, piece.frames, {"samples": piece.samples, "blocks": piece.blocks, "spans": piece.spans})
+            self.cache.put_piece(
+                key, piece.frames, {"samples": piece.samples, "blocks": piece.blocks, "spans": piece.spans}
+            )
         return piece
 
     def _cached_gain(self, whole_gain: bool) -> tuple[float, float] | None:
@@ -228,8 +260,12 @@ class PieceMaster:
             return None
         frames, details = found
         try:
-            return master.EncodedPiece(frames, int(details["samples"]), tuple(map(float, details["blocks"])),
-                                       tuple((int(start), int(end)) for start, end in details["spans"]))
+            return master.EncodedPiece(
+                frames,
+                int(details["samples"]),
+                tuple(map(float, details["blocks"])),
+                tuple((int(start), int(end)) for start, end in details["spans"]),
+            )
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -244,8 +280,13 @@ class PieceMaster:
                 return None
             entries.append([*found, self.segments[index].pause_after])
         last = len(self.pieces) - 1
-        return {"segments": entries, "opening": self.framing if number == 0 else self._join_pause(number - 1),
-                "closing": self.framing if number == last else None, "rate": self.sample_rate, "version": PIECE_VERSION}
+        return {
+            "segments": entries,
+            "opening": self.framing if number == 0 else self._join_pause(number - 1),
+            "closing": self.framing if number == last else None,
+            "rate": self.sample_rate,
+            "version": PIECE_VERSION,
+        }
 
     def _settings(self) -> dict:
         return {"master": asdict(self.options), "mastering": master.MASTERING_VERSION}

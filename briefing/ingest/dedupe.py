@@ -47,5 +47,7 @@ def merge_duplicates(articles: list[Article] | tuple[Article, ...]) -> list[tupl
     merged = []
     for group in groups:
         fullest = max(group, key=lambda a: sum(len(p) for p in a.paragraphs))
-        merged.append((replace(fullest, outlet=credit([a.outlet for a in group])) if len(group) > 1 else fullest, tuple(group)))
+        merged.append(
+            (replace(fullest, outlet=credit([a.outlet for a in group])) if len(group) > 1 else fullest, tuple(group))
+        )
     return merged

@@ -37,7 +37,25 @@ ARTICLE_WORDS = 100
 # the extractor; none of 25 with this lock. Pages are still fetched in parallel, and read in turn.
 PARSING = threading.Lock()
 
-BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "br", "tr", "section", "article")
+BLOCK_TAGS = (
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "br",
+    "tr",
+    "section",
+    "article",
+)
 
 
 @dataclass(frozen=True)
@@ -73,26 +91,41 @@ def reconcile(precise: list[str], readable: list[str], title: str | None = None)
     precise_words = [w for p in precise for w in words(p)]
     readable_words = [w for p in readable for w in words(p)]
     if len(precise_words) < ARTICLE_WORDS <= len(readable_words):
-        return Reconciled(readable, f"readability's {len(readable_words)} words: trafilatura found only {len(precise_words)}")
+        return Reconciled(
+            readable, f"readability's {len(readable_words)} words: trafilatura found only {len(precise_words)}"
+        )
     if not precise_words:
         return Reconciled(readable, "readability's text: trafilatura found none")
-    if len(readable_words) >= CUT_SHORT_GROWTH * len(precise_words) and \
-            share_contained(precise_words, readable_words) >= CUT_SHORT_COVER:
-        return Reconciled(readable, f"readability's {len(readable_words)} words: they hold all of trafilatura's {len(precise_words)}")
+    if (
+        len(readable_words) >= CUT_SHORT_GROWTH * len(precise_words)
+        and share_contained(precise_words, readable_words) >= CUT_SHORT_COVER
+    ):
+        return Reconciled(
+            readable, f"readability's {len(readable_words)} words: they hold all of trafilatura's {len(precise_words)}"
+        )
     if len(readable_words) < READABILITY_MIN_SHARE * len(precise_words):
         return Reconciled(precise, f"trafilatura's {len(precise_words)} words: readability found too few to check them")
     vocabulary = set(readable_words)
-    confirmed = [p for p in precise if words(p) and
-                 sum(w in vocabulary for w in words(p)) / len(words(p)) >= CONFIRMED_SHARE]
+    confirmed = [
+        p for p in precise if words(p) and sum(w in vocabulary for w in words(p)) / len(words(p)) >= CONFIRMED_SHARE
+    ]
     if confirmed:
-        return Reconciled(confirmed, f"trafilatura's text, {len(confirmed)} of {len(precise)} paragraphs confirmed by readability")
+        return Reconciled(
+            confirmed, f"trafilatura's text, {len(confirmed)} of {len(precise)} paragraphs confirmed by readability"
+        )
     # They disagree outright: keep the text that looks more like the article.
     ours, theirs = article_likeness(precise, title), article_likeness(readable, title)
     if theirs > ours:
-        return Reconciled(readable, f"readability's text: the extractors disagree and it looks more like the article "
-                                    f"({theirs:.2f} against {ours:.2f})")
-    return Reconciled(precise, f"trafilatura's text: the extractors disagree and it looks more like the article "
-                               f"({ours:.2f} against {theirs:.2f})")
+        return Reconciled(
+            readable,
+            f"readability's text: the extractors disagree and it looks more like the article "
+            f"({theirs:.2f} against {ours:.2f})",
+        )
+    return Reconciled(
+        precise,
+        f"trafilatura's text: the extractors disagree and it looks more like the article "
+        f"({ours:.2f} against {theirs:.2f})",
+    )
 
 
 def article_likeness(paragraphs: list[str], title: str | None) -> float:
@@ -146,7 +179,9 @@ def extract(html: str, url: str | None = None) -> Extracted:
     import trafilatura
 
     with PARSING:
-        document = trafilatura.bare_extraction(html, url=url, favor_precision=True, include_comments=False, with_metadata=True)
+        document = trafilatura.bare_extraction(
+            html, url=url, favor_precision=True, include_comments=False, with_metadata=True
+        )
         readable = readability_paragraphs(html)
     text = (getattr(document, "text", None) or "") if document is not None else ""
     precise = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
@@ -156,13 +191,15 @@ def extract(html: str, url: str | None = None) -> Extracted:
     outlet = (getattr(document, "sitename", None) or "").strip() or None if document is not None else None
     if outlet is None and url:
         outlet = urlsplit(url).hostname
-    choice = reconciled.choice + ("; the list of other stories after it left out" if len(paragraphs) < len(reconciled.paragraphs) else "")
+    choice = reconciled.choice + (
+        "; the list of other stories after it left out" if len(paragraphs) < len(reconciled.paragraphs) else ""
+    )
     return Extracted(title, tuple(paragraphs), outlet, _date(getattr(document, "date", None)), choice)
 
 
 def _date(text: str | None) -> dt.datetime | None:
     """The page's publication date (trafilatura gives YYYY-MM-DD) as midday UTC, when there is one."""
     try:
-        return dt.datetime.fromisoformat(text).replace(hour=12, tzinfo=dt.timezone.utc) if text else None
+        return dt.datetime.fromisoformat(text).replace(hour=12, tzinfo=dt.UTC) if text else None
     except ValueError:
         return None

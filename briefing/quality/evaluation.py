@@ -11,9 +11,9 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import BriefingError
 
@@ -91,7 +91,7 @@ def score_normalization(path: Path, normalize: Callable[[str], str] | None = Non
     seconds = time.perf_counter() - start
     errors = words = exact = 0
     misses = []
-    for pair, got in zip(pairs, outputs):
+    for pair, got in zip(pairs, outputs, strict=True):
         want, have = comparable_words(pair["spoken"]), comparable_words(got)
         distance = edit_distance(have, want)
         errors += distance

@@ -34,7 +34,9 @@ def textrank(sentences: list[str], damping: float = 0.85, iterations: int = 50) 
     for i in range(n):
         for j in range(i + 1, n):
             if len(bags[i]) > 1 and len(bags[j]) > 1:
-                weights[i, j] = weights[j, i] = len(bags[i] & bags[j]) / (math.log(len(bags[i])) + math.log(len(bags[j])))
+                weights[i, j] = weights[j, i] = len(bags[i] & bags[j]) / (
+                    math.log(len(bags[i])) + math.log(len(bags[j]))
+                )
     totals = weights.sum(axis=1, keepdims=True)
     transition = np.divide(weights, totals, out=np.full_like(weights, 1.0 / n), where=totals > 0)
     scores = np.full(n, 1.0 / n)
@@ -71,11 +73,16 @@ def condense(plan: Draft, seconds: float, cost, sentence_cost) -> Draft:
     for number, section in enumerate(plan.sections):
         if section.kind != "story":
             continue
-        sentences = [(p, i, text) for p, paragraph in enumerate(section.paragraphs)
-                     for i, text in enumerate(split_sentences(paragraph.text))]
+        sentences = [
+            (p, i, text)
+            for p, paragraph in enumerate(section.paragraphs)
+            for i, text in enumerate(split_sentences(paragraph.text))
+        ]
         scores = textrank([text for _, _, text in sentences])
-        choices[number] = [Choice(number, p, i, text, position < LEAD_SENTENCES, score)
-                           for position, ((p, i, text), score) in enumerate(zip(sentences, scores))]
+        choices[number] = [
+            Choice(number, p, i, text, position < LEAD_SENTENCES, score)
+            for position, ((p, i, text), score) in enumerate(zip(sentences, scores, strict=True))
+        ]
 
     def build(kept: set[Choice], stories: list[int]) -> Draft:
         sections = []
@@ -104,7 +111,9 @@ def condense(plan: Draft, seconds: float, cost, sentence_cost) -> Draft:
         while len(stories) > 1 and cost(build(kept, stories)) > seconds:
             dropped = stories.pop()
             kept.discard(choices[dropped][0])
-    queues = {number: sorted((c for c in choices[number] if c not in kept), key=lambda c: -c.score) for number in stories}
+    queues = {
+        number: sorted((c for c in choices[number] if c not in kept), key=lambda c: -c.score) for number in stories
+    }
     total = cost(build(kept, stories))
     added: list[Choice] = []
     while any(queues.values()):

@@ -31,13 +31,18 @@ class CleaningRule:
         try:
             return regex.search(self.pattern, block, regex.I | regex.V0, timeout=PATTERN_SECONDS) is not None
         except TimeoutError:
-            raise BriefingError(f"cleaning rule {self.name} ({self.pattern!r}) took over {PATTERN_SECONDS:g} s on one "
-                                f"block: simplify the pattern") from None
+            raise BriefingError(
+                f"cleaning rule {self.name} ({self.pattern!r}) took over {PATTERN_SECONDS:g} s on one "
+                f"block: simplify the pattern"
+            ) from None
 
 
 PATTERN_SECONDS = 1.0  # for one pattern on one block; the built-in rules take microseconds
 
-_SOCIAL = r"(facebook|twitter|x|instagram|linkedin|whatsapp|telegram|reddit|pinterest|tiktok|youtube|threads|bluesky|mastodon|e-?mail)"
+_SOCIAL = (
+    r"(facebook|twitter|x|instagram|linkedin|whatsapp|telegram|reddit|pinterest|tiktok|youtube|threads|bluesky"
+    r"|mastodon|e-?mail)"
+)
 
 # A person's name as bylines write it: capitalised words, with the particles names carry.
 _NAME = r"[A-Z][\w.'’-]+(\s+(de|la|le|du|van|von|der|den|al|el|da|di|bin|ibn|[A-Z][\w.'’-]+)){0,4}"
@@ -46,8 +51,10 @@ RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "newsletter-prompt",
         "an invitation to sign up for a newsletter or mailing list, or its tagline",
-        r"^\W*(subscribe|sign ?up|register|join|get|receive)\b.{0,60}\b(newsletters?|mailing list|inbox|e-?mail updates|alerts)\b"
-        r"|^\W*your (daily|weekly|monthly|morning|evening|essential|free)\b.{0,30}\b(briefing|digest|newsletter|roundup|round-up|dose|update)s?\b"
+        r"^\W*(subscribe|sign ?up|register|join|get|receive)\b.{0,60}\b(newsletters?|mailing list|inbox|e-?mail "
+        r"updates|alerts)\b"
+        r"|^\W*your (daily|weekly|monthly|morning|evening|essential|free)\b.{0,30}"
+        r"\b(briefing|digest|newsletter|roundup|round-up|dose|update)s?\b"
         r"|\bdelivered (straight )?to your inbox\b"
         r"|^\W*(enter |your )?e-?mail( address)?\W*$"
         r"|\bsign up (for|to) (our|the) (free )?([\w-]+ ){0,3}(newsletter|briefing|digest)s?\W*$",
@@ -63,11 +70,13 @@ RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "share-prompt",
         "share, follow and like buttons and their labels",
-        rf"^\W*(share( this( article| story| post)?)?( on {_SOCIAL})?|tweet|print|copy link|e-?mail this( article)?)\W*$"
+        rf"^\W*(share( this( article| story| post)?)?( on {_SOCIAL})?|tweet|print|copy link|e-?mail this( "
+        rf"article)?)\W*$"
         rf"|^\W*(share|click to share|post) (this |it )?(on|to|via) {_SOCIAL}\b"
         rf"|^\W*(follow|like|find) us on {_SOCIAL}\b"
         rf"|^\W*share this:?\W*$"
-        r"|^\W*(like|liked|enjoy|enjoyed|love|loved) (this|the|our) (story|article|post|piece)\b.{0,50}\b(share|forward|tell|send)\b",
+        r"|^\W*(like|liked|enjoy|enjoyed|love|loved) (this|the|our) "
+        r"(story|article|post|piece)\b.{0,50}\b(share|forward|tell|send)\b",
         max_words=16,
     ),
     CleaningRule(
@@ -99,7 +108,8 @@ RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "timestamp",
         "when the page was published or updated, on a line of its own",
-        r"^\W*(published|updated|posted|last (updated|modified)|first published|publicado|atualizado)( on| at)?\b.{0,60}$"
+        r"^\W*(published|updated|posted|last (updated|modified)|first published|publicado|atualizado)( on| "
+        r"at)?\b.{0,60}$"
         r"|^\W*([\w-]+,? )?\d{1,2}(st|nd|rd|th)?( de)? \w+( de)? (19|20)\d\d,? (à?s |at )?\d{1,2}[:h.]\d\d\b.{0,10}$",
         max_words=14,
     ),
@@ -126,13 +136,15 @@ RULES: tuple[CleaningRule, ...] = (
         "comments-prompt",
         "the invitation to comment under a story",
         r"^\W*(\d+ )?(comments?|replies)\W*$|^\W*(leave a (comment|reply)|tell us what you think|have your say"
-        r"|join the (conversation|discussion)|what do you think|post a comment|add a comment|show comments|view comments)\b",
+        r"|join the (conversation|discussion)|what do you think|post a comment|add a comment|show comments|view "
+        r"comments)\b",
         max_words=14,
     ),
     CleaningRule(
         "photo-credit",
         "photo and image credits and captions' bylines",
-        r"^\W*((main|top|header|lead|featured|hero|cover|banner) )?(photo(graph)?s?|image|picture|pic|illustration|video|credit|photo credit"
+        r"^\W*((main|top|header|lead|featured|hero|cover|banner) "
+        r")?(photo(graph)?s?|image|picture|pic|illustration|video|credit|photo credit"
         r"|image caption|image copyright)( credits?)?\s*(:|by\b|credit\b)"
         r"|\((photo|image|picture)s? (by|:|credit)[^)]*\)\s*$"
         r"|\b(getty images|afp via getty|ap photo|reuters/|epa-efe|shutterstock|alamy)\b[^.]{0,40}$",
@@ -149,7 +161,8 @@ RULES: tuple[CleaningRule, ...] = (
         "advertisement",
         "advertisement markers",
         r"^\W*(advertisement|sponsored( content)?|skip advertisement|ad"
-        r"|(the )?(story|article|text) continues (below|after)( (the|this))?( (advertisement|ad|gallery|video|photos?|images?|slideshow))?)\W*$",
+        r"|(the )?(story|article|text) continues (below|after)( (the|this))?( "
+        r"(advertisement|ad|gallery|video|photos?|images?|slideshow))?)\W*$",
         max_words=8,
     ),
     CleaningRule(
@@ -180,7 +193,9 @@ RULES_BY_NAME = {rule.name: rule for rule in RULES}
 USER_RULE_MAX_WORDS = 60
 
 
-def choose_rules(keep: tuple[str, ...] | list[str] = (), drop: tuple[str, ...] | list[str] = ()) -> tuple[CleaningRule, ...]:
+def choose_rules(
+    keep: tuple[str, ...] | list[str] = (), drop: tuple[str, ...] | list[str] = ()
+) -> tuple[CleaningRule, ...]:
     """The built-in rules less those named in keep, plus a rule for each pattern in drop."""
     unknown = [name for name in keep if name not in RULES_BY_NAME]
     if unknown:
@@ -195,7 +210,9 @@ def choose_rules(keep: tuple[str, ...] | list[str] = (), drop: tuple[str, ...] |
     return tuple(chosen)
 
 
-def clean(blocks: tuple[str, ...] | list[str], rules: tuple[CleaningRule, ...] = RULES) -> tuple[tuple[str, ...], tuple[DroppedBlock, ...]]:
+def clean(
+    blocks: tuple[str, ...] | list[str], rules: tuple[CleaningRule, ...] = RULES
+) -> tuple[tuple[str, ...], tuple[DroppedBlock, ...]]:
     """Split blocks into those kept and those dropped, each dropped block with the first rule that matched."""
     kept: list[str] = []
     dropped: list[DroppedBlock] = []

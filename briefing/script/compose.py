@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable
 
 from ..errors import BriefingError
 from ..ingest.sources import same_words
@@ -79,8 +79,28 @@ def _split_sentences(paragraph: str) -> tuple[str, ...]:
 
 
 # Words that go on a sentence after "a.m." or "p.m.": a time zone, never a new sentence.
-TIME_ZONE_WORDS = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "GMT", "BST",
-                             "UTC", "CET", "CEST", "local"})
+TIME_ZONE_WORDS = frozenset(
+    {
+        "ET",
+        "EST",
+        "EDT",
+        "PT",
+        "PST",
+        "PDT",
+        "CT",
+        "CST",
+        "CDT",
+        "MT",
+        "MST",
+        "MDT",
+        "GMT",
+        "BST",
+        "UTC",
+        "CET",
+        "CEST",
+        "local",
+    }
+)
 
 
 def rejoin_pieces(sentences: list[str]) -> list[str]:
@@ -94,13 +114,14 @@ def rejoin_pieces(sentences: list[str]) -> list[str]:
         closing = re.match(r"([”’»\"']+)\s+(?=\S)", sentence)
         if joined and closing:
             joined[-1] += closing.group(1)
-            sentence = sentence[closing.end():]
+            sentence = sentence[closing.end() :]
         if joined and not re.search(r"\w", sentence):
             joined[-1] += sentence
             continue
         first_word = sentence.split(maxsplit=1)[0].rstrip(",.;:") if sentence.split() else ""
         continues = re.match(r"[a-z](?![A-Z])|[0-9,;:)\]]", sentence) or (
-            first_word in TIME_ZONE_WORDS and joined and re.search(r"\b[ap]\.m\.$", joined[-1]))
+            first_word in TIME_ZONE_WORDS and joined and re.search(r"\b[ap]\.m\.$", joined[-1])
+        )
         if joined and continues and re.search(r"\b[A-Za-z][A-Za-z.]{0,5}\.$", joined[-1]):
             joined[-1] += ("" if sentence[0] in ",;:)]" else " ") + sentence
         else:
@@ -221,7 +242,9 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
             raise BriefingError(f"{article.source}: no article text left after removing boilerplate")
         if not any(character.isalnum() for paragraph in kept for character in paragraph):
             raise BriefingError(f"{article.source}: nothing to say (no letters or digits, only symbols or punctuation)")
-        story = Story(article.title, article.source, article.url, article.outlet, dropped, article.published, article.extraction)
+        story = Story(
+            article.title, article.source, article.url, article.outlet, dropped, article.published, article.extraction
+        )
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
     outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
     sections.append(Section("outro", (outro,)))
@@ -244,7 +267,7 @@ def how_long_ago(published: dt.datetime | None, now: dt.datetime) -> str | None:
     if published is None:
         return None
     if published.tzinfo is None:
-        published = published.replace(tzinfo=dt.timezone.utc)
+        published = published.replace(tzinfo=dt.UTC)
     age = now - published
     if age < dt.timedelta(0):
         return None
@@ -266,8 +289,15 @@ def headline(section: Section, position: int, count: int, now: dt.datetime) -> s
     story = section.story
     lead = "" if count == 1 else "First: " if position == 0 else "Finally: " if position == count - 1 else "Next: "
     ago = how_long_ago(story.published, now)
-    credit = (f" From {story.outlet}, {ago}." if story.outlet and ago else f" From {story.outlet}." if story.outlet
-              else f" Published {ago}." if ago else "")
+    credit = (
+        f" From {story.outlet}, {ago}."
+        if story.outlet and ago
+        else f" From {story.outlet}."
+        if story.outlet
+        else f" Published {ago}."
+        if ago
+        else ""
+    )
     return f"{lead}{_sentence(story.title)}{credit}"
 
 
@@ -276,7 +306,7 @@ def render(plan: Draft, options: ScriptOptions = ScriptOptions()) -> Script:
     segments: list[Segment] = []
     story_sections = [section for section in plan.sections if section.kind == "story"]
     story_index = -1
-    now = options.now or dt.datetime.now(dt.timezone.utc)
+    now = options.now or dt.datetime.now(dt.UTC)
     for section in plan.sections:
         if section.kind == "story":
             story_index += 1
@@ -284,14 +314,25 @@ def render(plan: Draft, options: ScriptOptions = ScriptOptions()) -> Script:
             segments.extend(_segments("headline", text, options.paragraph_pause, story_index, None, None, options))
         story = story_index if section.kind == "story" else None
         for index, paragraph in enumerate(section.paragraphs):
-            pause = paragraph.pause_after if paragraph.pause_after is not None else default_pause(section, index, options)
+            pause = (
+                paragraph.pause_after if paragraph.pause_after is not None else default_pause(section, index, options)
+            )
             kind = "body" if section.kind == "story" else section.kind
-            segments.extend(_segments(kind, paragraph.text, pause, story, index, paragraph.voice or plan.voice, options))
+            segments.extend(
+                _segments(kind, paragraph.text, pause, story, index, paragraph.voice or plan.voice, options)
+            )
     return Script(title=plan.title, show=plan.show, date=plan.date, stories=plan.stories, segments=tuple(segments))
 
 
-def _segments(kind: str, text: str, pause: float, story: int | None, paragraph: int | None,
-              voice: str | None, options: ScriptOptions) -> list[Segment]:
+def _segments(
+    kind: str,
+    text: str,
+    pause: float,
+    story: int | None,
+    paragraph: int | None,
+    voice: str | None,
+    options: ScriptOptions,
+) -> list[Segment]:
     """Segments of one paragraph: its sentences, cut to the engine's limit, with sentence pauses
     between them and `pause` after the last."""
     segments: list[Segment] = []
@@ -303,8 +344,11 @@ def _segments(kind: str, text: str, pause: float, story: int | None, paragraph: 
             elif is_quotation(sentence):
                 parts = voice_parts(sentence, options.second_voice)
         for part_number, (part, speaker) in enumerate(parts):
-            pieces = [(written, spoken) for written, spoken in speak_sentence(part, options.max_chars, options.speech)
-                      if spoken.strip()]
+            pieces = [
+                (written, spoken)
+                for written, spoken in speak_sentence(part, options.max_chars, options.speech)
+                if spoken.strip()
+            ]
             for position, (written, spoken) in enumerate(pieces):
                 after = 0.0
                 if position == len(pieces) - 1:
@@ -333,7 +377,7 @@ def voice_parts(sentence: str, second_voice: str) -> list[tuple[str, str | None]
     ('he said.', None). Punctuation on its own stays with the part before it."""
     parts, last = [], 0
     for match in QUOTED.finditer(sentence):
-        parts += [(sentence[last:match.start()], None), (match.group(), second_voice)]
+        parts += [(sentence[last : match.start()], None), (match.group(), second_voice)]
         last = match.end()
     parts.append((sentence[last:], None))
     merged: list[tuple[str, str | None]] = []
@@ -351,7 +395,11 @@ def voice_parts(sentence: str, second_voice: str) -> list[tuple[str, str | None]
 def lead_sentence(script: Script, story: int) -> str:
     """A story's lead, for show notes: its first sentence of at least five words as written (a
     kicker such as "Analysis." is not one), without a dateline ("PARIS (Reuters) - ")."""
-    sentences = [segment.text for segment in script.segments if segment.story == story and segment.kind == "body" and segment.text]
+    sentences = [
+        segment.text
+        for segment in script.segments
+        if segment.story == story and segment.kind == "body" and segment.text
+    ]
     lead = next((text for text in sentences if len(text.split()) >= 5), sentences[0] if sentences else "")
     return DATELINE.sub("", lead)
 

@@ -27,7 +27,7 @@ class Entry:
 class Lexicon:
     entries: tuple[Entry, ...] = ()
 
-    def merged(self, other: "Lexicon") -> "Lexicon":
+    def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with other's entries added, other winning for the same word."""
         theirs = {entry.word.lower() for entry in other.entries}
         return Lexicon(tuple(e for e in self.entries if e.word.lower() not in theirs) + other.entries)
@@ -38,8 +38,10 @@ class Lexicon:
         replacements = [(entry, spoken) for entry, spoken in replacements if spoken]
         # Longest first, so "al-Sarraj" wins over "Sarraj".
         replacements.sort(key=lambda pair: len(pair[0].word), reverse=True)
-        compiled = [(re.compile(r"(?<![\w-])" + re.escape(entry.word) + r"(?![\w-])", 0 if entry.case else re.I), spoken)
-                    for entry, spoken in replacements]
+        compiled = [
+            (re.compile(r"(?<![\w-])" + re.escape(entry.word) + r"(?![\w-])", 0 if entry.case else re.I), spoken)
+            for entry, spoken in replacements
+        ]
 
         def apply_lexicon(text: str) -> str:
             """Words of the pronunciation lexicon said as it says. Only the lexicon writes phoneme
@@ -66,7 +68,9 @@ def parse_lexicon(text: str, source: str) -> Lexicon:
     for word, value in words.items():
         if isinstance(value, str):
             entries.append(Entry(word, say=value))
-        elif isinstance(value, dict) and set(value) <= {"say", "ipa", "case"} and (value.get("say") or value.get("ipa")):
+        elif (
+            isinstance(value, dict) and set(value) <= {"say", "ipa", "case"} and (value.get("say") or value.get("ipa"))
+        ):
             entries.append(Entry(word, say=value.get("say"), ipa=value.get("ipa"), case=bool(value.get("case", False))))
         else:
             raise BriefingError(f"lexicon {source}: entry {word!r} needs a respelling or a table of say, ipa and case")

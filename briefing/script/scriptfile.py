@@ -55,9 +55,11 @@ DROPPED = re.compile(r"^dropped \(([\w-]+)\):\s*(.*)$", re.S)
 # A heading; one written after a backslash is a story's headline, word for word (one called Intro,
 # or ending in #, would otherwise read as something else).
 HEADING = re.compile(r"^#\s+(?:\\(?P<headline>.+)|(?P<name>.+?)\s*#*)$")
-GUIDE = ("<!-- A briefing script: edit it, then `briefing make THIS_FILE`. Paragraphs are read as written; "
-         "numbers and abbreviations are expanded when rendered. [pause 1.5s] on its own line sets the pause "
-         "after the paragraph above; [voice NAME] before a paragraph changes its voice. -->")
+GUIDE = (
+    "<!-- A briefing script: edit it, then `briefing make THIS_FILE`. Paragraphs are read as written; "
+    "numbers and abbreviations are expanded when rendered. [pause 1.5s] on its own line sets the pause "
+    "after the paragraph above; [voice NAME] before a paragraph changes its voice. -->"
+)
 
 
 def is_script_file(path: str | Path) -> bool:
@@ -89,17 +91,23 @@ def _pause(seconds: float) -> str:
 def to_markdown(plan: Draft) -> str:
     """The draft as an editable Markdown script."""
     sources = ", ".join(_toml_string(story.url or story.source) for story in plan.stories)
-    lines = [FRONT_MATTER, f"title = {_toml_string(plan.title)}", f"show = {_toml_string(plan.show)}",
-             f"date = {plan.date.isoformat()}"]
+    lines = [
+        FRONT_MATTER,
+        f"title = {_toml_string(plan.title)}",
+        f"show = {_toml_string(plan.show)}",
+        f"date = {plan.date.isoformat()}",
+    ]
     if plan.voice:
         lines.append(f"voice = {_toml_string(plan.voice)}")
     lines += [f"sources = [{sources}]", FRONT_MATTER, "", GUIDE]
     for section in plan.sections:
         lines += ["", f"# {section.kind.capitalize() if section.story is None else _headline(section.story.title)}"]
         if section.story is not None:
-            lines += [_comment(f"{name}: {value.isoformat() if isinstance(value, dt.datetime) else value}")
-                      for name in STORY_FIELDS
-                      if (value := getattr(section.story, name)) and not (name == "url" and value == section.story.source)]
+            lines += [
+                _comment(f"{name}: {value.isoformat() if isinstance(value, dt.datetime) else value}")
+                for name in STORY_FIELDS
+                if (value := getattr(section.story, name)) and not (name == "url" and value == section.story.source)
+            ]
             lines += [_comment(f"dropped ({block.rule}): {block.text}") for block in section.story.dropped]
         for paragraph in section.paragraphs:
             lines.append("")
@@ -147,7 +155,10 @@ class _Reader:
         if self.kind is None:
             return
         if not self.paragraphs:
-            self.fail(number, f"section {'# ' + (self.story.title if self.story else self.kind.capitalize())!r} has no paragraphs")
+            self.fail(
+                number,
+                f"section {'# ' + (self.story.title if self.story else self.kind.capitalize())!r} has no paragraphs",
+            )
         self.sections.append(Section(self.kind, tuple(self.paragraphs), self.story))
         self.kind, self.story, self.paragraphs = None, None, []
 
@@ -159,7 +170,9 @@ class _Reader:
         if heading:
             self.end_section(number)
             name = heading.group("headline") or heading.group("name")
-            self.kind = name.lower() if not heading.group("headline") and name.lower() in ("intro", "outro") else "story"
+            self.kind = (
+                name.lower() if not heading.group("headline") and name.lower() in ("intro", "outro") else "story"
+            )
             self.story = Story(name, self.source, None, None) if self.kind == "story" else None
         elif not stripped:
             self.end_paragraph()
@@ -183,7 +196,9 @@ class _Reader:
         elif match := DIRECTIVE.match(stripped):
             self.fail(number, f"unknown mark {stripped!r} (use [pause 1.5s] or [voice NAME])")
         elif re.search(r"\[(pause|voice)\b", stripped, re.I):
-            self.fail(number, f"malformed mark in {stripped[:40]!r} (write [pause 1.5s] or [voice NAME] on a line of its own)")
+            self.fail(
+                number, f"malformed mark in {stripped[:40]!r} (write [pause 1.5s] or [voice NAME] on a line of its own)"
+            )
         else:
             self.lines.append(stripped)
 
@@ -191,7 +206,9 @@ class _Reader:
         if self.story is None:
             return
         if match := DROPPED.match(text):
-            self.story = replace(self.story, dropped=self.story.dropped + (DroppedBlock(match.group(1), match.group(2)),))
+            self.story = replace(
+                self.story, dropped=self.story.dropped + (DroppedBlock(match.group(1), match.group(2)),)
+            )
             return
         name, _, value = text.partition(":")
         name, value = name.strip(), value.strip()
@@ -220,11 +237,15 @@ def parse_script(text: str, source: str) -> Draft:
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"line (\d+)", str(error))
         line = int(where.group(1)) + 1 if where else end  # "at end of document": the last front-matter line
-        raise BriefingError(f"{source} line {line}: front matter: {re.sub(r' [(]at line .*', '', str(error))}") from None
+        raise BriefingError(
+            f"{source} line {line}: front matter: {re.sub(r' [(]at line .*', '', str(error))}"
+        ) from None
     unknown = set(meta) - FRONT_MATTER_KEYS
     if unknown:
-        raise BriefingError(f"{source} line 2: unknown front-matter key {sorted(unknown)[0]!r} "
-                            f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+        raise BriefingError(
+            f"{source} line 2: unknown front-matter key {sorted(unknown)[0]!r} "
+            f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})"
+        )
     date = meta.get("date", dt.date.today())
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise BriefingError(f"{source} line 2: front matter: date must be a date such as 2026-11-24")
@@ -237,8 +258,9 @@ def parse_script(text: str, source: str) -> Draft:
         raise BriefingError(f"{source}: no stories (a story is a # heading other than Intro and Outro)")
     sections = tuple(reader.sections)
     title = str(meta.get("title") or next(s.story.title for s in sections if s.story))
-    return Draft(title=title, show=str(meta.get("show", "Briefing")), date=date, sections=sections,
-                 voice=meta.get("voice"))
+    return Draft(
+        title=title, show=str(meta.get("show", "Briefing")), date=date, sections=sections, voice=meta.get("voice")
+    )
 
 
 def read_script(path: str | Path, max_bytes: int) -> Draft:
@@ -253,4 +275,6 @@ def read_script(path: str | Path, max_bytes: int) -> Draft:
 
 def _headline(title: str) -> str:
     """A story's headline as its heading: after a backslash when it would read as something else."""
-    return f"\\{title}" if title.lower() in ("intro", "outro") or title.endswith("#") or title.startswith("\\") else title
+    return (
+        f"\\{title}" if title.lower() in ("intro", "outro") or title.endswith("#") or title.startswith("\\") else title
+    )

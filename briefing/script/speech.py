@@ -12,126 +12,514 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from functools import lru_cache, partial
-from typing import Callable
 
 from num2words import num2words
 
 # Titles read in full before a name ("Gen. Haftar" -> "General Haftar"); British style drops the stop.
 TITLE_ABBREVIATIONS = {
-    "Gen": "General", "Lt": "Lieutenant", "Col": "Colonel", "Maj": "Major", "Capt": "Captain",
-    "Sgt": "Sergeant", "Adm": "Admiral", "Cmdr": "Commander", "Gov": "Governor", "Sen": "Senator",
-    "Rep": "Representative", "Pres": "President", "Dr": "Doctor", "Prof": "Professor", "Mr": "Mister",
-    "Mrs": "Missus", "Ms": "Miz", "Rev": "Reverend", "Hon": "Honourable", "Fr": "Father", "Mt": "Mount", "Ft": "Fort",
+    "Gen": "General",
+    "Lt": "Lieutenant",
+    "Col": "Colonel",
+    "Maj": "Major",
+    "Capt": "Captain",
+    "Sgt": "Sergeant",
+    "Adm": "Admiral",
+    "Cmdr": "Commander",
+    "Gov": "Governor",
+    "Sen": "Senator",
+    "Rep": "Representative",
+    "Pres": "President",
+    "Dr": "Doctor",
+    "Prof": "Professor",
+    "Mr": "Mister",
+    "Mrs": "Missus",
+    "Ms": "Miz",
+    "Rev": "Reverend",
+    "Hon": "Honourable",
+    "Fr": "Father",
+    "Mt": "Mount",
+    "Ft": "Fort",
 }
 # After a name: "Martin Luther King Jr." -> "Martin Luther King Junior".
 NAME_SUFFIXES = {"Jr": "Junior", "Sr": "Senior"}
 UNDOTTED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Capt", "Sgt", "Lt", "Rev")
 # Abbreviations read the same wherever they stand.
 PLAIN_ABBREVIATIONS = {
-    "e.g.": "for example", "i.e.": "that is", "etc.": "etcetera", "etc": "etcetera", "vs.": "versus",
-    "approx.": "approximately", "Inc.": "Incorporated", "Corp.": "Corporation", "Ltd.": "Limited", "Ltd": "Limited",
-    "ltd": "limited", "Co.": "Company", "Dept.": "Department", "dept.": "department", "dept": "department", "vs": "versus",
-    "pp.": "pages", "vol.": "volume", "Vol.": "Volume", "est.": "established", "Est.": "Established",
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "etc.": "etcetera",
+    "etc": "etcetera",
+    "vs.": "versus",
+    "approx.": "approximately",
+    "Inc.": "Incorporated",
+    "Corp.": "Corporation",
+    "Ltd.": "Limited",
+    "Ltd": "Limited",
+    "ltd": "limited",
+    "Co.": "Company",
+    "Dept.": "Department",
+    "dept.": "department",
+    "dept": "department",
+    "vs": "versus",
+    "pp.": "pages",
+    "vol.": "volume",
+    "Vol.": "Volume",
+    "est.": "established",
+    "Est.": "Established",
 }
 # US states as AP style abbreviates them after a place name ("Sacramento, Calif.").
 STATE_ABBREVIATIONS = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
-    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
-    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
-    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
-    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
-    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
-    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
-    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
-    "Wis.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "D C",
+    "Ala.": "Alabama",
+    "Ariz.": "Arizona",
+    "Ark.": "Arkansas",
+    "Calif.": "California",
+    "Colo.": "Colorado",
+    "Conn.": "Connecticut",
+    "Del.": "Delaware",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Ill.": "Illinois",
+    "Ind.": "Indiana",
+    "Kan.": "Kansas",
+    "Ky.": "Kentucky",
+    "La.": "Louisiana",
+    "Md.": "Maryland",
+    "Mass.": "Massachusetts",
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Miss.": "Mississippi",
+    "Mo.": "Missouri",
+    "Mont.": "Montana",
+    "Neb.": "Nebraska",
+    "Nev.": "Nevada",
+    "N.H.": "New Hampshire",
+    "N.J.": "New Jersey",
+    "N.M.": "New Mexico",
+    "N.Y.": "New York",
+    "N.C.": "North Carolina",
+    "N.D.": "North Dakota",
+    "Okla.": "Oklahoma",
+    "Ore.": "Oregon",
+    "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island",
+    "S.C.": "South Carolina",
+    "S.D.": "South Dakota",
+    "Tenn.": "Tennessee",
+    "Vt.": "Vermont",
+    "Va.": "Virginia",
+    "Wash.": "Washington",
+    "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming",
+    "D.C.": "D C",
 }
 # Numbers written with a slash that are said as names, not fractions or dates.
-SLASHED_IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty", "20/20": "twenty-twenty",
-                  "7/7": "seven seven", "365/24/7": "three sixty-five, twenty-four seven"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+SLASHED_IDIOMS = {
+    "24/7": "twenty-four seven",
+    "9/11": "nine eleven",
+    "50/50": "fifty-fifty",
+    "20/20": "twenty-twenty",
+    "7/7": "seven seven",
+    "365/24/7": "three sixty-five, twenty-four seven",
+}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MONTH_BY_NAME = {**{m.lower(): m for m in MONTHS}, **{m[:3].lower(): m for m in MONTHS}, "sept": "September"}
 # A month by name, or abbreviated with or without its stop; a full name never takes the stop after
 # it, which ends the sentence ("on 15 May.").
-_MONTH = (r"(?P<month>(?:" + "|".join(MONTHS) + r")(?!\.\w)|(?:"
-          + "|".join(sorted({m[:3] for m in MONTHS if len(m) > 3} | {"Sept"}, key=len, reverse=True)) + r")\.?)")
-CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "£": ("pound", "pounds", "penny", "pence"),
-              "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen"),
-              "₹": ("rupee", "rupees", "paisa", "paise"), "Rs.": ("rupee", "rupees", "paisa", "paise"),
-              "Rs": ("rupee", "rupees", "paisa", "paise")}
-SCALES = {"k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
-          "bn": "billion", "b": "billion", "billion": "billion", "tn": "trillion", "trillion": "trillion"}
+_MONTH = (
+    r"(?P<month>(?:"
+    + "|".join(MONTHS)
+    + r")(?!\.\w)|(?:"
+    + "|".join(sorted({m[:3] for m in MONTHS if len(m) > 3} | {"Sept"}, key=len, reverse=True))
+    + r")\.?)"
+)
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "Rs.": ("rupee", "rupees", "paisa", "paise"),
+    "Rs": ("rupee", "rupees", "paisa", "paise"),
+}
+SCALES = {
+    "k": "thousand",
+    "thousand": "thousand",
+    "m": "million",
+    "mn": "million",
+    "million": "million",
+    "bn": "billion",
+    "b": "billion",
+    "billion": "billion",
+    "tn": "trillion",
+    "trillion": "trillion",
+}
 # Units read after a number: written form -> (singular, plural).
 UNITS = {
-    "km": ("kilometer", "kilometers"), "m": ("meter", "meters"), "cm": ("centimeter", "centimeters"),
-    "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"), "ft": ("foot", "feet"), "yd": ("yard", "yards"),
-    "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
-    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
-    "mph": ("mile per hour", "miles per hour"), "km/h": ("kilometer per hour", "kilometers per hour"),
-    "kph": ("kilometer per hour", "kilometers per hour"), "kW": ("kilowatt", "kilowatts"),
-    "MW": ("megawatt", "megawatts"), "GW": ("gigawatt", "gigawatts"), "kWh": ("kilowatt hour", "kilowatt hours"),
-    "hp": ("horsepower", "horsepower"), "GB": ("gigabyte", "gigabytes"), "MB": ("megabyte", "megabytes"),
-    "TB": ("terabyte", "terabytes"), "kB": ("kilobyte", "kilobytes"), "Hz": ("hertz", "hertz"),
-    "kHz": ("kilohertz", "kilohertz"), "MHz": ("megahertz", "megahertz"), "GHz": ("gigahertz", "gigahertz"),
-    "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
-    "km2": ("square kilometer", "square kilometers"), "km²": ("square kilometer", "square kilometers"),
-    "m2": ("square meter", "square meters"), "m²": ("square meter", "square meters"),
-    "sq mi": ("square mile", "square miles"), "ha": ("hectare", "hectares"), "ml": ("milliliter", "milliliters"),
-    "mL": ("milliliter", "milliliters"), "ms": ("millisecond", "milliseconds"), "μm": ("micrometer", "micrometers"),
+    "km": ("kilometer", "kilometers"),
+    "m": ("meter", "meters"),
+    "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"),
+    "mi": ("mile", "miles"),
+    "ft": ("foot", "feet"),
+    "yd": ("yard", "yards"),
+    "kg": ("kilogram", "kilograms"),
+    "g": ("gram", "grams"),
+    "mg": ("milligram", "milligrams"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "mph": ("mile per hour", "miles per hour"),
+    "km/h": ("kilometer per hour", "kilometers per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
+    "kW": ("kilowatt", "kilowatts"),
+    "MW": ("megawatt", "megawatts"),
+    "GW": ("gigawatt", "gigawatts"),
+    "kWh": ("kilowatt hour", "kilowatt hours"),
+    "hp": ("horsepower", "horsepower"),
+    "GB": ("gigabyte", "gigabytes"),
+    "MB": ("megabyte", "megabytes"),
+    "TB": ("terabyte", "terabytes"),
+    "kB": ("kilobyte", "kilobytes"),
+    "Hz": ("hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "°C": ("degree Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "km2": ("square kilometer", "square kilometers"),
+    "km²": ("square kilometer", "square kilometers"),
+    "m2": ("square meter", "square meters"),
+    "m²": ("square meter", "square meters"),
+    "sq mi": ("square mile", "square miles"),
+    "ha": ("hectare", "hectares"),
+    "ml": ("milliliter", "milliliters"),
+    "mL": ("milliliter", "milliliters"),
+    "ms": ("millisecond", "milliseconds"),
+    "μm": ("micrometer", "micrometers"),
     "nm": ("nanometer", "nanometers"),
 }
 # Top-level domains that mark a bare web address ("example.org/story"), not an abbreviation.
-TOP_LEVEL_DOMAINS = ("com", "org", "net", "gov", "edu", "int", "mil", "info", "io", "co", "uk", "us", "ca", "au", "de", "fr",
-                     "eu", "ly", "in", "news", "tv", "me", "ai", "app", "dev")
+TOP_LEVEL_DOMAINS = (
+    "com",
+    "org",
+    "net",
+    "gov",
+    "edu",
+    "int",
+    "mil",
+    "info",
+    "io",
+    "co",
+    "uk",
+    "us",
+    "ca",
+    "au",
+    "de",
+    "fr",
+    "eu",
+    "ly",
+    "in",
+    "news",
+    "tv",
+    "me",
+    "ai",
+    "app",
+    "dev",
+)
 # Fractions written as one character: "3¾" -> "three and three quarters".
-VULGAR_FRACTIONS = {"½": ("one half", "a half"), "⅓": ("one third", "a third"), "⅔": ("two thirds", "two thirds"),
-                    "¼": ("one quarter", "a quarter"), "¾": ("three quarters", "three quarters"),
-                    "⅕": ("one fifth", "a fifth"), "⅛": ("one eighth", "an eighth")}
+VULGAR_FRACTIONS = {
+    "½": ("one half", "a half"),
+    "⅓": ("one third", "a third"),
+    "⅔": ("two thirds", "two thirds"),
+    "¼": ("one quarter", "a quarter"),
+    "¾": ("three quarters", "three quarters"),
+    "⅕": ("one fifth", "a fifth"),
+    "⅛": ("one eighth", "an eighth"),
+}
 _UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 # Capitalised acronyms said as words. Other all-capital words are read as words when they are
 # English words ("PARIS", "would NOT"), else spelled out ("BBC") when of two to five letters.
-WORD_ACRONYMS = frozenset({
-    "NATO", "NASA", "ISIS", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "NAFTA", "AIDS", "COVID", "LASER", "RADAR",
-    "SCUBA", "SWAT", "ASEAN", "OFCOM", "OFSTED", "INTERPOL", "EUROPOL", "FRONTEX", "HAMAS", "MERS", "SARS", "NASDAQ",
-    "CERN", "IKEA", "LEGO", "DARPA", "FEMA", "GIF", "JPEG", "PIN", "SIM", "WASP", "YOLO", "ANZAC", "SEAL", "SEALS",
-    "OK", "UNRWA", "ECOWAS", "MERCOSUR", "SIPRI", "NORAD", "OSHA",
-})
+WORD_ACRONYMS = frozenset(
+    {
+        "NATO",
+        "NASA",
+        "ISIS",
+        "UNESCO",
+        "UNICEF",
+        "OPEC",
+        "FIFA",
+        "UEFA",
+        "NAFTA",
+        "AIDS",
+        "COVID",
+        "LASER",
+        "RADAR",
+        "SCUBA",
+        "SWAT",
+        "ASEAN",
+        "OFCOM",
+        "OFSTED",
+        "INTERPOL",
+        "EUROPOL",
+        "FRONTEX",
+        "HAMAS",
+        "MERS",
+        "SARS",
+        "NASDAQ",
+        "CERN",
+        "IKEA",
+        "LEGO",
+        "DARPA",
+        "FEMA",
+        "GIF",
+        "JPEG",
+        "PIN",
+        "SIM",
+        "WASP",
+        "YOLO",
+        "ANZAC",
+        "SEAL",
+        "SEALS",
+        "OK",
+        "UNRWA",
+        "ECOWAS",
+        "MERCOSUR",
+        "SIPRI",
+        "NORAD",
+        "OSHA",
+    }
+)
 # All-capital acronyms that are spelled although the same letters make an English word.
-SPELLED_ACRONYMS = frozenset({
-    "US", "USA", "IT", "WHO", "IRA", "GOP", "SEC", "CAT", "DOS", "AM", "PM", "AD", "BC", "EU", "UN", "UK", "ID", "TV",
-    "PC", "AI", "IS", "CIA", "ERA", "ICE", "DOE", "DOT", "FAA", "ACT", "ACE", "ABC", "CBS", "NBC", "BET", "HBO",
-    "MIT", "ANC", "PAC", "RAM", "SAT", "GPS", "PET", "CAD", "LED", "MOD", "NHS", "BAT", "TED", "PIP", "SUV",
-})
+SPELLED_ACRONYMS = frozenset(
+    {
+        "US",
+        "USA",
+        "IT",
+        "WHO",
+        "IRA",
+        "GOP",
+        "SEC",
+        "CAT",
+        "DOS",
+        "AM",
+        "PM",
+        "AD",
+        "BC",
+        "EU",
+        "UN",
+        "UK",
+        "ID",
+        "TV",
+        "PC",
+        "AI",
+        "IS",
+        "CIA",
+        "ERA",
+        "ICE",
+        "DOE",
+        "DOT",
+        "FAA",
+        "ACT",
+        "ACE",
+        "ABC",
+        "CBS",
+        "NBC",
+        "BET",
+        "HBO",
+        "MIT",
+        "ANC",
+        "PAC",
+        "RAM",
+        "SAT",
+        "GPS",
+        "PET",
+        "CAD",
+        "LED",
+        "MOD",
+        "NHS",
+        "BAT",
+        "TED",
+        "PIP",
+        "SUV",
+    }
+)
 # Names after which a Roman numeral is a regnal ordinal: "Louis XIV" -> "Louis the fourteenth".
-REGNAL_NAMES = frozenset({
-    "Alexander", "Alfonso", "Amadeus", "Benedict", "Boniface", "Carl", "Casimir", "Catherine", "Charles", "Christian",
-    "Clement", "Constantine", "Edward", "Elizabeth", "Ferdinand", "Francis", "Frederick", "Friedrich", "George",
-    "Gregory", "Gustav", "Gustavus", "Haakon", "Harald", "Henri", "Henry", "Innocent", "Ivan", "James", "John",
-    "Juan", "Leo", "Leopold", "Louis", "Ludwig", "Mary", "Mehmed", "Murad", "Napoleon", "Nicholas", "Olaf", "Otto",
-    "Paul", "Peter", "Philip", "Philippe", "Pius", "Ptolemy", "Rama", "Ramesses", "Richard", "Selim", "Sixtus",
-    "Stephen", "Urban", "Victor", "Wilhelm", "William", "Willem",
-})
+REGNAL_NAMES = frozenset(
+    {
+        "Alexander",
+        "Alfonso",
+        "Amadeus",
+        "Benedict",
+        "Boniface",
+        "Carl",
+        "Casimir",
+        "Catherine",
+        "Charles",
+        "Christian",
+        "Clement",
+        "Constantine",
+        "Edward",
+        "Elizabeth",
+        "Ferdinand",
+        "Francis",
+        "Frederick",
+        "Friedrich",
+        "George",
+        "Gregory",
+        "Gustav",
+        "Gustavus",
+        "Haakon",
+        "Harald",
+        "Henri",
+        "Henry",
+        "Innocent",
+        "Ivan",
+        "James",
+        "John",
+        "Juan",
+        "Leo",
+        "Leopold",
+        "Louis",
+        "Ludwig",
+        "Mary",
+        "Mehmed",
+        "Murad",
+        "Napoleon",
+        "Nicholas",
+        "Olaf",
+        "Otto",
+        "Paul",
+        "Peter",
+        "Philip",
+        "Philippe",
+        "Pius",
+        "Ptolemy",
+        "Rama",
+        "Ramesses",
+        "Richard",
+        "Selim",
+        "Sixtus",
+        "Stephen",
+        "Urban",
+        "Victor",
+        "Wilhelm",
+        "William",
+        "Willem",
+    }
+)
 # Words after which even a one-letter Roman numeral ("World War I", "Division I") is a number.
-SERIES_WORDS = frozenset({
-    "War", "Division", "Part", "Chapter", "Volume", "Vol", "Type", "Class", "Phase", "Act", "Book", "Section",
-    "Grade", "Stage", "Level", "League", "Series", "Mark", "Title", "Article", "Appendix", "Round", "Tier", "Unit",
-})
+SERIES_WORDS = frozenset(
+    {
+        "War",
+        "Division",
+        "Part",
+        "Chapter",
+        "Volume",
+        "Vol",
+        "Type",
+        "Class",
+        "Phase",
+        "Act",
+        "Book",
+        "Section",
+        "Grade",
+        "Stage",
+        "Level",
+        "League",
+        "Series",
+        "Mark",
+        "Title",
+        "Article",
+        "Appendix",
+        "Round",
+        "Tier",
+        "Unit",
+    }
+)
 # Capitalised words before a number that are not names of things with model numbers.
-NOT_MODEL_NAMES = frozenset({
-    "in", "on", "at", "by", "for", "from", "to", "of", "about", "around", "some", "nearly", "over", "under", "the", "and",
-    "but", "or", "only", "just", "almost", "more", "than", "with", "after", "before", "since", "until", "page", "pages",
-    "number", "chapter", "section", "article", "all", "every", "another", "each", "these", "those",
-})
+NOT_MODEL_NAMES = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "to",
+        "of",
+        "about",
+        "around",
+        "some",
+        "nearly",
+        "over",
+        "under",
+        "the",
+        "and",
+        "but",
+        "or",
+        "only",
+        "just",
+        "almost",
+        "more",
+        "than",
+        "with",
+        "after",
+        "before",
+        "since",
+        "until",
+        "page",
+        "pages",
+        "number",
+        "chapter",
+        "section",
+        "article",
+        "all",
+        "every",
+        "another",
+        "each",
+        "these",
+        "those",
+    }
+)
 # Time zones said after a clock time.
-TIME_ZONES = {"ET": "Eastern time", "EST": "Eastern Standard Time", "EDT": "Eastern Daylight Time", "PT": "Pacific time",
-              "PST": "Pacific Standard Time", "PDT": "Pacific Daylight Time", "CT": "Central time",
-              "CST": "Central Standard Time", "CDT": "Central Daylight Time", "MT": "Mountain time"}
+TIME_ZONES = {
+    "ET": "Eastern time",
+    "EST": "Eastern Standard Time",
+    "EDT": "Eastern Daylight Time",
+    "PT": "Pacific time",
+    "PST": "Pacific Standard Time",
+    "PDT": "Pacific Daylight Time",
+    "CT": "Central time",
+    "CST": "Central Standard Time",
+    "CDT": "Central Daylight Time",
+    "MT": "Mountain time",
+}
 _ROMAN = r"(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-GREEK_LETTERS = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
-                         "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-                         "sigma sigma tau upsilon phi chi psi omega".split()))
+GREEK_LETTERS = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+        "sigma sigma tau upsilon phi chi psi omega".split(),
+        strict=True,
+    )
+)
 GREEK_LETTERS.update({letter.upper(): name for letter, name in GREEK_LETTERS.items() if letter != "ς"})
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 
@@ -192,16 +580,24 @@ def expand_urls(text: str) -> str:
         return " dot ".join(name.split("."))
 
     # Starting only where a run of address characters starts keeps this linear on "A.A.A.A...".
-    text = re.sub(r"(?<![\w.+-])(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)\b",
-                  lambda m: f"{m.group('user').replace('.', ' dot ')} at {host(m)}", text)
+    text = re.sub(
+        r"(?<![\w.+-])(?P<user>[\w.+-]+)@(?P<host>[\w-]+(?:\.[\w-]+)+)\b",
+        lambda m: f"{m.group('user').replace('.', ' dot ')} at {host(m)}",
+        text,
+    )
     text = re.sub(r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?:[/?#][^\s]*)?", host, text)
     # A bare address: a name ending in a common top-level domain, with or without a path.
-    return re.sub(r"(?<![\w.@/-])(?P<host>[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:" + "|".join(TOP_LEVEL_DOMAINS) + r"))"
-                  r"(?:/[^\s]*)?(?![\w.-]*\w)", host, text)
+    return re.sub(
+        r"(?<![\w.@/-])(?P<host>[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:" + "|".join(TOP_LEVEL_DOMAINS) + r"))"
+        r"(?:/[^\s]*)?(?![\w.-]*\w)",
+        host,
+        text,
+    )
 
 
 def expand_title_abbreviations(text: str) -> str:
-    """Read titles in full before a capitalised name: "Gen. Haftar" -> "General Haftar", "Mr Smith" -> "Mister Smith"."""
+    """Read titles in full before a capitalised name: "Gen. Haftar" -> "General Haftar", "Mr Smith" -> "Mister
+    Smith"."""
     dotted = r"\b(" + "|".join(TITLE_ABBREVIATIONS) + r")\." + _NAME_AHEAD
     text = re.sub(dotted, lambda m: TITLE_ABBREVIATIONS[m.group(1)], text)
     undotted = r"\b(" + "|".join(UNDOTTED_TITLES) + r")\b(?!\.)(?=\s+(?:[A-Z][a-z]|\[\[))"
@@ -217,8 +613,11 @@ def expand_saint_street(text: str) -> str:
 
 def expand_name_suffixes(text: str) -> str:
     """ "Jr." and "Sr." after a name: "Martin Luther King Jr." -> "Martin Luther King Junior"."""
-    return re.sub(r"\b([A-Z][a-z]+)(,?)\s+([JS]r|[js]r)\b\.?(?=\s|$|[,;:)])",
-                  lambda m: f"{m.group(1)}{m.group(2)} {NAME_SUFFIXES[m.group(3).capitalize()]}", text)
+    return re.sub(
+        r"\b([A-Z][a-z]+)(,?)\s+([JS]r|[js]r)\b\.?(?=\s|$|[,;:)])",
+        lambda m: f"{m.group(1)}{m.group(2)} {NAME_SUFFIXES[m.group(3).capitalize()]}",
+        text,
+    )
 
 
 def expand_state_abbreviations(text: str) -> str:
@@ -229,8 +628,10 @@ def expand_state_abbreviations(text: str) -> str:
 
 # "PARIS (Reuters) - ", "SACRAMENTO, Calif. (AP) — ", "WASHINGTON — ": a place in capitals, its
 # state, an agency, a dash.
-DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *"
-                      r"(?:\([^()]{1,40}\) *)?[-—–]+ *")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})? *"
+    r"(?:\([^()]{1,40}\) *)?[-—–]+ *"
+)
 
 
 def title_case_datelines(text: str) -> str:
@@ -238,7 +639,7 @@ def title_case_datelines(text: str) -> str:
     found = DATELINE.match(text)
     if not found:
         return text
-    return string.capwords(found.group("place").lower()) + text[found.end("place"):]
+    return string.capwords(found.group("place").lower()) + text[found.end("place") :]
 
 
 def expand_number_sign(text: str) -> str:
@@ -269,15 +670,21 @@ def read_digit_codes(text: str) -> str:
         return ", ".join(_digits(group) for group in re.findall(r"\d+", match.group(0)))
 
     def identifier(match: re.Match) -> str:
-        digits = ", ".join(" ".join("X" if c in "Xx" else _digits(c) for c in group) for group in re.findall(r"[\dXx]+", match.group(2)))
+        digits = ", ".join(
+            " ".join("X" if c in "Xx" else _digits(c) for c in group)
+            for group in re.findall(r"[\dXx]+", match.group(2))
+        )
         return f"{match.group(1)} {digits}"
 
     text = re.sub(r"\b(ISBN(?:-1[03])?|ISSN|LCCN):?\s*(\d[\dXx]*(?:[ -][\dXx]+)*)(?![\w-])", identifier, text)
 
     # Three or more groups joined by hyphens, dots or spaces (a date or a range has fewer, or has
     # been read already), a bracketed area code, or a 3-4 local number.
-    text = re.sub(r"(?<![\w.,-])\+?\(?\d{1,4}\)?(?:[ .-]\d{1,5}){2,}(?![\w-]|[.,]\d)(?=[^\d]|$)",
-                  lambda m: groups(m) if _is_code(m.group(0)) else m.group(0), text)
+    text = re.sub(
+        r"(?<![\w.,-])\+?\(?\d{1,4}\)?(?:[ .-]\d{1,5}){2,}(?![\w-]|[.,]\d)(?=[^\d]|$)",
+        lambda m: groups(m) if _is_code(m.group(0)) else m.group(0),
+        text,
+    )
     return re.sub(r"(?<![\w.,-])\d{3}-\d{4}(?![\w-])", groups, text)
 
 
@@ -337,8 +744,11 @@ def expand_dates(text: str, day_first: bool = False) -> str:
     text = re.sub(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])", slashed, text)
     year = r"(?:\s*,?\s*(?P<year>\d{4})\b)?"
     text = re.sub(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b" + year, month_first, text)
-    return re.sub(r"(?P<the>\b[Tt]he\s+)?(?<![\d,.])\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\w)" + year,
-                  day_month, text)
+    return re.sub(
+        r"(?P<the>\b[Tt]he\s+)?(?<![\d,.])\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?!\w)" + year,
+        day_month,
+        text,
+    )
 
 
 def expand_money(text: str) -> str:
@@ -356,8 +766,10 @@ def expand_money(text: str) -> str:
             return f"{whole} {unit} {int(cents)} {sub}"
         return f"{whole} {unit}" if cents and not int(cents) else f"{amount} {unit}"
 
-    pattern = (r"(?P<symbol>[$£€¥₹]|\bRs\.?)\s?(?P<amount>" + _NUMBER + r")"
-               r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion)\b|(?:bn|mn|tn|[kmb])\b))?")
+    pattern = (
+        r"(?P<symbol>[$£€¥₹]|\bRs\.?)\s?(?P<amount>" + _NUMBER + r")"
+        r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion)\b|(?:bn|mn|tn|[kmb])\b))?"
+    )
     return re.sub(pattern, spoken, text)
 
 
@@ -367,7 +779,8 @@ def expand_percent(text: str) -> str:
 
 
 def expand_units(text: str) -> str:
-    """Units after a number: "8.7 km" -> "8.7 kilometers", "1 kg" -> "1 kilogram", "280/km2" -> "280 per square kilometer"."""
+    """Units after a number: "8.7 km" -> "8.7 kilometers", "1 kg" -> "1 kilogram", "280/km2" -> "280 per square
+    kilometer"."""
 
     def spoken(match: re.Match) -> str:
         singular, plural = UNITS[match.group("unit")]
@@ -395,9 +808,14 @@ def expand_negative_numbers(text: str) -> str:
 
 def expand_temperatures(text: str) -> str:
     """Temperatures written without the degree sign: "40C" -> "40 degrees Celsius", "104F" too."""
-    return re.sub(r"(?<![\w.])(-?\d{1,3}(?:\.\d)?)°?([CF])\b(?![\w'’-])",
-                  lambda m: f"{m.group(1)} {'degree' if m.group(1) in ('1', '-1') else 'degrees'} "
-                            f"{'Celsius' if m.group(2) == 'C' else 'Fahrenheit'}", text)
+    return re.sub(
+        r"(?<![\w.])(-?\d{1,3}(?:\.\d)?)°?([CF])\b(?![\w'’-])",
+        lambda m: (
+            f"{m.group(1)} {'degree' if m.group(1) in ('1', '-1') else 'degrees'} "
+            f"{'Celsius' if m.group(2) == 'C' else 'Fahrenheit'}"
+        ),
+        text,
+    )
 
 
 def expand_fractions(text: str) -> str:
@@ -426,8 +844,11 @@ def expand_vulgar_fractions(text: str) -> str:
 def expand_month_abbreviations(text: str) -> str:
     """ "Jan. 2027" -> "January 2027", "Sept. 5" -> "September 5": a dotted month before a number
     (without the dot, "Jan" may be a name)."""
-    return re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?=\s+\d)",
-                  lambda m: MONTH_BY_NAME[m.group(1).lower()], text)
+    return re.sub(
+        r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?=\s+\d)",
+        lambda m: MONTH_BY_NAME[m.group(1).lower()],
+        text,
+    )
 
 
 def expand_ordinals(text: str) -> str:
@@ -450,10 +871,19 @@ def expand_times(text: str) -> str:
 
     text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s?([aApP])[mM]\b|\b(?=(\s*[ap]\.m\b)?))", spoken, text)
     # "10.30pm", "10.30 p.m.": the stop after "m" is kept only where it ends the sentence.
-    text = re.sub(r"\b(1[0-2]|0?[1-9])\.([0-5]\d)\s?([aApP])\.?[mM]\b(\.?)",
-                  lambda m: spoken(m) + ("." if m.group(4) and m.end() == len(text) else ""), text)
-    text = re.sub(r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{_cardinal(int(m.group(1)))} {m.group(2).lower()} m", text)
-    return re.sub(r"\b([ap] m|[ap]\.m\.)\s+(" + "|".join(TIME_ZONES) + r")\b", lambda m: f"{m.group(1)} {TIME_ZONES[m.group(2)]}", text)
+    text = re.sub(
+        r"\b(1[0-2]|0?[1-9])\.([0-5]\d)\s?([aApP])\.?[mM]\b(\.?)",
+        lambda m: spoken(m) + ("." if m.group(4) and m.end() == len(text) else ""),
+        text,
+    )
+    text = re.sub(
+        r"\b(1[0-2]|0?[1-9])\s?([aApP])[mM]\b", lambda m: f"{_cardinal(int(m.group(1)))} {m.group(2).lower()} m", text
+    )
+    return re.sub(
+        r"\b([ap] m|[ap]\.m\.)\s+(" + "|".join(TIME_ZONES) + r")\b",
+        lambda m: f"{m.group(1)} {TIME_ZONES[m.group(2)]}",
+        text,
+    )
 
 
 def expand_decades(text: str) -> str:
@@ -494,7 +924,8 @@ def expand_years(text: str) -> str:
 
 
 def split_letter_number_codes(text: str) -> str:
-    """Codes of capitals and digits are read letters then number: "G7" -> "G 7", "F-16" -> "F 16", "COVID-19" -> "COVID 19"."""
+    """Codes of capitals and digits are read letters then number: "G7" -> "G 7", "F-16" -> "F 16", "COVID-19" ->
+    "COVID 19"."""
     return re.sub(r"\b([A-Z]{1,5})-?(\d{1,4})\b(?!\.\d)", r"\1 \2", text)
 
 
@@ -505,20 +936,31 @@ def read_model_numbers(text: str) -> str:
     def pairs(match: re.Match) -> str:
         number = match.group(2)
         tail = int(number[1:])
-        said = f"{DIGIT_WORDS[int(number[0])]} {'hundred' if tail == 0 else f'o {DIGIT_WORDS[tail]}' if tail < 10 else _cardinal(tail)}"
+        rest = "hundred" if tail == 0 else f"o {DIGIT_WORDS[tail]}" if tail < 10 else _cardinal(tail)
+        said = f"{DIGIT_WORDS[int(number[0])]} {rest}"
         return f"{match.group(1)} {said}"
 
     def name(match: re.Match) -> str:
         word = match.group(1)
-        return pairs(match) if word.lower() not in NOT_MODEL_NAMES and word.rstrip(".") not in MONTH_BY_NAME.values() else match.group(0)
+        return (
+            pairs(match)
+            if word.lower() not in NOT_MODEL_NAMES and word.rstrip(".") not in MONTH_BY_NAME.values()
+            else match.group(0)
+        )
 
-    return re.sub(r"\b([A-Z][A-Za-z]*|[A-Z]{1,3})\s([1-9]\d\d)\b(?![,.]\d|\s?(?:%|percent|" + _UNIT + r")\b)", name, text)
+    return re.sub(
+        r"\b([A-Z][A-Za-z]*|[A-Z]{1,3})\s([1-9]\d\d)\b(?![,.]\d|\s?(?:%|percent|" + _UNIT + r")\b)", name, text
+    )
 
 
 def expand_numbers(text: str) -> str:
     """Remaining numbers as cardinal words: "5,000" -> "five thousand", "4.5" -> "four point five",
     ".300" -> "point three o o", a version "1.2.3" -> "one point two point three"."""
-    text = re.sub(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]|\.\w)", lambda m: " point ".join(_words(part) for part in m.group(0).split(".")), text)
+    text = re.sub(
+        r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]|\.\w)",
+        lambda m: " point ".join(_words(part) for part in m.group(0).split(".")),
+        text,
+    )
     text = re.sub(r"(?<![\w.])\.(\d+)\b(?!\.\d)", lambda m: "point " + _digits(m.group(1)), text)
     return re.sub(r"(?<![\w.])(" + _NUMBER + r")(?![\w])", lambda m: _words(m.group(1)), text)
 
@@ -560,9 +1002,19 @@ def is_english_word(word: str) -> bool:
     International (the english-words package: from 1934, so it holds no DNA or FBI)."""
     known = english_words()
     lower = word.lower()
-    return lower in known or any(lower.endswith(ending) and lower[: -len(ending)] + restore in known
-                                 for ending, restore in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-                                                         ("ing", "e"), ("ies", "y"), ("'s", "")))
+    return lower in known or any(
+        lower.endswith(ending) and lower[: -len(ending)] + restore in known
+        for ending, restore in (
+            ("s", ""),
+            ("es", ""),
+            ("ed", ""),
+            ("ed", "e"),
+            ("ing", ""),
+            ("ing", "e"),
+            ("ies", "y"),
+            ("'s", ""),
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -580,7 +1032,8 @@ def name_greek_letters(text: str) -> str:
 
 
 def expand_symbols(text: str) -> str:
-    """Symbols read as words: "&" -> "and", "+" -> "plus", "=" -> "equals", "@name" -> "at name", "#tag" -> "hashtag tag"."""
+    """Symbols read as words: "&" -> "and", "+" -> "plus", "=" -> "equals", "@name" -> "at name", "#tag" -> "hashtag
+    tag"."""
     text = re.sub(r"(?<!\s)\s*&\s*", " and ", text)
     text = re.sub(r"(?<!\w)@(?=\w)", "at ", text)
     text = re.sub(r"(?<![\w&])#(?=[A-Za-z])", "hashtag ", text)
@@ -593,7 +1046,9 @@ def pause_at_dashes_and_parentheses(text: str) -> str:
     # Matches start where a run of spaces starts, never inside one, and the bracketed words are
     # stripped after matching: linear even on long runs of spaces with no bracket to close them.
     text = re.sub(r"(?<!\s)\s*[—–]\s*|(?<!\s)\s+-\s+", ", ", text)
-    text = re.sub(r"(?<!\s)\s*\(([^()]*)\)\s*", lambda m: f", {m.group(1).strip()}, " if m.group(1).strip() else " ", text)
+    text = re.sub(
+        r"(?<!\s)\s*\(([^()]*)\)\s*", lambda m: f", {m.group(1).strip()}, " if m.group(1).strip() else " ", text
+    )
     text = re.sub(r",\s*([,.;:!?])", r"\1", text)  # no comma right before other punctuation
     return re.sub(r"^\s*,\s*", "", text)
 
@@ -608,14 +1063,22 @@ def american_spelling(text: str) -> str:
         american = BRITISH_ENGLISH_SPELLINGS.get(word.lower())
         if american is None:
             return word
-        return american.capitalize() if word[0].isupper() and not word.isupper() else american.upper() if word.isupper() else american
+        return (
+            american.capitalize()
+            if word[0].isupper() and not word.isupper()
+            else american.upper()
+            if word.isupper()
+            else american
+        )
 
     return re.sub(r"[A-Za-z]{3,}", respell, text)
 
 
-_SMALL_NUMBER = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                 r"seventeen|eighteen|nineteen)(?:th)?|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                 r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieth|first|second|third|fifth|eighth|ninth|twelfth)(?:-\w+)?")
+_SMALL_NUMBER = (
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen)(?:th)?|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieth|first|second|third|fifth|eighth|ninth|twelfth)(?:-\w+)?"
+)
 
 
 def add_british_and(text: str) -> str:
@@ -670,8 +1133,30 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
 )
 STYLES = ("american", "british")
 # Regions whose English says "and" inside numbers, as language codes and as Google hosts (gTTS).
-BRITISH_REGIONS = frozenset({"gb", "uk", "ie", "au", "nz", "za", "in", "scotland", "co.uk", "com.au", "co.nz", "co.za",
-                             "co.in", "rp", "lancastr", "wmids", "gb-x-rp", "gb-scotland", "gb-x-gbclan", "gb-x-gbcwmd"})
+BRITISH_REGIONS = frozenset(
+    {
+        "gb",
+        "uk",
+        "ie",
+        "au",
+        "nz",
+        "za",
+        "in",
+        "scotland",
+        "co.uk",
+        "com.au",
+        "co.nz",
+        "co.za",
+        "co.in",
+        "rp",
+        "lancastr",
+        "wmids",
+        "gb-x-rp",
+        "gb-scotland",
+        "gb-x-gbclan",
+        "gb-x-gbcwmd",
+    }
+)
 
 
 def style_for(language: str) -> str:

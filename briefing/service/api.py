@@ -68,7 +68,7 @@ def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
         try:
             data = json.loads(body)
         except ValueError:
-            return refused(400, "the body must be JSON: {\"url\": ...} or {\"title\": ..., \"text\": ...}")
+            return refused(400, 'the body must be JSON: {"url": ...} or {"title": ..., "text": ...}')
         if not isinstance(data, dict):
             return refused(400, "the body must be a JSON object")
         url, title, text = data.get("url"), data.get("title"), data.get("text")
@@ -98,5 +98,7 @@ def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
             wake()
         return JSONResponse(job.public())
 
-    return [Route("/api/articles", articles, methods=["GET", "POST"]),
-            Route("/api/articles/{job}", article, methods=["GET", "POST"])]
+    return [
+        Route("/api/articles", articles, methods=["GET", "POST"]),
+        Route("/api/articles/{job}", article, methods=["GET", "POST"]),
+    ]

@@ -50,13 +50,22 @@ class Job:
 
     def public(self) -> dict:
         """What the API says of it (never the text itself: it may be long)."""
-        return {"id": self.id, "status": self.status, "url": self.url, "title": self.title, "schedule": self.schedule,
-                "progress": self.progress, "error": self.error,
-                "episode": self.episode, "created": self.created, "updated": self.updated}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "url": self.url,
+            "title": self.title,
+            "schedule": self.schedule,
+            "progress": self.progress,
+            "error": self.error,
+            "episode": self.episode,
+            "created": self.created,
+            "updated": self.updated,
+        }
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Jobs:
@@ -80,13 +89,17 @@ class Jobs:
         """(the job, whether it is new): a URL already waiting is that job, not a second one."""
         with self.lock:
             if url:
-                waiting = self.db.execute("SELECT * FROM jobs WHERE url = ? AND status IN ('queued', 'rendering')", (url,)).fetchone()
+                waiting = self.db.execute(
+                    "SELECT * FROM jobs WHERE url = ? AND status IN ('queued', 'rendering')", (url,)
+                ).fetchone()
                 if waiting:
                     return self._job(waiting), False
             now = _now()
             job_id = uuid.uuid4().hex[:16]
-            self.db.execute("INSERT INTO jobs (id, status, url, title, text, created, updated) VALUES (?, 'queued', ?, ?, ?, ?, ?)",
-                            (job_id, url, title, text, now, now))
+            self.db.execute(
+                "INSERT INTO jobs (id, status, url, title, text, created, updated) VALUES (?, 'queued', ?, ?, ?, ?, ?)",
+                (job_id, url, title, text, now, now),
+            )
             return self._job(self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()), True
 
     def get(self, job_id: str) -> Job | None:
@@ -95,14 +108,19 @@ class Jobs:
 
     def recent(self, limit: int = 50) -> list[Job]:
         with self.lock:
-            return [self._job(row) for row in self.db.execute("SELECT * FROM jobs ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))]
+            return [
+                self._job(row)
+                for row in self.db.execute("SELECT * FROM jobs ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))
+            ]
 
     def claim(self) -> Job | None:
         """The oldest queued job, now rendering; None when none waits."""
         with self.lock:
-            row = self.db.execute("UPDATE jobs SET status = 'rendering', updated = ? WHERE id = "
-                                  "(SELECT id FROM jobs WHERE status = 'queued' ORDER BY created, rowid LIMIT 1) RETURNING *",
-                                  (_now(),)).fetchone()
+            row = self.db.execute(
+                "UPDATE jobs SET status = 'rendering', updated = ? WHERE id = "
+                "(SELECT id FROM jobs WHERE status = 'queued' ORDER BY created, rowid LIMIT 1) RETURNING *",
+                (_now(),),
+            ).fetchone()
             return self._job(row)
 
     def progressed(self, job_id: str, progress: str) -> None:
@@ -111,19 +129,27 @@ class Jobs:
 
     def published(self, job_id: str, episode: str) -> None:
         with self.lock:
-            self.db.execute("UPDATE jobs SET status = 'published', episode = ?, error = NULL, progress = NULL, updated = ? WHERE id = ?",
-                            (episode, _now(), job_id))
+            self.db.execute(
+                "UPDATE jobs SET status = 'published', episode = ?, error = NULL, progress = NULL, updated = ? WHERE "
+                "id = ?",
+                (episode, _now(), job_id),
+            )
 
     def failed(self, job_id: str, error: str) -> None:
         with self.lock:
-            self.db.execute("UPDATE jobs SET status = 'failed', error = ?, progress = NULL, updated = ? WHERE id = ?",
-                            (error, _now(), job_id))
+            self.db.execute(
+                "UPDATE jobs SET status = 'failed', error = ?, progress = NULL, updated = ? WHERE id = ?",
+                (error, _now(), job_id),
+            )
 
     def retry(self, job_id: str) -> Job | None:
         """A failed job queued again (None when there is no such failed job)."""
         with self.lock:
-            row = self.db.execute("UPDATE jobs SET status = 'queued', error = NULL, updated = ? WHERE id = ? AND status = 'failed' "
-                                  "RETURNING *", (_now(), job_id)).fetchone()
+            row = self.db.execute(
+                "UPDATE jobs SET status = 'queued', error = NULL, updated = ? WHERE id = ? AND status = 'failed' "
+                "RETURNING *",
+                (_now(), job_id),
+            ).fetchone()
             return self._job(row)
 
     def last_slot(self, name: str) -> dt.datetime | None:
@@ -138,12 +164,18 @@ class Jobs:
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.execute("INSERT INTO schedules (name, last_slot) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
-                                "SET last_slot = excluded.last_slot", (name, slot.isoformat()))
+                self.db.execute(
+                    "INSERT INTO schedules (name, last_slot) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
+                    "SET last_slot = excluded.last_slot",
+                    (name, slot.isoformat()),
+                )
                 if queue:
                     now = _now()
-                    self.db.execute("INSERT INTO jobs (id, status, title, schedule, created, updated) VALUES (?, 'queued', ?, ?, ?, ?)",
-                                    (uuid.uuid4().hex[:16], title, name, now, now))
+                    self.db.execute(
+                        "INSERT INTO jobs (id, status, title, schedule, created, updated) VALUES (?, 'queued', ?, ?, "
+                        "?, ?)",
+                        (uuid.uuid4().hex[:16], title, name, now, now),
+                    )
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -152,7 +184,9 @@ class Jobs:
     def resume(self) -> int:
         """After a crash: the jobs left rendering are queued again; returns how many."""
         with self.lock:
-            return self.db.execute("UPDATE jobs SET status = 'queued', updated = ? WHERE status = 'rendering'", (_now(),)).rowcount
+            return self.db.execute(
+                "UPDATE jobs SET status = 'queued', updated = ? WHERE status = 'rendering'", (_now(),)
+            ).rowcount
 
     def close(self) -> None:
         with self.lock:

@@ -22,16 +22,21 @@ IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission al
 class Renderer:
     """Renders the folder's queue on a thread of its own until stop()."""
 
-    def __init__(self, jobs: Jobs, options: MakeOptions, allow_private: bool = False, schedules: tuple[Schedule, ...] = ()):
+    def __init__(
+        self, jobs: Jobs, options: MakeOptions, allow_private: bool = False, schedules: tuple[Schedule, ...] = ()
+    ):
         self.jobs = jobs
         self.schedules = {schedule.name: schedule for schedule in schedules}
         # Every job is published to the folder's feed; what others send is fetched from public
         # addresses only; Piper speaks in this process on one core unless told otherwise, so the
         # other stays free for listeners (and no worker is forked beside the server's threads).
         settings = options.voice.settings
-        self.options = replace(options, publish=replace(options.publish, to_feed=True),
-                               ingest=replace(options.ingest, fetch=replace(options.ingest.fetch, allow_private=allow_private)),
-                               voice=replace(options.voice, settings=replace(settings, workers=settings.workers or 1)))
+        self.options = replace(
+            options,
+            publish=replace(options.publish, to_feed=True),
+            ingest=replace(options.ingest, fetch=replace(options.ingest.fetch, allow_private=allow_private)),
+            voice=replace(options.voice, settings=replace(settings, workers=settings.workers or 1)),
+        )
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="briefing-renderer", daemon=True)
@@ -59,13 +64,20 @@ class Renderer:
         schedule = self.schedules.get(name)
         if schedule is None:
             raise BriefingError(f"no schedule {name!r} in briefing.toml any more")
-        return replace(self.options, ingest=replace(self.options.ingest, feeds=tuple(schedule.from_feed),
-                                                    fetch=replace(self.options.ingest.fetch, allow_private=True)),
-                       writing=replace(self.options.writing, minutes=schedule.minutes, title=schedule.title))
+        return replace(
+            self.options,
+            ingest=replace(
+                self.options.ingest,
+                feeds=tuple(schedule.from_feed),
+                fetch=replace(self.options.ingest.fetch, allow_private=True),
+            ),
+            writing=replace(self.options.writing, minutes=schedule.minutes, title=schedule.title),
+        )
 
     def render(self, job: Job) -> None:
         """Make the job's episode and record how it went (how far while it renders, its error line
         when it fails)."""
+
         def progress(stage: str, done: int, total: int) -> None:
             self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
 

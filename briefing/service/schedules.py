@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from ..config import Schedule
 from .jobs import Jobs
@@ -57,8 +57,13 @@ def queue_due(jobs: Jobs, schedules: tuple[Schedule, ...], now: dt.datetime) -> 
 class Scheduler:
     """Looks at the schedules every TICK_SECONDS on a thread of its own until stop()."""
 
-    def __init__(self, jobs: Jobs, schedules: tuple[Schedule, ...], wake: Callable[[], None],
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+    def __init__(
+        self,
+        jobs: Jobs,
+        schedules: tuple[Schedule, ...],
+        wake: Callable[[], None],
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):
         self.jobs, self.schedules, self.wake, self.clock = jobs, schedules, wake, clock
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="briefing-schedules", daemon=True)

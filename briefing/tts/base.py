@@ -10,8 +10,9 @@ of names of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from ..errors import BriefingError
 
@@ -73,7 +74,7 @@ class Engine:
     language: str = "en"
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> "Engine":
+    def create(cls, settings: EngineSettings) -> Engine:
         """The engine for these settings, or BriefingError saying why it cannot be made here."""
         raise NotImplementedError
 

@@ -36,8 +36,9 @@ class EspeakEngine(Engine):
 
     def synthesize(self, text: str):
         words_a_minute = str(round(DEFAULT_WORDS_A_MINUTE * self.rate))
-        result = subprocess.run([espeak_exe() or "espeak-ng", "-v", self.voice, "-s", words_a_minute, "--stdout", text],
-                                capture_output=True)
+        result = subprocess.run(
+            [espeak_exe() or "espeak-ng", "-v", self.voice, "-s", words_a_minute, "--stdout", text], capture_output=True
+        )
         if result.returncode != 0:
             raise BriefingError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
         with wave.open(io.BytesIO(result.stdout)) as wav:
@@ -45,7 +46,7 @@ class EspeakEngine(Engine):
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> "EspeakEngine":
+    def create(cls, settings: EngineSettings) -> EspeakEngine:
         if espeak_exe() is None:
             raise BriefingError("engine 'espeak' needs espeak-ng on PATH (e.g. apt-get install espeak-ng)")
         voice = settings.voice or ("en-us" if settings.lang == "en" else settings.lang)

@@ -12,7 +12,7 @@ import os
 import random
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..errors import BriefingError
@@ -61,9 +61,16 @@ class GTTSEngine(Engine):
     default_pace = (0.38, 0.35)
     sample_rate = SAMPLE_RATE
 
-    def __init__(self, lang: str = "en", tld: str = "com", endpoint: str | None = None,
-                 policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
-                 jitter: Callable[[], float] = random.random, rate: float = 1.0):
+    def __init__(
+        self,
+        lang: str = "en",
+        tld: str = "com",
+        endpoint: str | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        rate: float = 1.0,
+    ):
         self.lang, self.tld, self.endpoint, self.policy, self.rate = lang, tld, endpoint, policy, rate
         self.voice = self.language = f"{lang}-{tld}"  # the Google host gives the accent: en-co.uk is British
         self._sleep, self._jitter = sleep, jitter
@@ -72,7 +79,12 @@ class GTTSEngine(Engine):
         self._pause_lock = threading.Lock()
 
     def identity(self) -> dict:
-        return {"name": self.name, "lang": self.lang, "tld": self.tld, **({} if self.rate == 1.0 else {"rate": self.rate})}
+        return {
+            "name": self.name,
+            "lang": self.lang,
+            "tld": self.tld,
+            **({} if self.rate == 1.0 else {"rate": self.rate}),
+        }
 
     def _wait_for_pause(self) -> None:
         with self._pause_lock:
@@ -90,8 +102,16 @@ class GTTSEngine(Engine):
 
         if len(text) > MAX_CHARS:
             raise ValueError(f"gTTS request of {len(text)} characters exceeds {MAX_CHARS}")
-        request = self._gtts(text, lang=self.lang, tld=self.tld, lang_check=False, timeout=self.policy.timeout,
-                             pre_processor_funcs=[], tokenizer_func=lambda whole: [whole], endpoint=self.endpoint)
+        request = self._gtts(
+            text,
+            lang=self.lang,
+            tld=self.tld,
+            lang_check=False,
+            timeout=self.policy.timeout,
+            pre_processor_funcs=[],
+            tokenizer_func=lambda whole: [whole],
+            endpoint=self.endpoint,
+        )
         for attempt in range(1, self.policy.attempts + 1):
             self._wait_for_pause()
             try:
@@ -132,7 +152,7 @@ class GTTSEngine(Engine):
             return list(pool.map(one, range(len(texts)), texts))
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> "GTTSEngine":
+    def create(cls, settings: EngineSettings) -> GTTSEngine:
         """The gTTS engine for settings.lang and settings.tld, or for a voice named LANG-TLD (en-co.uk)."""
         lang, tld = settings.lang, settings.tld
         if settings.voice:
@@ -144,5 +164,9 @@ class GTTSEngine(Engine):
 
     @classmethod
     def voices(cls) -> list[VoiceInfo]:
-        return [VoiceInfo("gtts", code, name, SAMPLE_RATE, True, "online: needs translate.google.<tld>; --tld picks the accent")
-                for code, name in sorted(languages().items())]
+        return [
+            VoiceInfo(
+                "gtts", code, name, SAMPLE_RATE, True, "online: needs translate.google.<tld>; --tld picks the accent"
+            )
+            for code, name in sorted(languages().items())
+        ]

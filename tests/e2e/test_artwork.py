@@ -21,7 +21,9 @@ def ocr(png: bytes, language: str) -> str:
     image = ImageOps.invert(Image.open(io.BytesIO(png)).convert("L").resize((500, 500), Image.LANCZOS))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    result = subprocess.run(["tesseract", "-", "-", "-l", language, "--psm", "6"], input=buffer.getvalue(), capture_output=True)
+    result = subprocess.run(
+        ["tesseract", "-", "-", "-l", language, "--psm", "6"], input=buffer.getvalue(), capture_output=True
+    )
     assert result.returncode == 0, result.stderr.decode()
     return " ".join(result.stdout.decode().split())
 

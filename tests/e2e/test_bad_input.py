@@ -16,6 +16,7 @@ GOOD = "Headline\n\nA sentence to read."
 @pytest.fixture
 def files(tmp_path, local_server):
     """Inputs on disk and pages on a local server; returns (folder, server URL)."""
+
     def write(name: str, data: bytes | str) -> str:
         path = tmp_path / name
         path.write_bytes(data if isinstance(data, bytes) else data.encode())
@@ -44,7 +45,8 @@ def files(tmp_path, local_server):
 
     def answer(method, path, body):
         return {
-            "/404": Reply(404, b"gone"), "/500": Reply(500, b"oops"),
+            "/404": Reply(404, b"gone"),
+            "/500": Reply(500, b"oops"),
             "/slow": Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=3),
             "/loop": Reply(302, b"", {"Location": "/loop"}),
             "/zip": Reply(200, zipped.getvalue(), {"Content-Type": "application/zip"}),

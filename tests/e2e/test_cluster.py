@@ -36,8 +36,18 @@ class Cluster:
     def __init__(self, workers: int):
         self.address = f"tcp://127.0.0.1:{free_port()}"
         port = self.address.rsplit(":", 1)[1]
-        self.scheduler = self._start([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                      "--port", port, "--no-dashboard"])
+        self.scheduler = self._start(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--no-dashboard",
+            ]
+        )
         self.workers = [self.add_worker() for _ in range(workers)]
 
     @staticmethod
@@ -71,8 +81,20 @@ def article(tmp_path: Path, name: str, sentences: list[str]) -> str:
 
 def test_a_cluster_render_matches_a_local_render(tmp_path, cluster):
     sources = [article(tmp_path, "one", SENTENCES[:5]), article(tmp_path, "two", SENTENCES[5:9])]
-    local = make(sources, MakeOptions(output_dir=tmp_path / "local", voice=VoiceOptions(settings=STEADY), cache=CacheOptions(enabled=False)))
-    remote = make(sources, MakeOptions(output_dir=tmp_path / "remote", voice=VoiceOptions(settings=STEADY, cluster=cluster.address), cache=CacheOptions(enabled=False)))
+    local = make(
+        sources,
+        MakeOptions(
+            output_dir=tmp_path / "local", voice=VoiceOptions(settings=STEADY), cache=CacheOptions(enabled=False)
+        ),
+    )
+    remote = make(
+        sources,
+        MakeOptions(
+            output_dir=tmp_path / "remote",
+            voice=VoiceOptions(settings=STEADY, cluster=cluster.address),
+            cache=CacheOptions(enabled=False),
+        ),
+    )
     assert [t.segment.spoken for t in remote.timings] == [t.segment.spoken for t in local.timings]
     assert [round(t.end - t.start, 3) for t in remote.timings] == [round(t.end - t.start, 3) for t in local.timings]
     assert remote.duration == pytest.approx(local.duration, abs=0.001)
@@ -123,7 +145,11 @@ def test_a_worker_that_joins_late_serves_tasks(tmp_path):
 def test_a_cluster_that_goes_away_is_one_clear_error_and_the_cache_keeps_what_was_made(tmp_path):
     cluster = Cluster(workers=1)
     source = article(tmp_path, "long", SENTENCES)
-    options = MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=tmp_path / "cache"), voice=VoiceOptions(cluster=cluster.address))
+    options = MakeOptions(
+        output_dir=tmp_path / "out",
+        cache=CacheOptions(folder=tmp_path / "cache"),
+        voice=VoiceOptions(cluster=cluster.address),
+    )
     made = []
 
     def progress(stage, done, total):
@@ -147,23 +173,41 @@ def test_batch_renders_an_episode_per_article_on_a_local_cluster_and_reports_fai
 
     from briefing.cli import main
 
-    (tmp_path / "briefing.toml").write_text('[show]\nowner_email = "jane@example.org"\nbase_url = "https://pods.example.org"\n')
-    sources = [article(tmp_path, "one", SENTENCES[:2]), article(tmp_path, "two", SENTENCES[2:4]), str(tmp_path / "missing.txt")]
+    (tmp_path / "briefing.toml").write_text(
+        '[show]\nowner_email = "jane@example.org"\nbase_url = "https://pods.example.org"\n'
+    )
+    sources = [
+        article(tmp_path, "one", SENTENCES[:2]),
+        article(tmp_path, "two", SENTENCES[2:4]),
+        str(tmp_path / "missing.txt"),
+    ]
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        result = runner().invoke(main, ["batch", *sources, "--per-article", "--publish", "-o", "site", "--cluster", "local:2", "-q"])
+        result = runner().invoke(
+            main, ["batch", *sources, "--per-article", "--publish", "-o", "site", "--cluster", "local:2", "-q"]
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 1 and "missing.txt" in result.stderr
     assert len(result.stdout.split()) == 2
     import feedparser
 
-    assert {entry.title for entry in feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries} == {"Story one", "Story two"}
+    assert {entry.title for entry in feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries} == {
+        "Story one",
+        "Story two",
+    }
 
 
-@pytest.mark.parametrize("address, warned", [("tcp://10.1.2.3:8786", True), ("tcp://127.0.0.1:8786", False),
-                                             ("tls://10.1.2.3:8786", False), ("localhost:8786", False)])
+@pytest.mark.parametrize(
+    "address, warned",
+    [
+        ("tcp://10.1.2.3:8786", True),
+        ("tcp://127.0.0.1:8786", False),
+        ("tls://10.1.2.3:8786", False),
+        ("localhost:8786", False),
+    ],
+)
 def test_plain_tcp_to_another_machine_is_warned_about(address, warned):
     assert (plain_text_warning(address) is not None) is warned
 
@@ -173,24 +217,82 @@ def test_tls_from_dask_security_settings(tmp_path, capsys):
     import dask
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
-    settings = {"DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
-                **{f"DASK_DISTRIBUTED__COMM__TLS__{part}__{kind}": str(path)
-                   for part in ("SCHEDULER", "WORKER", "CLIENT") for kind, path in (("CERT", cert), ("KEY", key))}}
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    settings = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+        **{
+            f"DASK_DISTRIBUTED__COMM__TLS__{part}__{kind}": str(path)
+            for part in ("SCHEDULER", "WORKER", "CLIENT")
+            for kind, path in (("CERT", cert), ("KEY", key))
+        },
+    }
     port = free_port()
     address = f"tls://127.0.0.1:{port}"
     environment = {**os.environ, **settings}
-    processes = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
-                                   str(port), "--no-dashboard", "--protocol", "tls", "--tls-ca-file", str(cert),
-                                   "--tls-cert", str(cert), "--tls-key", str(key)], env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
-    processes.append(subprocess.Popen([sys.executable, "-m", "briefing", "worker", address], env=environment,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+                "--protocol",
+                "tls",
+                "--tls-ca-file",
+                str(cert),
+                "--tls-cert",
+                str(cert),
+                "--tls-key",
+                str(key),
+            ],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ]
+    processes.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "briefing", "worker", address],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    )
     try:
-        with dask.config.set({"distributed.comm.tls.ca-file": str(cert), "distributed.comm.tls.client.cert": str(cert),
-                              "distributed.comm.tls.client.key": str(key)}):
+        with dask.config.set(
+            {
+                "distributed.comm.tls.ca-file": str(cert),
+                "distributed.comm.tls.client.cert": str(cert),
+                "distributed.comm.tls.client.key": str(key),
+            }
+        ):
             with connect(address) as client:
                 client.wait_for_workers(1, timeout=60)
                 assert all(worker.startswith("tls://") for worker in client.scheduler_info()["workers"])

@@ -22,11 +22,28 @@ KILLS = 20
 
 def start(tmp_path: Path, number: int) -> subprocess.Popen:
     source = tmp_path / f"story-{number}.txt"
-    source.write_text(f"Story number {number}\n\nThe council met on Tuesday to agree the budget for story {number}. "
-                      "Officials said the talks would resume next week. Rain is expected tonight across the region.")
-    return subprocess.Popen([sys.executable, "-m", "briefing", "make", str(source), "--publish", "-o", str(tmp_path / "site"),
-                             "-q", "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    source.write_text(
+        f"Story number {number}\n\nThe council met on Tuesday to agree the budget for story {number}. "
+        "Officials said the talks would resume next week. Rain is expected tonight across the region."
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "make",
+            str(source),
+            "--publish",
+            "-o",
+            str(tmp_path / "site"),
+            "-q",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 _decoded: dict[tuple, float] = {}
@@ -42,8 +59,10 @@ def decodes_whole(mp3: Path) -> float:
 
 
 def _decode(mp3: Path) -> float:
-    result = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", "8000", "-"],
-                            capture_output=True)
+    result = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", "8000", "-"],
+        capture_output=True,
+    )
     assert result.returncode == 0 and not result.stderr, (mp3.name, result.stderr[-300:])
     return len(result.stdout) / 2 / 8000
 
@@ -58,8 +77,12 @@ def children(pid: int) -> list[int]:
 def gone_within(pids: list[int], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        alive = [pid for pid in pids if Path(f"/proc/{pid}").exists() and "zombie" not in
-                 Path(f"/proc/{pid}/status").read_text(errors="replace").lower()]
+        alive = [
+            pid
+            for pid in pids
+            if Path(f"/proc/{pid}").exists()
+            and "zombie" not in Path(f"/proc/{pid}/status").read_text(errors="replace").lower()
+        ]
         if not alive:
             return
         time.sleep(0.1)
@@ -128,8 +151,10 @@ def test_kill_9_at_twenty_moments_loses_nothing(tmp_path):
         assert listed <= now  # nothing published earlier was lost
         listed = now
         number += 1
-    print(f"runs take {typical:.2f} s; killed at (seconds, temporary files left) {moments}; "
-          f"{killed_with_workers} with Piper workers running")
+    print(
+        f"runs take {typical:.2f} s; killed at (seconds, temporary files left) {moments}; "
+        f"{killed_with_workers} with Piper workers running"
+    )
     assert killed_with_workers >= 1
     final = start(tmp_path, number)
     assert final.wait(timeout=120) == 0, final.stderr.read()

@@ -36,8 +36,10 @@ class ToneEngine(Engine):
 
     def synthesize(self, text: str):
         time = np.arange(int(0.15 * self.sample_rate)) / self.sample_rate
-        beeps = [np.concatenate([0.5 * np.sin(2 * np.pi * (300 + 40 * len(word)) * time), np.zeros(800)])
-                 for word in text.split()] or [np.zeros(800)]
+        beeps = [
+            np.concatenate([0.5 * np.sin(2 * np.pi * (300 + 40 * len(word)) * time), np.zeros(800)])
+            for word in text.split()
+        ] or [np.zeros(800)]
         pcm = (np.concatenate(beeps) * 32767).astype("<i2").tobytes()
         return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
 
@@ -51,9 +53,18 @@ def test_a_registered_engine_is_known_everywhere():
 
 def test_a_registered_engine_renders_a_briefing_end_to_end(tmp_path):
     source = tmp_path / "a.txt"
-    source.write_text("Council agrees budget\n\nThe city council agreed the budget on Tuesday. "
-                      "It pays for new buses and twelve bridges, the mayor said.")
-    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(engine="tones"), cache=CacheOptions(folder=tmp_path / "cache")))
+    source.write_text(
+        "Council agrees budget\n\nThe city council agreed the budget on Tuesday. "
+        "It pays for new buses and twelve bridges, the mayor said."
+    )
+    episode = make(
+        [str(source)],
+        MakeOptions(
+            output_dir=tmp_path / "out",
+            voice=VoiceOptions(engine="tones"),
+            cache=CacheOptions(folder=tmp_path / "cache"),
+        ),
+    )
     record = json.loads(Path(episode.metadata_json).read_text())
     assert (episode.engine, episode.voice) == ("tones", "beeps")
     assert {segment["made_by"] for segment in record["segments"]} == {"tones/beeps"}

@@ -16,14 +16,20 @@ from briefing.cli import main
 from briefing.ffmpeg import ffmpeg_exe
 from briefing.model import Chapter, Segment
 
-ARTICLE = ("Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night from Sicily.\n\n"
-           "Critics in parliament asked for a vote on the mission.")
+ARTICLE = (
+    "Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night from Sicily.\n\n"
+    "Critics in parliament asked for a vote on the mission."
+)
 
 
 def ffmpeg_chapters(path: Path) -> list[tuple[float, str]]:
     """(start, title) of each chapter as ffmpeg reads it (ffprobe is not always there: imageio-ffmpeg ships none)."""
-    text = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     chapters, in_chapter, timebase, start = [], False, 1.0, 0
     for line in text.splitlines():
         if line.startswith("["):
@@ -40,10 +46,17 @@ def ffmpeg_chapters(path: Path) -> list[tuple[float, str]]:
 
 @pytest.fixture(scope="module")
 def speech(piper_engine):
-    texts = ["Special units from France joined troops from Libya's parliament.", "The Royal Air Force is flying missions."]
+    texts = [
+        "Special units from France joined troops from Libya's parliament.",
+        "The Royal Air Force is flying missions.",
+    ]
     segments = [Segment("body", t, t, 0.5) for t in texts]
-    stitched, _ = mix.stitch(segments, [piper_engine.synthesize(t) for t in texts], piper_engine.sample_rate,
-                             mix.make_sting(piper_engine.sample_rate))
+    stitched, _ = mix.stitch(
+        segments,
+        [piper_engine.synthesize(t) for t in texts],
+        piper_engine.sample_rate,
+        mix.make_sting(piper_engine.sample_rate),
+    )
     return stitched
 
 
@@ -66,7 +79,9 @@ def test_m4a_is_mastered_to_the_targets_as_aac_lc_with_its_index_first(tmp_path,
     assert "Audio: aac (LC)" in described and "mono" in described, described
     assert info.length == pytest.approx(speech.duration_seconds, abs=0.05)
     head = path.read_bytes()[:4096]
-    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))  # faststart
+    assert head.find(b"moov") != -1 and (
+        head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat")
+    )  # faststart
 
 
 @pytest.mark.usefixtures("each_ffmpeg")
@@ -76,12 +91,29 @@ def test_m4a_tags_cover_and_chapters_are_read_back(tmp_path, speech):
     path = tmp_path / "out.m4a"
     master.master_to_file(speech, path, master.MasterOptions(format="m4a"))
     png = _png()
-    chapters = (Chapter("Introduction", 0.0, 1.2), Chapter("Café = news; #1", 1.2, 3.0, "https://example.org/a"),
-                Chapter("Closing", 3.0, round(speech.duration_seconds, 3)))
-    audio_format("m4a").write_tags(path, Tags("Morning — Desk", "Le Café", "2026-11-30", "Source: a.txt",
-                                              round(speech.duration_seconds * 1000), png, chapters))
+    chapters = (
+        Chapter("Introduction", 0.0, 1.2),
+        Chapter("Café = news; #1", 1.2, 3.0, "https://example.org/a"),
+        Chapter("Closing", 3.0, round(speech.duration_seconds, 3)),
+    )
+    audio_format("m4a").write_tags(
+        path,
+        Tags(
+            "Morning — Desk",
+            "Le Café",
+            "2026-11-30",
+            "Source: a.txt",
+            round(speech.duration_seconds * 1000),
+            png,
+            chapters,
+        ),
+    )
     mp4 = MP4(path)
-    assert mp4.tags["\xa9nam"] == ["Morning — Desk"] and mp4.tags["\xa9ART"] == ["Le Café"] and mp4.tags["\xa9day"] == ["2026-11-30"]
+    assert (
+        mp4.tags["\xa9nam"] == ["Morning — Desk"]
+        and mp4.tags["\xa9ART"] == ["Le Café"]
+        and mp4.tags["\xa9day"] == ["2026-11-30"]
+    )
     assert bytes(mp4.tags["covr"][0]) == png
     expected = [(chapter.start, chapter.title) for chapter in chapters]
     assert [(round(c.start, 3), c.title) for c in mp4.chapters] == expected  # Nero chapters, as mutagen reads them
@@ -105,9 +137,26 @@ def test_an_m4a_episode_is_published_linted_served_and_listed(tmp_path):
     source.write_text(ARTICLE)
     folder = tmp_path / "site"
     config = tmp_path / "briefing.toml"
-    config.write_text('[show]\ntitle = "Morning Desk"\nowner_email = "desk@example.org"\nbase_url = "https://pods.example.org/desk"\n')
-    result = runner().invoke(main, ["make", str(source), "-o", str(folder), "--format", "m4a", "--publish", "--quiet",
-                                    "--config", str(config), "--cache-dir", str(tmp_path / "cache")])
+    config.write_text(
+        '[show]\ntitle = "Morning Desk"\nowner_email = "desk@example.org"\nbase_url = "https://pods.example.org/desk"\n'
+    )
+    result = runner().invoke(
+        main,
+        [
+            "make",
+            str(source),
+            "-o",
+            str(folder),
+            "--format",
+            "m4a",
+            "--publish",
+            "--quiet",
+            "--config",
+            str(config),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result
     audio = Path(result.stdout.strip())
     assert audio.suffix == ".m4a" and audio.parent == folder / "episodes"
@@ -164,7 +213,9 @@ def test_a_second_render_in_m4a_comes_from_the_cache_and_an_mp3_does_not(tmp_pat
     cache = tmp_path / "cache"
 
     def render(*extra: str) -> Path:
-        result = runner().invoke(main, ["make", str(source), "-o", str(tmp_path / "out"), "--quiet", "--cache-dir", str(cache), *extra])
+        result = runner().invoke(
+            main, ["make", str(source), "-o", str(tmp_path / "out"), "--quiet", "--cache-dir", str(cache), *extra]
+        )
         assert result.exit_code == 0, result
         return Path(result.stdout.strip())
 
@@ -174,4 +225,6 @@ def test_a_second_render_in_m4a_comes_from_the_cache_and_an_mp3_does_not(tmp_pat
     assert m4a_pieces
     mp3 = render()
     assert mp3.suffix == ".mp3" and mp3.read_bytes()[:3] == b"ID3"
-    assert len(set(cache.glob("*/*.piece")) - m4a_pieces) == len(m4a_pieces)  # each format is mastered once, and kept apart
+    assert len(set(cache.glob("*/*.piece")) - m4a_pieces) == len(
+        m4a_pieces
+    )  # each format is mastered once, and kept apart

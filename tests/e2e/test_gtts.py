@@ -52,11 +52,15 @@ def test_make_with_gtts_sends_only_short_requests(tmp_path, local_server, piper_
     server = local_server(google)
     monkeypatch.setenv("BRIEFING_GTTS_ENDPOINT", server.url)
     article = tmp_path / "article.txt"
-    article.write_text("Drones over Sabratha\n\nItalian officials confirmed on Monday that American drones, "
-                       "which had been based in Sicily for months, would be allowed to fly from Sigonella for "
-                       "defensive missions over Libya, a decision that followed weeks of talks.\n\nCritics objected.")
-    result = CliRunner().invoke(main, ["make", str(article), "--engine", "gtts", "--lang", "en", "--tld", "co.uk",
-                                       "-o", str(tmp_path / "out"), "-q"])
+    article.write_text(
+        "Drones over Sabratha\n\nItalian officials confirmed on Monday that American drones, "
+        "which had been based in Sicily for months, would be allowed to fly from Sigonella for "
+        "defensive missions over Libya, a decision that followed weeks of talks.\n\nCritics objected."
+    )
+    result = CliRunner().invoke(
+        main,
+        ["make", str(article), "--engine", "gtts", "--lang", "en", "--tld", "co.uk", "-o", str(tmp_path / "out"), "-q"],
+    )
     assert result.exit_code == 0, result.output
     assert all(len(text) <= MAX_CHARS for text, _ in google.texts)
     assert all(lang == "en" for _, lang in google.texts)
@@ -71,7 +75,8 @@ def test_make_with_gtts_sends_only_short_requests(tmp_path, local_server, piper_
 def test_concurrent_output_is_in_script_order(local_server, piper_engine):
     google = FakeGoogle(piper_engine)
     engine = GTTSEngine("en", "com", endpoint=local_server(google).url, policy=FAST)
-    # Lengths of 1, 3, 6, 9, 13 and 18 words (at most 90 characters), mixed, so each clip's length says which text it is.
+    # Lengths of 1, 3, 6, 9, 13 and 18 words (at most 90 characters), mixed, so each clip's length says which
+    # text it is.
     counts = [6, 1, 13, 3, 18, 9]
     texts = [" ".join(["word"] * n) + "." for n in counts]
     concurrent = engine.synthesize_all(texts)
@@ -88,12 +93,17 @@ def test_a_failed_run_keeps_what_it_made_and_the_next_run_resumes(tmp_path, loca
     server = local_server(google)
     monkeypatch.setenv("BRIEFING_GTTS_ENDPOINT", server.url)
     article = tmp_path / "a.txt"
-    article.write_text("Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Doomed sentence here.")
+    article.write_text(
+        "Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Doomed sentence here."
+    )
+
     def refuse_doomed(method, path, body):
         return Reply(403, b"no") if b"Doomed" in body else google(method, path, body)
 
     server.handler = refuse_doomed
-    options = MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(engine="gtts"), cache=CacheOptions(folder=tmp_path / "cache"))
+    options = MakeOptions(
+        output_dir=tmp_path / "out", voice=VoiceOptions(engine="gtts"), cache=CacheOptions(folder=tmp_path / "cache")
+    )
     with pytest.raises(BriefingError, match="Doomed"):
         make([str(article)], options)
     made_before = len(list((tmp_path / "cache").glob("*/*.clip")))
@@ -109,12 +119,38 @@ def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server
 
     google = FakeGoogle(piper_engine)
     server = local_server(lambda m, p, b: Reply(503, b"down") if b"Third" in b or b"Fourth" in b else google(m, p, b))
-    monkeypatch.setattr(GTTSEngine, "create", classmethod(lambda cls, settings: GTTSEngine(
-        settings.lang, settings.tld, endpoint=server.url, policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05))))
+    monkeypatch.setattr(
+        GTTSEngine,
+        "create",
+        classmethod(
+            lambda cls, settings: GTTSEngine(
+                settings.lang,
+                settings.tld,
+                endpoint=server.url,
+                policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05),
+            )
+        ),
+    )
     article = tmp_path / "a.txt"
-    article.write_text("Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Fourth sentence here.")
-    result = runner().invoke(main, ["make", str(article), "--engine", "gtts", "--fallback-engine", "piper",
-                                    "-o", str(tmp_path / "out"), "-q", "--cache-dir", str(tmp_path / "cache")])
+    article.write_text(
+        "Headline\n\nFirst sentence here. Second sentence here. Third sentence here. Fourth sentence here."
+    )
+    result = runner().invoke(
+        main,
+        [
+            "make",
+            str(article),
+            "--engine",
+            "gtts",
+            "--fallback-engine",
+            "piper",
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert "gtts kept failing; 2 segments were made by piper" in result.stderr
     meta = json.loads(Path(result.stdout.strip()).with_suffix(".json").read_text())
@@ -126,5 +162,7 @@ def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server
 def test_rate_time_stretches_google_speech_keeping_its_pitch(local_server, piper_engine):
     server = local_server(FakeGoogle(piper_engine))
     normal = GTTSEngine("en", "com", endpoint=server.url, policy=FAST).synthesize("Hello there, how are you today?")
-    faster = GTTSEngine("en", "com", endpoint=server.url, policy=FAST, rate=1.25).synthesize("Hello there, how are you today?")
+    faster = GTTSEngine("en", "com", endpoint=server.url, policy=FAST, rate=1.25).synthesize(
+        "Hello there, how are you today?"
+    )
     assert faster.duration_seconds / normal.duration_seconds == pytest.approx(0.8, rel=0.03)

@@ -22,8 +22,10 @@ from briefing.ffmpeg import ffmpeg_exe
 MEMORY_LIMIT_MB = 1500
 SECONDS_LIMIT = 120  # generous: a busy machine; the worst case here takes a few seconds
 # Runs the command and reports the largest resident size of it and of everything it started.
-MEASURED = ("import resource, subprocess, sys; run = subprocess.run(sys.argv[1:]); "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(run.returncode)")
+MEASURED = (
+    "import resource, subprocess, sys; run = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(run.returncode)"
+)
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,21 @@ class Case:
 def png_header(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * (width * 3 + 1))) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * (width * 3 + 1)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def rss(entries: list[str]) -> str:
-    now = dt.datetime.now(dt.timezone.utc)
-    items = "".join(f"<item><title>Entry {n}</title><link>{link}</link><pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
-                    for n, link in enumerate(entries))
+    now = dt.datetime.now(dt.UTC)
+    items = "".join(
+        f"<item><title>Entry {n}</title><link>{link}</link><pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
+        for n, link in enumerate(entries)
+    )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Hostile</title>{items}</channel></rss>'
 
 
@@ -56,7 +65,8 @@ def inputs(tmp_path_factory):
     write = {
         "run-on.txt": "Run on\n\n" + " ".join(words[n % len(words)] for n in range(40_000)),  # 200 KB, no full stop
         "run-on-short.txt": "Run on\n\n" + " ".join(words[n % len(words)] for n in range(500)),  # rendered: 2.9 KB
-        "prose.txt": "Long paragraph\n\n" + " ".join(f"{words[n % len(words)]}{'.' if n % 17 == 0 else ''}" for n in range(80_000)),
+        "prose.txt": "Long paragraph\n\n"
+        + " ".join(f"{words[n % len(words)]}{'.' if n % 17 == 0 else ''}" for n in range(80_000)),
         "giant-word.txt": "Giant word\n\n" + "x" * 30_000 + " and then the council met.",
         "brackets.md": "# Brackets\n\n" + "[" * 100_000 + " " + "_a " * 30_000 + "<" * 50_000 + "\n\nThe council met.",
         "links.md": "# Links\n\n" + "[a link](http://example.org/x) and " * 10_000,
@@ -80,9 +90,28 @@ def inputs(tmp_path_factory):
         (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
     secret = folder / "secret.txt"
     secret.write_text("Secret\n\nMy private notes, never to be read into a podcast.")
-    (folder / "local-links.rss").write_text(rss([str(secret), f"file://{secret}", "http://example.org:99999/x", "http://[::1/x"]))
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=f=220:d=1200", "-ac", "1", "-c:a", "libmp3lame",
-                    "-b:a", "32k", str(folder / "long-music.mp3")], check=True)
+    (folder / "local-links.rss").write_text(
+        rss([str(secret), f"file://{secret}", "http://example.org:99999/x", "http://[::1/x"])
+    )
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=220:d=1200",
+            "-ac",
+            "1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "32k",
+            str(folder / "long-music.mp3"),
+        ],
+        check=True,
+    )
     return folder
 
 
@@ -105,34 +134,80 @@ CASES = [
     Case("UTF-32 text", ["make", "{d}/utf32.txt", "--dry-run"], 0),
     Case("run-on sentence, rendered", ["make", "{d}/run-on-short.txt", "-o", "{o}", "-q"], 0, writes=True),
     Case("article text holding phonemes, rendered", ["make", "{d}/phonemes.txt", "-o", "{o}", "-q"], 0, writes=True),
-    Case("control characters in a published title", ["make", "{d}/control.txt", "--publish", "-o", "{o}", "-q"], 0,
-         writes=True),
-    Case("a 20-minute music file (decoded only as far as used)", ["make", "{d}/good.txt", "--music", "{d}/long-music.mp3", "-o", "{o}", "-q"], 0,
-         writes=True),
-    Case("catastrophic --drop-rule", ["make", "{d}/a-b.txt", "--drop-rule", "(a|aa|aaa)+$", "--dry-run"], 2, "simplify the pattern"),
+    Case(
+        "control characters in a published title",
+        ["make", "{d}/control.txt", "--publish", "-o", "{o}", "-q"],
+        0,
+        writes=True,
+    ),
+    Case(
+        "a 20-minute music file (decoded only as far as used)",
+        ["make", "{d}/good.txt", "--music", "{d}/long-music.mp3", "-o", "{o}", "-q"],
+        0,
+        writes=True,
+    ),
+    Case(
+        "catastrophic --drop-rule",
+        ["make", "{d}/a-b.txt", "--drop-rule", "(a|aa|aaa)+$", "--dry-run"],
+        2,
+        "simplify the pattern",
+    ),
     Case("only punctuation", ["make", "{d}/punctuation.txt", "-o", "{o}"], 2, "nothing to say"),
     Case("only emoji", ["make", "{d}/emoji.txt", "-o", "{o}"], 2, "nothing to say"),
     Case("only zero-width spaces", ["make", "{d}/zero-width.txt", "-o", "{o}"], 2, "nothing to say"),
-    Case("a feed naming local files and bad addresses", ["make", "--from-feed", "{d}/local-links.rss", "-o", "{o}"], 2,
-         "nothing new to brief"),
-    Case("a feed of 10,000 entries", ["make", "--from-feed", "{d}/ten-thousand.rss", "-o", "{o}"], 2, "nothing new to brief"),
-    Case("a script with a javascript: link", ["make", "{d}/js-script.md", "-o", "{o}"], 2, "must be an http(s) address"),
+    Case(
+        "a feed naming local files and bad addresses",
+        ["make", "--from-feed", "{d}/local-links.rss", "-o", "{o}"],
+        2,
+        "nothing new to brief",
+    ),
+    Case(
+        "a feed of 10,000 entries",
+        ["make", "--from-feed", "{d}/ten-thousand.rss", "-o", "{o}"],
+        2,
+        "nothing new to brief",
+    ),
+    Case(
+        "a script with a javascript: link", ["make", "{d}/js-script.md", "-o", "{o}"], 2, "must be an http(s) address"
+    ),
     Case("a script over --max-input", ["make", "{d}/script.md", "--max-input", "1KB", "-o", "{o}"], 2, "(--max-input)"),
-    Case("wrong types in briefing.toml", ["make", "{d}/good.txt", "--config", "{d}/types.toml", "-o", "{o}"], 2,
-         "voice in [voice] must be"),
-    Case("keep = 0 in briefing.toml", ["make", "{d}/good.txt", "--config", "{d}/keep.toml", "-o", "{o}"], 2,
-         "keep in [show] must be"),
+    Case(
+        "wrong types in briefing.toml",
+        ["make", "{d}/good.txt", "--config", "{d}/types.toml", "-o", "{o}"],
+        2,
+        "voice in [voice] must be",
+    ),
+    Case(
+        "keep = 0 in briefing.toml",
+        ["make", "{d}/good.txt", "--config", "{d}/keep.toml", "-o", "{o}"],
+        2,
+        "keep in [show] must be",
+    ),
     Case("NaN --rate", ["make", "{d}/good.txt", "--rate", "nan", "-o", "{o}"], 2, "not a finite number"),
     Case("--loudness +50", ["make", "{d}/good.txt", "--loudness", "+50", "-o", "{o}"], 2, "--loudness"),
     Case("infinite --timeout", ["make", "{d}/good.txt", "--timeout", "inf", "-o", "{o}"], 2, "--timeout"),
-    Case("--max-input of 400 digits", ["make", "{d}/good.txt", "--max-input", "9" * 400, "-o", "{o}"], 2, "a size must"),
-    Case("--cache-max of 400 digits", ["make", "{d}/good.txt", "--cache-max", "9" * 400, "-o", "{o}"], 2, "a size must"),
-    Case("a 20000 px artwork (decompression bomb)", ["make", "{d}/good.txt", "--artwork", "{d}/bomb.png", "-o", "{o}"], 2,
-         "far larger than"),
-    Case("a wide artwork", ["make", "{d}/good.txt", "--publish", "--artwork", "{d}/wide.png", "-o", "{o}"], 2, "square"),
+    Case(
+        "--max-input of 400 digits", ["make", "{d}/good.txt", "--max-input", "9" * 400, "-o", "{o}"], 2, "a size must"
+    ),
+    Case(
+        "--cache-max of 400 digits", ["make", "{d}/good.txt", "--cache-max", "9" * 400, "-o", "{o}"], 2, "a size must"
+    ),
+    Case(
+        "a 20000 px artwork (decompression bomb)",
+        ["make", "{d}/good.txt", "--artwork", "{d}/bomb.png", "-o", "{o}"],
+        2,
+        "far larger than",
+    ),
+    Case(
+        "a wide artwork", ["make", "{d}/good.txt", "--publish", "--artwork", "{d}/wide.png", "-o", "{o}"], 2, "square"
+    ),
     Case("a file name too long for the file system", ["make", "{d}/" + "n" * 300 + ".txt", "-o", "{o}"], 2, "too long"),
-    Case("a URL of 70,000 characters", ["make", "http://127.0.0.1:9/" + "a" * 70_000, "--timeout", "1", "-o", "{o}"], 2,
-         "cannot fetch"),
+    Case(
+        "a URL of 70,000 characters",
+        ["make", "http://127.0.0.1:9/" + "a" * 70_000, "--timeout", "1", "-o", "{o}"],
+        2,
+        "cannot fetch",
+    ),
     Case("an unknown option", ["make", "{d}/good.txt", "--bogus"], 2, "No such option"),
 ]
 
@@ -142,8 +217,13 @@ def test_hostile_input(case, inputs, server, tmp_path):
     out = tmp_path / "out"
     arguments = [argument.replace("{d}", str(inputs)).replace("{o}", str(out)) for argument in case.arguments]
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "briefing", *arguments], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", MEASURED, sys.executable, "-m", "briefing", *arguments],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.monotonic() - started
     *lines, peak_kb = run.stderr.splitlines()
     stderr = "\n".join(lines)
@@ -166,11 +246,27 @@ def test_there_are_at_least_thirty_hostile_cases():
 
 def test_the_published_title_is_clean(inputs, tmp_path):
     """Control characters never reach the feed or the tags (they broke publishing)."""
-    run = subprocess.run([sys.executable, "-m", "briefing", "make", str(inputs / "control.txt"), "--publish", "-o",
-                          str(tmp_path / "site"), "-q"], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "make",
+            str(inputs / "control.txt"),
+            "--publish",
+            "-o",
+            str(tmp_path / "site"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     feed = (tmp_path / "site" / "feed.xml").read_text()
     assert "<title>Title with [31m control</title>" in feed and "\x1b" not in feed and "\x07" not in feed
-    [record_file] = [path for path in (tmp_path / "site" / "episodes").glob("*.json") if not path.name.endswith(".chapters.json")]
+    [record_file] = [
+        path for path in (tmp_path / "site" / "episodes").glob("*.json") if not path.name.endswith(".chapters.json")
+    ]
     record = json.loads(record_file.read_text())
     assert "\x1b" not in record["title"]

@@ -1,4 +1,3 @@
-
 import pytest
 from conftest import Reply
 from helpers import ARTICLE_HTML, QUICK
@@ -8,35 +7,48 @@ from briefing.ingest.sources import FetchLimits, read_source
 from briefing.retry import RetryPolicy
 
 
-@pytest.mark.parametrize("meta", ['<meta charset="iso-8859-7">',
-                                  '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-7">'])
+@pytest.mark.parametrize(
+    "meta", ['<meta charset="iso-8859-7">', '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-7">']
+)
 def test_url_charset_from_the_page_when_headers_say_none(local_server, meta):
     # A few Greek letters in an English page: a detector guesses a Baltic code page here.
-    page = ARTICLE_HTML.replace(b"<head>", b"<head>" + meta.encode()).replace(b"Sigonella", "Sigonella near Αθήνα".encode("iso-8859-7"))
+    page = ARTICLE_HTML.replace(b"<head>", b"<head>" + meta.encode()).replace(
+        b"Sigonella", "Sigonella near Αθήνα".encode("iso-8859-7")
+    )
     server = local_server(lambda m, p, b: Reply(200, page, {"Content-Type": "text/html"}))
     assert "Sigonella near Αθήνα" in read_source(server.url + "/story").paragraphs[0]
 
 
-@pytest.mark.parametrize("reply, message", [
-    (Reply(404, b"not here"), "HTTP 404"),
-    (Reply(500, b"oops"), "HTTP 500"),
-    (Reply(200, b"\x00" * 10, {"Content-Type": "application/zip"}), "application/zip, not an article"),
-    (Reply(200, b"x" * 5000, {"Content-Type": "text/html"}), "larger than 1000 bytes"),
-    (Reply(302, b"", {"Location": "/loop"}), "more than 5 redirects"),
-    (Reply(200, b"<html>slow</html>", {"Content-Type": "text/html"}, delay=3), "timed out"),
-])
+@pytest.mark.parametrize(
+    "reply, message",
+    [
+        (Reply(404, b"not here"), "HTTP 404"),
+        (Reply(500, b"oops"), "HTTP 500"),
+        (Reply(200, b"\x00" * 10, {"Content-Type": "application/zip"}), "application/zip, not an article"),
+        (Reply(200, b"x" * 5000, {"Content-Type": "text/html"}), "larger than 1000 bytes"),
+        (Reply(302, b"", {"Location": "/loop"}), "more than 5 redirects"),
+        (Reply(200, b"<html>slow</html>", {"Content-Type": "text/html"}, delay=3), "timed out"),
+    ],
+)
 def test_url_failures(local_server, reply, message):
     server = local_server(lambda m, p, b: reply)
     with pytest.raises(BriefingError, match=message):
         read_source(server.url + "/loop", FetchLimits(timeout=1.0, max_bytes=1000, retry=QUICK))
 
 
-@pytest.mark.parametrize("failures", [[Reply(503, b"busy")], [Reply(429, b"", {"Retry-After": "0"}), Reply(502, b"")],
-                                      [Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=2)]])
+@pytest.mark.parametrize(
+    "failures",
+    [
+        [Reply(503, b"busy")],
+        [Reply(429, b"", {"Retry-After": "0"}), Reply(502, b"")],
+        [Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=2)],
+    ],
+)
 def test_failures_that_may_pass_are_tried_again(local_server, failures):
     pending = list(failures)
-    server = local_server(lambda m, p, b: pending.pop(0) if pending else
-                          Reply(200, ARTICLE_HTML, {"Content-Type": "text/html"}))
+    server = local_server(
+        lambda m, p, b: pending.pop(0) if pending else Reply(200, ARTICLE_HTML, {"Content-Type": "text/html"})
+    )
     article = read_source(server.url + "/story", FetchLimits(timeout=1.0, retry=QUICK))
     assert article.paragraphs[0].startswith("Italian officials") and not pending
     assert len(server.requests) == len(failures) + 1

@@ -19,7 +19,9 @@ from conftest import LocalServer, Reply
 
 DEADLINE = 120  # seconds to reach a moment: generous, for a busy machine
 PROMPT = 6  # seconds from the signal to the exit: the command allows itself 1.5 (2 is the promise)
-ARTICLE = "A long one\n\n" + " ".join(f"Sentence number {n} of a long article, read slowly and with care." for n in range(60))
+ARTICLE = "A long one\n\n" + " ".join(
+    f"Sentence number {n} of a long article, read slowly and with care." for n in range(60)
+)
 
 
 def wait_for(condition, what: str, process: subprocess.Popen):
@@ -77,8 +79,13 @@ def folders(tmp_path):
 
 
 def start(*arguments: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "briefing", "make", *arguments, "-q"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefing", "make", *arguments, "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen, number: int = signal.SIGINT, to_group: bool = False) -> float:
@@ -94,7 +101,9 @@ def stop(process: subprocess.Popen, number: int = signal.SIGINT, to_group: bool 
     return elapsed
 
 
-def assert_stopped_cleanly(process, elapsed, out: Path, earlier: Path, code: int = 130, line: str = "briefing: interrupted"):
+def assert_stopped_cleanly(
+    process, elapsed, out: Path, earlier: Path, code: int = 130, line: str = "briefing: interrupted"
+):
     stderr = process.stderr.read()
     assert process.returncode == code, stderr
     assert stderr == line + "\n", stderr
@@ -132,24 +141,33 @@ def test_ctrl_c_during_start_up(folders, after):
 def test_ctrl_c_while_fetching(folders):
     _, out, earlier, cache = folders
     asked = threading.Event()
-    with LocalServer(lambda *request: (asked.set(), Reply(200, b"<html>late</html>", {"Content-Type": "text/html"},
-                                                          delay=60))[1]) as server:
+    with LocalServer(
+        lambda *request: (asked.set(), Reply(200, b"<html>late</html>", {"Content-Type": "text/html"}, delay=60))[1]
+    ) as server:
         process = start(server.url + "/story", "-o", str(out), "--cache-dir", str(cache))
         wait_for(asked.is_set, "the request", process)
         elapsed = stop(process)
     assert_stopped_cleanly(process, elapsed, out, earlier)
 
 
-@pytest.mark.parametrize("workers, to_group, number", [
-    ("2", False, signal.SIGINT), ("2", True, signal.SIGINT), ("1", False, signal.SIGINT), ("2", False, signal.SIGTERM)],
-    ids=["worker-processes", "terminal-group", "in-process", "sigterm"])
+@pytest.mark.parametrize(
+    "workers, to_group, number",
+    [
+        ("2", False, signal.SIGINT),
+        ("2", True, signal.SIGINT),
+        ("1", False, signal.SIGINT),
+        ("2", False, signal.SIGTERM),
+    ],
+    ids=["worker-processes", "terminal-group", "in-process", "sigterm"],
+)
 def test_ctrl_c_or_sigterm_during_synthesis(folders, workers, to_group, number):
     source, out, earlier, cache = folders
     process = start(str(source), "-o", str(out), "--cache-dir", str(cache), "--workers", workers)
     wait_for(lambda: segments_in(cache) >= 1, "a synthesised segment", process)
     elapsed = stop(process, number, to_group)
-    assert_stopped_cleanly(process, elapsed, out, earlier, *(
-        (143, "briefing: stopped") if number == signal.SIGTERM else ()))
+    assert_stopped_cleanly(
+        process, elapsed, out, earlier, *((143, "briefing: stopped") if number == signal.SIGTERM else ())
+    )
 
 
 def test_ctrl_c_while_mastering(folders):
@@ -163,8 +181,11 @@ def test_ctrl_c_while_mastering(folders):
 def test_ctrl_c_while_writing_the_episode(folders):
     source, out, earlier, cache = folders
     process = start(str(source), "-o", str(out), "--cache-dir", str(cache), "--publish")
-    wait_for(lambda: list((out / "episodes").glob(".*.part")) if (out / "episodes").is_dir() else [],
-             "a staged episode file", process)
+    wait_for(
+        lambda: list((out / "episodes").glob(".*.part")) if (out / "episodes").is_dir() else [],
+        "a staged episode file",
+        process,
+    )
     elapsed = stop(process)
     stderr = process.stderr.read()
     assert process.returncode == 130 and stderr == "briefing: interrupted\n", stderr

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import itertools
 import json
 import os
 from pathlib import Path
@@ -31,21 +32,24 @@ Share this article
 """
 
 
-
 @pytest.fixture(scope="module")
 def episode(tmp_path_factory):
     folder = tmp_path_factory.mktemp("make")
     source = folder / "drones.txt"
     source.write_text(ARTICLE)
-    options = MakeOptions(output_dir=folder / "out", show=Show(title="Morning Desk"), writing=WritingOptions(date=dt.date(2026, 11, 24)))
+    options = MakeOptions(
+        output_dir=folder / "out", show=Show(title="Morning Desk"), writing=WritingOptions(date=dt.date(2026, 11, 24))
+    )
     return make([str(source)], options), folder / "out"
 
 
 def test_files_are_named_from_date_and_headline_and_nothing_temporary_is_left(episode):
     result, out = episode
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert names == [f"2026-11-24-drones-over-sabratha{suffix}"
-                     for suffix in (".chapters.json", ".json", ".mp3", ".srt", ".txt", ".vtt")]
+    assert names == [
+        f"2026-11-24-drones-over-sabratha{suffix}"
+        for suffix in (".chapters.json", ".json", ".mp3", ".srt", ".txt", ".vtt")
+    ]
     assert all(oct(os.stat(out / name).st_mode)[-3:] == "644" for name in names)
 
 
@@ -70,10 +74,10 @@ def test_segment_times_match_the_audio(episode):
     result, _ = episode
     samples = decode_to_array(result.audio)
     meta = json.loads(Path(result.metadata_json).read_text())
-    for before, after in zip(meta["segments"], meta["segments"][1:]):
-        gap = samples[int((before["end"] + 0.03) * 44100): int((after["start"] - 0.03) * 44100)]
+    for before, after in itertools.pairwise(meta["segments"]):
+        gap = samples[int((before["end"] + 0.03) * 44100) : int((after["start"] - 0.03) * 44100)]
         if len(gap) > 2000:
-            assert np.sqrt(np.mean(gap ** 2)) < 0.003, (before["text"], after["text"])
+            assert np.sqrt(np.mean(gap**2)) < 0.003, (before["text"], after["text"])
 
 
 def test_id3_tags_read_back(episode):
@@ -108,7 +112,9 @@ def test_spoken_script_is_normalised_and_clean(episode):
 
 
 def test_cli_make_from_stdin(tmp_path):
-    result = runner().invoke(main, ["make", "-", "-o", str(tmp_path / "out"), "-q"], input="Short Story\n\nOne sentence only.\n")
+    result = runner().invoke(
+        main, ["make", "-", "-o", str(tmp_path / "out"), "-q"], input="Short Story\n\nOne sentence only.\n"
+    )
     assert result.exit_code == 0, result.stderr
     mp3 = Path(result.stdout.strip())
     assert mp3.parent == tmp_path / "out" and mp3.name.endswith("-short-story.mp3") and mp3.stat().st_size > 10_000
@@ -179,7 +185,9 @@ def test_failure_during_encoding_leaves_nothing(tmp_path, monkeypatch):
     source.write_text("Headline\n\nBody.")
     with pytest.raises(BriefingError, match="disk full"):
         make([str(source)], MakeOptions(output_dir=tmp_path / "out"))
-    assert [path.name for path in (tmp_path / "out").iterdir()] == [".briefing.lock"]  # the folder's lock, and nothing else
+    assert [path.name for path in (tmp_path / "out").iterdir()] == [
+        ".briefing.lock"
+    ]  # the folder's lock, and nothing else
 
 
 def test_voices_lists_engines_and_usability():
@@ -193,8 +201,10 @@ def test_voices_lists_engines_and_usability():
 
 def test_make_renders_an_edited_script(tmp_path):
     script = tmp_path / "edited.md"
-    script.write_text('+++\ntitle = "Edited briefing"\nshow = "Desk"\ndate = 2026-01-02\n+++\n\n'
-                      "# Intro\nHello.\n\n# A story\nFirst part.\n\n[pause 2s]\n\nSecond part.\n\n# Outro\nBye.\n")
+    script.write_text(
+        '+++\ntitle = "Edited briefing"\nshow = "Desk"\ndate = 2026-01-02\n+++\n\n'
+        "# Intro\nHello.\n\n# A story\nFirst part.\n\n[pause 2s]\n\nSecond part.\n\n# Outro\nBye.\n"
+    )
     result = runner().invoke(main, ["make", str(script), "-o", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.stderr
     mp3 = Path(result.stdout.strip())

@@ -16,17 +16,28 @@ from briefing.publish.podcast import published_episodes
 from e2e.test_serve import Served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/test installs it)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/test installs it)"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("page")
     first = work / "a.txt"
-    first.write_text("Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night from Sicily.\n\n"
-                     "Critics in parliament asked for a vote.")
+    first.write_text(
+        "Drones over Sabratha\n\nItalian officials confirmed the drones. They fly at night from Sicily.\n\n"
+        "Critics in parliament asked for a vote."
+    )
     second = work / "b.txt"
     second.write_text("Oil exports resume\n\nTankers loaded at Ras Lanuf on Monday. Exports will rise this month.")
     folder = work / "site"
@@ -60,7 +71,11 @@ def page(server):
 
 def test_lists_the_episodes_newest_first(page, site):
     titles = page.locator(".episode h2").all_inner_texts()
-    assert titles == [episode.title for episode in published_episodes(site)] == ["Oil exports resume", "Drones over Sabratha"]
+    assert (
+        titles
+        == [episode.title for episode in published_episodes(site)]
+        == ["Oil exports resume", "Drones over Sabratha"]
+    )
     assert page.locator("a.feed-link").get_attribute("href") == "feed.xml"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d · 0:\d\d", page.locator(".episode").first.locator(".meta").inner_text())
 
@@ -80,9 +95,12 @@ def test_one_tap_subscribe_links_and_the_feed_qr_code(page, server):
 
     bare = f"127.0.0.1:{server.port}/feed.xml"
     links = {link.get_attribute("data-app"): link.get_attribute("href") for link in page.locator("[data-app]").all()}
-    assert links == {"apple": f"podcast://{bare}", "pocketcasts": f"pktc://subscribe/{bare}",
-                     "overcast": f"overcast://x-callback-url/add?url=http%3A%2F%2F{bare.replace(':', '%3A').replace('/', '%2F')}",
-                     "antennapod": f"antennapod-subscribe://{bare}"}
+    assert links == {
+        "apple": f"podcast://{bare}",
+        "pocketcasts": f"pktc://subscribe/{bare}",
+        "overcast": f"overcast://x-callback-url/add?url=http%3A%2F%2F{bare.replace(':', '%3A').replace('/', '%2F')}",
+        "antennapod": f"antennapod-subscribe://{bare}",
+    }
     qr = page.locator("img.feed-qr")
     page.wait_for_function("document.querySelector('img.feed-qr').naturalWidth > 0", timeout=10000)
     shot = Image.open(io.BytesIO(qr.screenshot()))
@@ -100,7 +118,9 @@ def test_tap_targets_are_44_pixels(page):
 def test_another_origin_can_read_the_transcript(page, server, site, local_server):
     from conftest import Reply
 
-    other = local_server(lambda method, path, body: Reply(200, b"<!doctype html><title>player</title>", {"Content-Type": "text/html"}))
+    other = local_server(
+        lambda method, path, body: Reply(200, b"<!doctype html><title>player</title>", {"Content-Type": "text/html"})
+    )
     stem = published_episodes(site)[0].stem
     page.goto(other.url + "/")
     text = page.evaluate(f"fetch('{server.url}/episodes/{stem}.vtt').then((r) => r.text())")
@@ -184,7 +204,10 @@ def test_no_outside_requests_and_a_web_app(page, server):
     page.wait_for_load_state("networkidle")
     assert page.requests and all(url.startswith(server.url) for url in page.requests), page.requests
     manifest = page.evaluate("fetch('manifest.webmanifest').then(r => r.json())")
-    assert manifest["display"] == "standalone" and {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    assert manifest["display"] == "standalone" and {icon["sizes"] for icon in manifest["icons"]} == {
+        "192x192",
+        "512x512",
+    }
     assert page.evaluate("'mediaSession' in navigator")
 
 
@@ -192,8 +215,10 @@ def test_media_session_metadata_on_play(page):
     page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=15000)
     page.evaluate("document.querySelector('audio').play()")
     page.wait_for_function("navigator.mediaSession.metadata !== null", timeout=5000)
-    metadata = page.evaluate("({title: navigator.mediaSession.metadata.title, artist: navigator.mediaSession.metadata.artist,"
-                             " artwork: navigator.mediaSession.metadata.artwork.length})")
+    metadata = page.evaluate(
+        "({title: navigator.mediaSession.metadata.title, artist: navigator.mediaSession.metadata.artist,"
+        " artwork: navigator.mediaSession.metadata.artwork.length})"
+    )
     assert metadata == {"title": "Oil exports resume", "artist": "Morning Desk", "artwork": 2}
 
 

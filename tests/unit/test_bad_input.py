@@ -16,14 +16,27 @@ def test_there_are_at_least_thirty_cases():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("arguments", [
-    ["make", "x.txt", "--rate", "nan"], ["make", "x.txt", "--rate", "3"], ["make", "x.txt", "--loudness", "+50"],
-    ["make", "x.txt", "--loudness", "inf"], ["make", "x.txt", "--timeout", "nan"], ["make", "x.txt", "--timeout", "inf"],
-    ["make", "x.txt", "--minutes", "-1"], ["make", "x.txt", "--workers", "0"], ["make", "x.txt", "--bitrate", "1" * 400],
-    ["make", "x.txt", "--max-input", "1" * 400], ["make", "x.txt", "--cache-max", "9" * 40 + "GB"], ["make", "--bogus"],
-    ["serve", "--port", "99999"], ["check", "x.mp3", "--threshold", "nan"], ["preview", "Hi", "--rate", "-inf"],
-    ["nosuch"],
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["make", "x.txt", "--rate", "nan"],
+        ["make", "x.txt", "--rate", "3"],
+        ["make", "x.txt", "--loudness", "+50"],
+        ["make", "x.txt", "--loudness", "inf"],
+        ["make", "x.txt", "--timeout", "nan"],
+        ["make", "x.txt", "--timeout", "inf"],
+        ["make", "x.txt", "--minutes", "-1"],
+        ["make", "x.txt", "--workers", "0"],
+        ["make", "x.txt", "--bitrate", "1" * 400],
+        ["make", "x.txt", "--max-input", "1" * 400],
+        ["make", "x.txt", "--cache-max", "9" * 40 + "GB"],
+        ["make", "--bogus"],
+        ["serve", "--port", "99999"],
+        ["check", "x.mp3", "--threshold", "nan"],
+        ["preview", "Hi", "--rate", "-inf"],
+        ["nosuch"],
+    ],
+)
 def test_option_errors_are_one_line_exit_2(arguments, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner().invoke(main, arguments)
@@ -31,7 +44,9 @@ def test_option_errors_are_one_line_exit_2(arguments, tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("raised", [ImportError("numpy._core.multiarray failed to import"), BriefingError("ffmpeg failed")])
+@pytest.mark.parametrize(
+    "raised", [ImportError("numpy._core.multiarray failed to import"), BriefingError("ffmpeg failed")]
+)
 def test_an_error_raised_once_ctrl_c_has_arrived_is_reported_as_the_interruption(raised, tmp_path, monkeypatch):
     # A library can turn the KeyboardInterrupt into an error of its own (ONNX Runtime, when Ctrl-C
     # lands while it imports numpy), and a child process ended with the group fails.
@@ -51,6 +66,9 @@ def test_an_interrupt_python_could_not_raise_still_stops_the_command(monkeypatch
     # interpreter reports the KeyboardInterrupt as unraisable instead of raising it.
     monkeypatch.setattr(interrupts, "_received", signal.SIGINT)
     with pytest.raises(SystemExit) as stopped:
-        interrupts._unraisable(SimpleNamespace(exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(), exc_traceback=None,
-                                               err_msg=None, object=None))
+        interrupts._unraisable(
+            SimpleNamespace(
+                exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(), exc_traceback=None, err_msg=None, object=None
+            )
+        )
     assert stopped.value.code == 130 and capsys.readouterr().err == "briefing: interrupted\n"

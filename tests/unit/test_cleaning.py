@@ -42,21 +42,34 @@ DROPPED = [
     ("listen-prompt", "Listen: The Daily, on Spotify and Apple Podcasts"),
     ("listen-prompt", "Listen to this article"),
     ("shortcode", '[caption id="attachment_12" align="alignnone" width="640"]'),
-    ("shortcode", "[gallery ids=\"1,2,3\"] [/gallery]"),
+    ("shortcode", '[gallery ids="1,2,3"] [/gallery]'),
     ("read-more", "DON'T MISS"),
     ("read-more", "China furious at Macron for Hong Kong protest jibe [INSIGHT]"),
-    ("teaser", "A vida requer da gente otimismo e coragem para esperar o melhor e fazer o melhor acontecer. O pessimismo só faz …"),
+    (
+        "teaser",
+        "A vida requer da gente otimismo e coragem para esperar o melhor e fazer o melhor acontecer. O pessimismo só "
+        "faz …",
+    ),
     ("timestamp", "Updated at 1:23 p.m."),
     ("timestamp", "segunda-feira, 22 de janeiro de 2018 às 0:13"),
     ("tags", "Tags"),
     ("tags", "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad"),
     ("comments-prompt", "Tell us what YOU think..."),
     ("comments-prompt", "12 comments"),
-    ("keyword-list", "calendario stock car 2018, stock car brasil, stock car cascavel, stock car interlagos, stock car taruma"),
-    ("promotion", "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99. "
-                  "Click here for more information."),
-    ("newsletter-prompt", "Start your day with the Opening Bell. The preferred reading of finance professionals. "
-                          "Sign up for the free daily newsletter."),
+    (
+        "keyword-list",
+        "calendario stock car 2018, stock car brasil, stock car cascavel, stock car interlagos, stock car taruma",
+    ),
+    (
+        "promotion",
+        "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99. "
+        "Click here for more information.",
+    ),
+    (
+        "newsletter-prompt",
+        "Start your day with the Opening Bell. The preferred reading of finance professionals. "
+        "Sign up for the free daily newsletter.",
+    ),
 ]
 
 KEPT = [
@@ -67,16 +80,18 @@ KEPT = [
     "Photographs of the raid were shared widely, and officials said they showed French troops at the base.",
     "He said he would follow the talks closely.",
     "Share prices fell sharply on Tuesday.",
-    "Read the full report, which runs to 300 pages and was published by the United Nations on Monday, before judging it.",
+    "Read the full report, which runs to 300 pages and was published by the United Nations on Monday, before judging "
+    "it.",
     "By Monday, the city had run out of water.",
     "By then it was too late.",
     "The claim was false, officials said on Tuesday after a review of the footage.",
     "Listen to the mayor and you would think the crisis was over.",
-    "He paused, then said: \"I don't know...\"",
+    'He paused, then said: "I don\'t know..."',
     "Updated figures released on Monday by the statistics office showed unemployment had fallen for a third month, "
     "the longest run of falls since the financial crisis.",
     "Comments from the minister drew criticism from the opposition on Tuesday.",
-    "Paris, London, Berlin, Rome and Madrid all reported record heat, and officials in each urged people to stay indoors.",
+    "Paris, London, Berlin, Rome and Madrid all reported record heat, and officials in each urged people to stay "
+    "indoors.",
 ]
 
 

@@ -1,6 +1,5 @@
 """The espeak-ng engine, where espeak-ng is installed (scripts/test installs it with apt-get when it can)."""
 
-
 import pytest
 from helpers import needs_espeak
 

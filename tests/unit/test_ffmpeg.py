@@ -69,7 +69,9 @@ def test_the_verdict_on_a_system_ffmpeg_is_kept_until_that_file_changes(tmp_path
     assert runs.read_text().count("run") == 1  # probed once, then the kept verdict
 
     # Changed (upgraded, or replaced by a build without a filter): probed again, and passed over.
-    put_on_path(monkeypatch, tmp_path, f'#!/bin/sh\necho run >> "{runs}"\necho "No such filter: \'alimiter\'" >&2\nexit 1\n')
+    put_on_path(
+        monkeypatch, tmp_path, f'#!/bin/sh\necho run >> "{runs}"\necho "No such filter: \'alimiter\'" >&2\nexit 1\n'
+    )
     assert choose() == ffmpeg.bundled_ffmpeg() and choose() == ffmpeg.bundled_ffmpeg()
     assert runs.read_text().count("run") == 2
 

@@ -23,17 +23,34 @@ def test_each_format_is_known_by_name_suffix_and_media_type():
         master.MasterOptions(format="ogg")
 
 
-@pytest.mark.parametrize("title, written", [
-    ("Plain", "Plain"), ("a=b; c#d", "a\\=b\\; c\\#d"), ("back\\slash", "back\\\\slash"), ("Café — été", "Café — été"),
-])
+@pytest.mark.parametrize(
+    "title, written",
+    [
+        ("Plain", "Plain"),
+        ("a=b; c#d", "a\\=b\\; c\\#d"),
+        ("back\\slash", "back\\\\slash"),
+        ("Café — été", "Café — été"),
+    ],
+)
 def test_chapter_titles_are_escaped_for_ffmpeg(title, written):
     assert ffmetadata_escape(title) == written
 
 
 def test_ffmetadata_lists_chapters_in_milliseconds():
     text = ffmetadata((Chapter("Intro", 0.0, 1.5), Chapter("Story", 1.5, 3.25)))
-    assert text.splitlines() == [";FFMETADATA1", "[CHAPTER]", "TIMEBASE=1/1000", "START=0", "END=1500", "title=Intro",
-                                 "[CHAPTER]", "TIMEBASE=1/1000", "START=1500", "END=3250", "title=Story"]
+    assert text.splitlines() == [
+        ";FFMETADATA1",
+        "[CHAPTER]",
+        "TIMEBASE=1/1000",
+        "START=0",
+        "END=1500",
+        "title=Intro",
+        "[CHAPTER]",
+        "TIMEBASE=1/1000",
+        "START=1500",
+        "END=3250",
+        "title=Story",
+    ]
 
 
 def test_the_format_is_a_setting_in_briefing_toml(tmp_path, monkeypatch):
@@ -45,4 +62,6 @@ def test_the_format_is_a_setting_in_briefing_toml(tmp_path, monkeypatch):
     (tmp_path / "briefing.toml").write_text('[audio]\nformat = "ogg"\n')
     monkeypatch.chdir(tmp_path)
     result = subprocess.run([sys.executable, "-m", "briefing", "make", "x.txt"], capture_output=True, text=True)
-    assert result.returncode == 2 and "format in [audio] must be an audio format: m4a or mp3" in result.stderr, result.stderr
+    assert result.returncode == 2 and "format in [audio] must be an audio format: m4a or mp3" in result.stderr, (
+        result.stderr
+    )

@@ -72,15 +72,23 @@ def test_connection_reset_is_retried(local_server, piper_engine):
 
 def test_dns_failure_is_retried_then_a_clear_error():
     sleeps = []
-    engine = GTTSEngine("en", "com", endpoint="http://no-such-host.invalid", policy=RetryPolicy(attempts=3),
-                        sleep=sleeps.append, jitter=lambda: 0.0)
+    engine = GTTSEngine(
+        "en",
+        "com",
+        endpoint="http://no-such-host.invalid",
+        policy=RetryPolicy(attempts=3),
+        sleep=sleeps.append,
+        jitter=lambda: 0.0,
+    )
     with pytest.raises(BriefingError, match=r"gTTS could not speak 'Hello.': .* after 3 attempts"):
         engine.synthesize("Hello.")
     assert len(sleeps) == 2
 
 
 def test_unreachable_host_is_a_clear_error():
-    engine = GTTSEngine("en", "com", endpoint="http://127.0.0.1:9", policy=RetryPolicy(attempts=2), sleep=lambda s: None)
+    engine = GTTSEngine(
+        "en", "com", endpoint="http://127.0.0.1:9", policy=RetryPolicy(attempts=2), sleep=lambda s: None
+    )
     with pytest.raises(BriefingError, match="Failed to connect.* after 2 attempts"):
         engine.synthesize("Hello.")
 

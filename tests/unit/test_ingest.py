@@ -9,18 +9,23 @@ from briefing.errors import BriefingError
 from briefing.ingest.sources import FetchLimits, looks_like_headline, markdown_to_text, parse_text, read_source
 
 
-@pytest.mark.parametrize("block, headline", [
-    ("Intervention in Libya has already begun", True),
-    ("Analysis. Le Monde has revealed that French commandos took part in clashes against ISIS.", False),
-    ("Is this the end of the unity government?", True),
-    ("Breaking:", False),
-])
+@pytest.mark.parametrize(
+    "block, headline",
+    [
+        ("Intervention in Libya has already begun", True),
+        ("Analysis. Le Monde has revealed that French commandos took part in clashes against ISIS.", False),
+        ("Is this the end of the unity government?", True),
+        ("Breaking:", False),
+    ],
+)
 def test_looks_like_headline(block, headline):
     assert looks_like_headline(block) is headline
 
 
 def test_text_title_skips_a_kicker_and_keeps_it_in_the_body():
-    article = parse_text("Analysis. Something was revealed today.\n\nThe Headline Here\n\nFirst paragraph.\n\nSecond.", "x")
+    article = parse_text(
+        "Analysis. Something was revealed today.\n\nThe Headline Here\n\nFirst paragraph.\n\nSecond.", "x"
+    )
     assert article.title == "The Headline Here"
     assert article.paragraphs == ("Analysis. Something was revealed today.", "First paragraph.", "Second.")
 
@@ -36,7 +41,9 @@ def test_lines_without_blank_lines_are_paragraphs():
 
 
 def test_markdown():
-    text = markdown_to_text("Intro line.\n\n# Big *news* today\n\nSee [the report](http://x.org) and ![img](a.png) **now**.\n\n- a point")
+    text = markdown_to_text(
+        "Intro line.\n\n# Big *news* today\n\nSee [the report](http://x.org) and ![img](a.png) **now**.\n\n- a point"
+    )
     article = parse_text(text, "x.md")
     assert article.title == "Big news today"
     assert article.paragraphs == ("Intro line.", "See the report and now.", "a point")
@@ -51,7 +58,7 @@ def test_html_file(tmp_path):
 
 
 def test_stdin(monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("My Headline\n\nBody text.".encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"My Headline\n\nBody text.")))
     article = read_source("-")
     assert (article.title, article.paragraphs, article.source) == ("My Headline", ("Body text.",), "-")
 
@@ -63,11 +70,14 @@ def test_latin1_and_utf16_text_are_decoded(tmp_path):
     assert read_source(str(tmp_path / "b.txt")).paragraphs == ("It was très bon.",)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "is empty"),
-    (b"   \n\n  ", "is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"   \n\n  ", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+    ],
+)
 def test_bad_files(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -80,14 +90,18 @@ def test_missing_file():
         read_source("does/not/exist.txt")
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi"]
+)
 def test_other_schemes_are_refused(url):
     with pytest.raises(BriefingError, match="unsupported URL scheme"):
         read_source(url)
 
 
 def test_url_html_page(local_server):
-    server = local_server(lambda method, path, body: Reply(200, ARTICLE_HTML, {"Content-Type": "text/html; charset=utf-8"}))
+    server = local_server(
+        lambda method, path, body: Reply(200, ARTICLE_HTML, {"Content-Type": "text/html; charset=utf-8"})
+    )
     article = read_source(server.url + "/story")
     assert article.url == server.url + "/story"
     assert article.outlet == "The Daily"

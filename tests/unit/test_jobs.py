@@ -30,7 +30,13 @@ def test_a_crash_mid_render_leaves_the_job_to_resume(tmp_path):
 
 def test_private_and_local_addresses_are_named():
     assert private_address("https://93.184.216.34/story") is None
-    for url in ("http://127.0.0.1/", "http://10.0.0.1/", "http://169.254.169.254/latest", "http://[::1]/", "http://192.168.1.20/"):
+    for url in (
+        "http://127.0.0.1/",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest",
+        "http://[::1]/",
+        "http://192.168.1.20/",
+    ):
         assert private_address(url), url
     resolver = lambda host, port: [(2, 1, 6, "", ("169.254.169.254", 0))]  # noqa: E731  a name pointing inside
     assert "169.254.169.254" in private_address("https://metadata.example/", resolve=resolver)
@@ -38,7 +44,11 @@ def test_private_and_local_addresses_are_named():
 
 def test_the_token_is_compared_whole():
     assert authorised("Bearer s3cret", "s3cret") and authorised("bearer s3cret ", "s3cret")
-    assert not authorised("Bearer s3cre", "s3cret") and not authorised(None, "s3cret") and not authorised("s3cret", "s3cret")
+    assert (
+        not authorised("Bearer s3cre", "s3cret")
+        and not authorised(None, "s3cret")
+        and not authorised("s3cret", "s3cret")
+    )
 
 
 def test_a_token_is_made_once_and_readable_by_the_user_only(tmp_path, monkeypatch):

@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def requirement_names(lines: str) -> set[str]:
-    return {re.split(r"[<>=!~;\[ ]", line.strip())[0].lower().replace("_", "-")
-            for line in lines.splitlines() if line.strip() and not line.strip().startswith("#")}
+    return {
+        re.split(r"[<>=!~;\[ ]", line.strip())[0].lower().replace("_", "-")
+        for line in lines.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    }
 
 
 def declared() -> tuple[set[str], dict[str, set[str]]]:
@@ -71,15 +74,21 @@ def test_every_imported_module_is_a_direct_requirement_or_an_optional_extra():
 def test_the_test_extra_is_not_what_makes_briefing_run():
     core, extras = declared()
     only_for_tests = extras["test"] - core - set().union(*(v for k, v in extras.items() if k != "test"))
-    imported = {name.lower().replace("_", "-") for module in third_party_imports()
-                for name in distributions_of().get(module, [module])}
+    imported = {
+        name.lower().replace("_", "-")
+        for module in third_party_imports()
+        for name in distributions_of().get(module, [module])
+    }
     assert not only_for_tests & imported
 
 
-@pytest.mark.parametrize("module, command, extra", [
-    ("distributed", ["make", "examples/libya-intervention.txt", "--cluster", "local:1"], "cluster"),
-    ("faster_whisper", ["check", "output/none.mp3"], "check"),
-])
+@pytest.mark.parametrize(
+    "module, command, extra",
+    [
+        ("distributed", ["make", "examples/libya-intervention.txt", "--cluster", "local:1"], "cluster"),
+        ("faster_whisper", ["check", "output/none.mp3"], "check"),
+    ],
+)
 def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypatch, tmp_path):
     from conftest import runner
 

@@ -39,29 +39,41 @@ class _Node:
 
 class _Graph:
     def __init__(self, stages: int, blocks_per_stage: int, convolutions_per_block: int = 2):
-        self.node = [_Node("/enc_p/encoder/conv/Conv", "Conv"), _Node("/dp/convs.0/Conv", "Conv"), _Node("/flow/flows.0/pre/Conv", "Conv"),
-                     _Node("/flow/flows.0/enc/in_layers.0/Conv", "Conv"), _Node("/dec/conv_pre/Conv", "Conv")]
+        self.node = [
+            _Node("/enc_p/encoder/conv/Conv", "Conv"),
+            _Node("/dp/convs.0/Conv", "Conv"),
+            _Node("/flow/flows.0/pre/Conv", "Conv"),
+            _Node("/flow/flows.0/enc/in_layers.0/Conv", "Conv"),
+            _Node("/dec/conv_pre/Conv", "Conv"),
+        ]
         for stage in range(stages):
             self.node.append(_Node(f"/dec/ups.{stage}/ConvTranspose", "ConvTranspose"))
             for block in range(stage * blocks_per_stage, (stage + 1) * blocks_per_stage):
-                self.node += [_Node(f"/dec/resblocks.{block}/convs.{n}/Conv", "Conv") for n in range(convolutions_per_block)]
+                self.node += [
+                    _Node(f"/dec/resblocks.{block}/convs.{n}/Conv", "Conv") for n in range(convolutions_per_block)
+                ]
                 self.node.append(_Node(f"/dec/resblocks.{block}/Add", "Add"))
         self.node.append(_Node("/dec/conv_post/Conv", "Conv"))
 
 
-@pytest.mark.parametrize("stages, blocks_per_stage, blocks_taken", [
-    (3, 3, range(6)),  # medium and high voices: the last stage's three blocks stay as they are
-    (4, 3, range(9)),
-    (2, 2, range(2)),
-    (1, 3, range(0)),  # one stage: only the flow and the first convolution
-])
-def test_the_fast_copy_takes_the_flow_and_the_decoders_first_convolution_and_every_stage_but_the_last(stages, blocks_per_stage,
-                                                                                                       blocks_taken):
+@pytest.mark.parametrize(
+    "stages, blocks_per_stage, blocks_taken",
+    [
+        (3, 3, range(6)),  # medium and high voices: the last stage's three blocks stay as they are
+        (4, 3, range(9)),
+        (2, 2, range(2)),
+        (1, 3, range(0)),  # one stage: only the flow and the first convolution
+    ],
+)
+def test_the_fast_copy_takes_the_flow_and_the_decoders_first_convolution_and_every_stage_but_the_last(
+    stages, blocks_per_stage, blocks_taken
+):
     from briefing.tts.piper.graph import convolutions_to_quantize
 
     taken = convolutions_to_quantize(_Graph(stages, blocks_per_stage))
     assert taken == ["/flow/flows.0/pre/Conv", "/flow/flows.0/enc/in_layers.0/Conv", "/dec/conv_pre/Conv"] + [
-        f"/dec/resblocks.{block}/convs.{n}/Conv" for block in blocks_taken for n in range(2)]  # not the encoder's or the durations'
+        f"/dec/resblocks.{block}/convs.{n}/Conv" for block in blocks_taken for n in range(2)
+    ]  # not the encoder's or the durations'
 
 
 def test_a_graph_without_a_known_decoder_gives_nothing_to_quantise():

@@ -18,10 +18,15 @@ def _model(op_type: str, weight_shape: tuple, opset: int = 15, **attributes) -> 
     outputs = weight_shape[0] if op_type == "Conv" else weight_shape[1] * attributes.get("group", 1)
     bias = numpy_helper.from_array(generator.normal(0, 0.1, outputs).astype(np.float32), "bias")
     graph = helper.make_graph(
-        [helper.make_node(op_type, ["x", "weight", "bias"], ["convolved"], name=f"/dec/{op_type}", **attributes),
-         helper.make_node("LeakyRelu", ["convolved"], ["y"], alpha=0.1)],
-        "voice", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, CHANNELS, LENGTH])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "channels", "length"])], [weight, bias])
+        [
+            helper.make_node(op_type, ["x", "weight", "bias"], ["convolved"], name=f"/dec/{op_type}", **attributes),
+            helper.make_node("LeakyRelu", ["convolved"], ["y"], alpha=0.1),
+        ],
+        "voice",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, CHANNELS, LENGTH])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "channels", "length"])],
+        [weight, bias],
+    )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
@@ -33,15 +38,34 @@ def _run(model: onnx.ModelProto, level) -> np.ndarray:
     return session.run(None, {"x": x})[0]
 
 
-@pytest.mark.parametrize("op_type, weight_shape, attributes", [
-    ("Conv", (CHANNELS, CHANNELS, 3), {"kernel_shape": [3], "pads": [1, 1]}),  # a residual block's first convolution
-    ("Conv", (CHANNELS, CHANNELS, 7), {"kernel_shape": [7], "dilations": [3], "pads": [9, 9]}),  # dilated
-    ("Conv", (8, CHANNELS // 2, 4), {"kernel_shape": [4], "strides": [2], "pads": [1, 2], "group": 2}),  # strided, grouped, uneven pads
-    ("Conv", (1, CHANNELS, 7), {"kernel_shape": [7], "pads": [3, 3]}),  # the output convolution: one channel
-    ("Conv", (CHANNELS, CHANNELS, 5), {"kernel_shape": [5], "auto_pad": "SAME_UPPER"}),
-    ("ConvTranspose", (CHANNELS, 8, 16), {"kernel_shape": [16], "strides": [8], "pads": [4, 4]}),  # an upsampling layer
-    ("ConvTranspose", (CHANNELS, 8, 4), {"kernel_shape": [4], "strides": [2], "pads": [1, 1], "output_padding": [1]}),
-])
+@pytest.mark.parametrize(
+    "op_type, weight_shape, attributes",
+    [
+        (
+            "Conv",
+            (CHANNELS, CHANNELS, 3),
+            {"kernel_shape": [3], "pads": [1, 1]},
+        ),  # a residual block's first convolution
+        ("Conv", (CHANNELS, CHANNELS, 7), {"kernel_shape": [7], "dilations": [3], "pads": [9, 9]}),  # dilated
+        (
+            "Conv",
+            (8, CHANNELS // 2, 4),
+            {"kernel_shape": [4], "strides": [2], "pads": [1, 2], "group": 2},
+        ),  # strided, grouped, uneven pads
+        ("Conv", (1, CHANNELS, 7), {"kernel_shape": [7], "pads": [3, 3]}),  # the output convolution: one channel
+        ("Conv", (CHANNELS, CHANNELS, 5), {"kernel_shape": [5], "auto_pad": "SAME_UPPER"}),
+        (
+            "ConvTranspose",
+            (CHANNELS, 8, 16),
+            {"kernel_shape": [16], "strides": [8], "pads": [4, 4]},
+        ),  # an upsampling layer
+        (
+            "ConvTranspose",
+            (CHANNELS, 8, 4),
+            {"kernel_shape": [4], "strides": [2], "pads": [1, 1], "output_padding": [1]},
+        ),
+    ],
+)
 @pytest.mark.parametrize("opset", [15, 11])  # Unsqueeze's axes: an input from opset 13, an attribute before
 def test_a_convolution_made_two_dimensional_computes_what_it_did(op_type, weight_shape, attributes, opset):
     original = _model(op_type, weight_shape, opset, **attributes)
@@ -50,8 +74,13 @@ def test_a_convolution_made_two_dimensional_computes_what_it_did(op_type, weight
     onnx.checker.check_model(rewritten)
     assert [node.op_type for node in rewritten.graph.node] == ["Unsqueeze", op_type, "Squeeze", "LeakyRelu"]
     assert len(next(init for init in rewritten.graph.initializer if init.name == "weight").dims) == 4
-    for level in (onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL):
-        found = _run(rewritten, level)  # at the highest level, in ONNX Runtime's blocked layout where the processor has one
+    for level in (
+        onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    ):
+        found = _run(
+            rewritten, level
+        )  # at the highest level, in ONNX Runtime's blocked layout where the processor has one
         assert found.shape == expected.shape
         np.testing.assert_allclose(found, expected, rtol=1e-4, atol=1e-4)
 

@@ -15,14 +15,53 @@ from briefing.script.speech import normalize
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text that looks like news: words, numbers, dates, money, abbreviations, punctuation, any Unicode.
-newsy = st.lists(st.one_of(
-    st.text(min_size=1, max_size=12),
-    st.sampled_from(["U.S.", "Gen.", "No.", "$4.5", "billion", "5,000", "3rd", "1990s", "12/03/2016", "3:30", "p.m.",
-                     "—", "(", ")", "&", "%", "#", "@", "XIV", "World War II", "F-16", "COVID-19", "May", "26,", "2004",
-                     "St.", "Mr", "e.g.", "http://example.org/a?b=1", "a@b.org", "½", "–", "'80s", "km", "°C"]),
-    st.from_regex(r"[A-Za-z]{1,10}[.,;:!?]?", fullmatch=True),
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
-), max_size=30).map(" ".join)
+newsy = st.lists(
+    st.one_of(
+        st.text(min_size=1, max_size=12),
+        st.sampled_from(
+            [
+                "U.S.",
+                "Gen.",
+                "No.",
+                "$4.5",
+                "billion",
+                "5,000",
+                "3rd",
+                "1990s",
+                "12/03/2016",
+                "3:30",
+                "p.m.",
+                "—",
+                "(",
+                ")",
+                "&",
+                "%",
+                "#",
+                "@",
+                "XIV",
+                "World War II",
+                "F-16",
+                "COVID-19",
+                "May",
+                "26,",
+                "2004",
+                "St.",
+                "Mr",
+                "e.g.",
+                "http://example.org/a?b=1",
+                "a@b.org",
+                "½",
+                "–",
+                "'80s",
+                "km",
+                "°C",
+            ]
+        ),
+        st.from_regex(r"[A-Za-z]{1,10}[.,;:!?]?", fullmatch=True),
+        st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    ),
+    max_size=30,
+).map(" ".join)
 
 
 @SETTINGS
@@ -55,8 +94,10 @@ def test_chunks_fit_the_limit_and_keep_every_word(sentence, limit):
 
 
 @SETTINGS
-@given(st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()), min_size=1, max_size=5),
-       st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t))
+@given(
+    st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()), min_size=1, max_size=5),
+    st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t),
+)
 def test_script_files_round_trip_any_text(paragraphs, title):
     texts = [" ".join(p.split()) for p in paragraphs]
     title = " ".join(title.split())
@@ -69,8 +110,9 @@ def test_script_files_round_trip_any_text(paragraphs, title):
 
 # Hostile text: long runs of the characters regular expressions backtrack on, mixed with words.
 RUN_CHARACTERS = list("[]()<>_*`\"'“”#.,:;-—/\\$%&@ \n\t1") + ["A.", "a@", "1,", "_a ", "[a](", "http://", "www."]
-adversarial = st.lists(st.tuples(st.sampled_from(RUN_CHARACTERS), st.integers(min_value=1, max_value=4000)),
-                       min_size=1, max_size=6).map(lambda runs: "".join(piece * count for piece, count in runs))
+adversarial = st.lists(
+    st.tuples(st.sampled_from(RUN_CHARACTERS), st.integers(min_value=1, max_value=4000)), min_size=1, max_size=6
+).map(lambda runs: "".join(piece * count for piece, count in runs))
 
 
 def text_rules():
@@ -79,10 +121,17 @@ def text_rules():
     from briefing.script.speech import NORMALIZERS
 
     lexicon = default_lexicon().rule(ipa=True)
-    rules = [("markdown", markdown_to_text), ("blocks", split_blocks), ("headline", looks_like_headline),
-            ("plain text", lambda text: parse_text(text + "\nx", "hostile.txt")), ("cleaning", lambda text: clean([text])),
-            ("sentences", split_sentences), ("pieces", lambda text: speak_sentence(text, 300)), ("lexicon", lexicon),
-            *((rule.__name__, rule) for rule in NORMALIZERS)]
+    rules = [
+        ("markdown", markdown_to_text),
+        ("blocks", split_blocks),
+        ("headline", looks_like_headline),
+        ("plain text", lambda text: parse_text(text + "\nx", "hostile.txt")),
+        ("cleaning", lambda text: clean([text])),
+        ("sentences", split_sentences),
+        ("pieces", lambda text: speak_sentence(text, 300)),
+        ("lexicon", lexicon),
+        *((rule.__name__, rule) for rule in NORMALIZERS),
+    ]
     for _, rule in rules:  # loading and compiling happen once, on first use: not what is measured here
         rule("Warm up, 1 [a](b) _c_.")
     return rules
@@ -96,4 +145,6 @@ def test_no_text_rule_takes_more_than_a_second_on_hostile_text(text):
     for name, rule in text_rules():
         started = time.process_time()
         rule(text)
-        assert time.process_time() - started < 1.0, f"{name} took {time.process_time() - started:.2f} s on {text[:80]!r}..."
+        assert time.process_time() - started < 1.0, (
+            f"{name} took {time.process_time() - started:.2f} s on {text[:80]!r}..."
+        )

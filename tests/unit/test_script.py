@@ -18,31 +18,56 @@ from briefing.script.compose import (
 )
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "libya-intervention.txt"
-NEWSLETTER = ["Subscribe to our newsletter", "Your weekly briefing of progressive news.", "You have Successfully Subscribed!"]
+NEWSLETTER = [
+    "Subscribe to our newsletter",
+    "Your weekly briefing of progressive news.",
+    "You have Successfully Subscribed!",
+]
 
 
-@pytest.mark.parametrize("paragraph, sentences", [
-    ("An ISIS militia, bombarded in a U.S. air raid, stormed a station. It fell.",
-     ["An ISIS militia, bombarded in a U.S. air raid, stormed a station.", "It fell."]),
-    ("Gen. Haftar spoke. He left.", ["Gen. Haftar spoke.", "He left."]),
-    ("He went to No. 10 on Tuesday. Then home.", ["He went to No. 10 on Tuesday.", "Then home."]),
-    ("Was it a boycott? According to half, no: they were intimidated.",
-     ["Was it a boycott?", "According to half, no: they were intimidated."]),
-    ("The fire started at 1119 Eighth St., after midnight. Two died.",
-     ["The fire started at 1119 Eighth St., after midnight.", "Two died."]),
-    ("The hearing starts at 9 a.m. ET to allow travel. It ends late.", ["The hearing starts at 9 a.m. ET to allow travel.", "It ends late."]),
-    ("See vol. 3 for details. It was good. iPhones sold.", ["See vol. 3 for details.", "It was good.", "iPhones sold."]),
-    ('"We will ship more," he said. " Then he left.', ['"We will ship more," he said."', "Then he left."]),
-])
+@pytest.mark.parametrize(
+    "paragraph, sentences",
+    [
+        (
+            "An ISIS militia, bombarded in a U.S. air raid, stormed a station. It fell.",
+            ["An ISIS militia, bombarded in a U.S. air raid, stormed a station.", "It fell."],
+        ),
+        ("Gen. Haftar spoke. He left.", ["Gen. Haftar spoke.", "He left."]),
+        ("He went to No. 10 on Tuesday. Then home.", ["He went to No. 10 on Tuesday.", "Then home."]),
+        (
+            "Was it a boycott? According to half, no: they were intimidated.",
+            ["Was it a boycott?", "According to half, no: they were intimidated."],
+        ),
+        (
+            "The fire started at 1119 Eighth St., after midnight. Two died.",
+            ["The fire started at 1119 Eighth St., after midnight.", "Two died."],
+        ),
+        (
+            "The hearing starts at 9 a.m. ET to allow travel. It ends late.",
+            ["The hearing starts at 9 a.m. ET to allow travel.", "It ends late."],
+        ),
+        (
+            "See vol. 3 for details. It was good. iPhones sold.",
+            ["See vol. 3 for details.", "It was good.", "iPhones sold."],
+        ),
+        ('"We will ship more," he said. " Then he left.', ['"We will ship more," he said."', "Then he left."]),
+    ],
+)
 def test_split_sentences(paragraph, sentences):
     assert split_sentences(paragraph) == sentences
 
 
-@pytest.mark.parametrize("sentence, clauses", [
-    ("One, two; three: four", ["One,", "two;", "three:", "four"]),
-    ("Haftar and — according to Le Monde — French troops", ["Haftar and", "— according to Le Monde", "— French troops"]),
-    ("5,000 soldiers (and 1,200 more) left", ["5,000 soldiers", "(and 1,200 more)", "left"]),
-])
+@pytest.mark.parametrize(
+    "sentence, clauses",
+    [
+        ("One, two; three: four", ["One,", "two;", "three:", "four"]),
+        (
+            "Haftar and — according to Le Monde — French troops",
+            ["Haftar and", "— according to Le Monde", "— French troops"],
+        ),
+        ("5,000 soldiers (and 1,200 more) left", ["5,000 soldiers", "(and 1,200 more)", "left"]),
+    ],
+)
 def test_split_clauses_never_inside_a_number(sentence, clauses):
     assert split_clauses(sentence) == clauses
 
@@ -60,7 +85,11 @@ def test_sample_script_keeps_every_paragraph_and_no_newsletter_lines():
     spoken = script.spoken_text()
     for line in NEWSLETTER:
         assert line not in spoken
-    assert [d.rule for d in script.stories[0].dropped] == ["newsletter-prompt", "newsletter-prompt", "subscription-confirmation"]
+    assert [d.rule for d in script.stories[0].dropped] == [
+        "newsletter-prompt",
+        "newsletter-prompt",
+        "subscription-confirmation",
+    ]
     written = " ".join(s.text for s in script.segments)
     for paragraph in SAMPLE.read_text().split("\n\n"):
         if paragraph.strip() and paragraph.strip() not in NEWSLETTER and paragraph.strip() != article.title:
@@ -106,36 +135,42 @@ def test_written_date_reads_well():
     assert normalize(written_date(dt.date(2026, 11, 24))) == "Tuesday, November twenty-fourth twenty twenty-six"
 
 
-@pytest.mark.parametrize("sentence, quoted", [
-    ('"We will not stand by," he said.', True),
-    ("“We will not stand by while the libraries close,” the mayor said on Tuesday.", True),
-    ('He called the vote "a farce" and left.', False),
-    ("The council met on Tuesday.", False),
-    ("«Nous resterons», a-t-il dit.", True),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "sentence, quoted",
+    [
+        ('"We will not stand by," he said.', True),
+        ("“We will not stand by while the libraries close,” the mayor said on Tuesday.", True),
+        ('He called the vote "a farce" and left.', False),
+        ("The council met on Tuesday.", False),
+        ("«Nous resterons», a-t-il dit.", True),
+        ("", False),
+    ],
+)
 def test_is_quotation(sentence, quoted):
     assert is_quotation(sentence) is quoted
 
 
-@pytest.mark.parametrize("sentence, parts", [
-    ('"We will not stand by," he said.', [('"We will not stand by,"', "B"), ("he said.", None)]),
-    ("The mayor said: “We will not stand by.”", [("The mayor said:", None), ("“We will not stand by.”", "B")]),
-    ("“Enough,” she said, “is enough.”", [("“Enough,”", "B"), ("she said,", None), ("“is enough.”", "B")]),
-    ('"All of it is quoted."', [('"All of it is quoted."', "B")]),
-])
+@pytest.mark.parametrize(
+    "sentence, parts",
+    [
+        ('"We will not stand by," he said.', [('"We will not stand by,"', "B"), ("he said.", None)]),
+        ("The mayor said: “We will not stand by.”", [("The mayor said:", None), ("“We will not stand by.”", "B")]),
+        ("“Enough,” she said, “is enough.”", [("“Enough,”", "B"), ("she said,", None), ("“is enough.”", "B")]),
+        ('"All of it is quoted."', [('"All of it is quoted."', "B")]),
+    ],
+)
 def test_voice_parts(sentence, parts):
     assert voice_parts(sentence, "B") == parts
 
 
 def test_a_second_voice_takes_the_frame_and_quotations():
 
-    article = Article("Budget agreed", ("The council met. \"We will not stand by,\" he said.",), "a.txt")
+    article = Article("Budget agreed", ('The council met. "We will not stand by," he said.',), "a.txt")
     script = build_script([article], ScriptOptions(second_voice="alan"))
     voices = {(segment.kind, segment.text): segment.voice for segment in script.segments}
     assert {voice for (kind, _), voice in voices.items() if kind in ("intro", "headline", "outro")} == {"alan"}
     assert voices[("body", "The council met.")] is None
-    assert voices[("body", "\"We will not stand by,\"")] == "alan" and voices[("body", "he said.")] is None
+    assert voices[("body", '"We will not stand by,"')] == "alan" and voices[("body", "he said.")] is None
 
 
 def test_a_long_paragraph_is_split_in_linear_time_and_run_on_text_is_let_go_in_bounded_pieces():
@@ -157,12 +192,16 @@ def test_every_engine_has_an_utterance_limit_and_long_sentences_are_cut_within_i
     from briefing.script.compose import speak_sentence
 
     assert piper_engine.max_chars and piper_engine.max_chars <= 400
-    sentence = "The council, which met on Tuesday, agreed " + ", and ".join(f"item {n} of the plan" for n in range(60)) + "."
+    sentence = (
+        "The council, which met on Tuesday, agreed " + ", and ".join(f"item {n} of the plan" for n in range(60)) + "."
+    )
     pieces = speak_sentence(sentence, piper_engine.max_chars)
     assert len(pieces) > 1 and all(len(spoken) <= piper_engine.max_chars for _, spoken in pieces)
     assert pieces[0][0] == sentence and all(written == "" for written, _ in pieces[1:])
     giant_word = "x" * 30_000
-    assert all(len(spoken) <= piper_engine.max_chars for _, spoken in speak_sentence(giant_word, piper_engine.max_chars))
+    assert all(
+        len(spoken) <= piper_engine.max_chars for _, spoken in speak_sentence(giant_word, piper_engine.max_chars)
+    )
 
 
 @pytest.mark.parametrize("body", ["!!! ??? ... ---", "🙂 🎉 🙂", "\u200b\u200b \u200b", "* * *\n\n— — —"])
@@ -176,17 +215,31 @@ def test_a_source_with_nothing_to_say_is_refused(body):
 
 
 def test_a_paragraph_repeating_the_headline_is_read_once():
-    article = Article("Oil exports resume", ("Oil exports resume.", "Tankers loaded at Ras Lanuf on Monday."), "oil.txt")
+    article = Article(
+        "Oil exports resume", ("Oil exports resume.", "Tankers loaded at Ras Lanuf on Monday."), "oil.txt"
+    )
     script = build_script([article], ScriptOptions(date=dt.date(2026, 11, 24)))
     assert [segment.text for segment in script.segments if segment.story == 0] == [
-        "Oil exports resume.", "Tankers loaded at Ras Lanuf on Monday."]  # the headline, then the body
+        "Oil exports resume.",
+        "Tankers loaded at Ras Lanuf on Monday.",
+    ]  # the headline, then the body
     assert [block.rule for block in script.stories[0].dropped] == ["headline-repeated"]
 
 
-@pytest.mark.parametrize("language, style", [
-    ("en_US", "american"), ("en_GB", "british"), ("en-gb", "british"), ("en-gb-scotland", "british"), ("en-co.uk", "british"),
-    ("en-com", "american"), ("en-com.au", "british"), ("en-us", "american"), ("fr_FR", "american"),
-])
+@pytest.mark.parametrize(
+    "language, style",
+    [
+        ("en_US", "american"),
+        ("en_GB", "british"),
+        ("en-gb", "british"),
+        ("en-gb-scotland", "british"),
+        ("en-co.uk", "british"),
+        ("en-com", "american"),
+        ("en-com.au", "british"),
+        ("en-us", "american"),
+        ("fr_FR", "american"),
+    ],
+)
 def test_the_reading_style_follows_the_voice(language, style):
     from briefing.script.speech import style_for
 
@@ -199,13 +252,18 @@ def test_spoken_prints_what_the_voice_will_say(tmp_path):
     from briefing.cli import main
 
     source = tmp_path / "budget.txt"
-    source.write_text("Budget passes\n\nPARIS (Reuters) - The $17 Million fund passed 52-48 on 15 May. It took 24/7 work.\n")
+    source.write_text(
+        "Budget passes\n\nPARIS (Reuters) - The $17 Million fund passed 52-48 on 15 May. It took 24/7 work.\n"
+    )
     american = runner().invoke(main, ["script", str(source), "--spoken"])
     british = runner().invoke(main, ["script", str(source), "--spoken", "--style", "british"])
     assert american.exit_code == 0 and british.exit_code == 0, (american, british)
     lines = american.stdout.splitlines()
-    assert lines[1:4] == ["Budget passes.", "Paris, Reuters, The seventeen million dollars fund passed fifty-two to forty-eight on the "
-                          "fifteenth of May.", "It took twenty-four seven work."]
+    assert lines[1:4] == [
+        "Budget passes.",
+        "Paris, Reuters, The seventeen million dollars fund passed fifty-two to forty-eight on the fifteenth of May.",
+        "It took twenty-four seven work.",
+    ]
     assert "That was Briefing" in lines[-2]
     assert british.stdout.splitlines()[2] == lines[2]  # the same words: no number here takes a British "and"
 

@@ -47,8 +47,11 @@ class M4a(AudioFormat):
     @classmethod
     def join(cls, pieces: list[bytes], destination: Path) -> None:
         """The pieces' AAC frames put into an MP4 file as they are (not encoded again)."""
-        ffmpeg.run(["-f", "aac", "-i", "pipe:0", "-c", "copy", *MP4_MUXER, str(destination)], stdin=b"".join(pieces),
-                   what="writing the M4A file")
+        ffmpeg.run(
+            ["-f", "aac", "-i", "pipe:0", "-c", "copy", *MP4_MUXER, str(destination)],
+            stdin=b"".join(pieces),
+            what="writing the M4A file",
+        )
 
     @classmethod
     def write_tags(cls, path: Path, tags: Tags) -> None:
@@ -60,17 +63,43 @@ class M4a(AudioFormat):
         if tags.chapters:
             chaptered = path.with_name(f".{path.name}.chapters{cls.suffix}")
             try:
-                ffmpeg.run(["-i", str(path), "-f", "ffmetadata", "-i", "pipe:0", "-map", "0:a", "-map_chapters", "1",
-                            "-c", "copy", *MP4_MUXER, str(chaptered)],
-                           stdin=ffmetadata(tags.chapters).encode(), what="writing MP4 chapters")
+                ffmpeg.run(
+                    [
+                        "-i",
+                        str(path),
+                        "-f",
+                        "ffmetadata",
+                        "-i",
+                        "pipe:0",
+                        "-map",
+                        "0:a",
+                        "-map_chapters",
+                        "1",
+                        "-c",
+                        "copy",
+                        *MP4_MUXER,
+                        str(chaptered),
+                    ],
+                    stdin=ffmetadata(tags.chapters).encode(),
+                    what="writing MP4 chapters",
+                )
                 os.replace(chaptered, path)
             finally:
                 chaptered.unlink(missing_ok=True)
         mp4 = MP4(str(path))
         if mp4.tags is None:
             mp4.add_tags()
-        mp4.tags.update({"\xa9nam": [tags.title], "\xa9ART": [tags.show], "\xa9alb": [tags.show], "\xa9day": [tags.date],
-                         "\xa9gen": ["Podcast"], "\xa9cmt": [tags.comment], "stik": [21]})  # 21: podcast
+        mp4.tags.update(
+            {
+                "\xa9nam": [tags.title],
+                "\xa9ART": [tags.show],
+                "\xa9alb": [tags.show],
+                "\xa9day": [tags.date],
+                "\xa9gen": ["Podcast"],
+                "\xa9cmt": [tags.comment],
+                "stik": [21],
+            }
+        )  # 21: podcast
         if tags.cover_png:
             mp4.tags["covr"] = [MP4Cover(tags.cover_png, imageformat=MP4Cover.FORMAT_PNG)]
         mp4.save()
@@ -80,8 +109,13 @@ def ffmetadata(chapters: tuple[Chapter, ...]) -> str:
     """The chapters in ffmpeg's metadata file format, times in milliseconds."""
     lines = [";FFMETADATA1"]
     for chapter in chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(chapter.start * 1000)}", f"END={round(chapter.end * 1000)}",
-                  f"title={ffmetadata_escape(chapter.title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(chapter.start * 1000)}",
+            f"END={round(chapter.end * 1000)}",
+            f"title={ffmetadata_escape(chapter.title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -37,7 +37,9 @@ class Mp3(AudioFormat):
             header = int.from_bytes(frames[offset : offset + 4], "big")
             mpeg1 = (header >> 19) & 3 == 3
             bitrate = (MPEG1_KBPS if mpeg1 else MPEG2_KBPS)[(header >> 12) & 15] * 1000
-            rates = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}.get((header >> 19) & 3)
+            rates = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}.get(
+                (header >> 19) & 3
+            )
             if header >> 21 != 0x7FF or not bitrate or not rates or (header >> 10) & 3 == 3:
                 raise BriefingError("encoding audio failed: the encoder wrote something other than MP3 frames")
             length = (144 if mpeg1 else 72) * bitrate // rates[(header >> 10) & 3] + ((header >> 9) & 1)
@@ -70,15 +72,27 @@ class Mp3(AudioFormat):
         if tags.cover_png:
             id3.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=tags.cover_png))
         ids = [f"chp{index}" for index in range(len(tags.chapters))]
-        for element_id, chapter in zip(ids, tags.chapters):
+        for element_id, chapter in zip(ids, tags.chapters, strict=True):
             sub_frames = [TIT2(encoding=3, text=chapter.title)]
             if chapter.url:
                 sub_frames.append(WXXX(encoding=3, desc="Source", url=chapter.url))
-            id3.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
-                         sub_frames=sub_frames))
+            id3.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=round(chapter.start * 1000),
+                    end_time=round(chapter.end * 1000),
+                    sub_frames=sub_frames,
+                )
+            )
         if ids:
-            id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                         sub_frames=[TIT2(encoding=3, text="Chapters")]))
+            id3.add(
+                CTOC(
+                    element_id="toc",
+                    flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                    child_element_ids=ids,
+                    sub_frames=[TIT2(encoding=3, text="Chapters")],
+                )
+            )
         id3.save(str(path), v2_version=4)
 
 
@@ -93,8 +107,10 @@ def chaptered_id3():
 
     class ChapteredID3(ID3):
         def _write(self, config):
-            chapters = sorted((frame for frame in self.values() if frame.FrameID in ("CTOC", "CHAP")),
-                              key=lambda frame: (frame.FrameID != "CTOC", getattr(frame, "start_time", 0)))
+            chapters = sorted(
+                (frame for frame in self.values() if frame.FrameID in ("CTOC", "CHAP")),
+                key=lambda frame: (frame.FrameID != "CTOC", getattr(frame, "start_time", 0)),
+            )
             for frame in chapters:
                 del self[frame.HashKey]
             try:

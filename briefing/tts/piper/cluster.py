@@ -52,8 +52,9 @@ def speak_on(client, voice: str, texts: list[str], variation: bool, rate: float,
     as each arrives, so what is made is kept even if the cluster goes away."""
     from distributed import as_completed
 
-    futures = client.map(speak_task, [voice] * len(texts), texts, [variation] * len(texts), [rate] * len(texts),
-                         pure=False)
+    futures = client.map(
+        speak_task, [voice] * len(texts), texts, [variation] * len(texts), [rate] * len(texts), pure=False
+    )
     position_of = {future.key: position for position, future in enumerate(futures)}
     results: list = [None] * len(texts)
     try:
@@ -67,6 +68,7 @@ def speak_on(client, voice: str, texts: list[str], variation: bool, rate: float,
     except Exception as error:  # the cluster went away, or a task could not be run anywhere
         client.cancel(futures)
         reason = " ".join(str(error).split())
-        raise BriefingError(f"the cluster failed: {type(error).__name__}: {reason}; what was made is cached, "
-                            "so running again resumes") from None
+        raise BriefingError(
+            f"the cluster failed: {type(error).__name__}: {reason}; what was made is cached, so running again resumes"
+        ) from None
     return results

