@@ -8,15 +8,17 @@ lock keeps their feed updates apart).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 from .errors import BriefingError
+from .ingest import feed_articles
 from .ingest.sources import read_source
 from .model import Article, Episode
 from .options import MakeOptions
-from .pipeline import cluster_client, feed_articles, make
+from .pipeline import make
+from .tts.cluster import client_for
 
 DEFAULT_CONCURRENCY = 4
 
@@ -35,12 +37,16 @@ def gather_articles(sources: Sequence[str], options: MakeOptions) -> tuple[list[
             articles.append(read_source(source, options.ingest.fetch))
         except BriefingError as error:
             problems.append(f"{source}: {error}")
-    from_feeds, feed_problems = feed_articles(options)
+    from_feeds, feed_problems = feed_articles(options.ingest, options.output_dir)
     return articles + from_feeds, problems + list(feed_problems)
 
 
-def batch(sources: Sequence[str], options: MakeOptions, concurrency: int = DEFAULT_CONCURRENCY,
-          finished: Callable[[Episode | None, str | None], None] | None = None) -> BatchResult:
+def batch(
+    sources: Sequence[str],
+    options: MakeOptions,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    finished: Callable[[Episode | None, str | None], None] | None = None,
+) -> BatchResult:
     """Make one episode per article of sources and feeds; finished(episode, None) or
     finished(None, failure) as each ends."""
     articles, failures = gather_articles(sources, options)
@@ -51,7 +57,7 @@ def batch(sources: Sequence[str], options: MakeOptions, concurrency: int = DEFAU
         raise BriefingError("nothing new to voice" + (f" ({'; '.join(failures)})" if failures else ""))
     single = replace(options, ingest=replace(options.ingest, feeds=()), writing=replace(options.writing, title=None))
     episodes = []
-    with cluster_client(options.voice) as client, ThreadPoolExecutor(concurrency) as pool:
+    with client_for(options.voice.cluster) as client, ThreadPoolExecutor(concurrency) as pool:
         running = {pool.submit(make, [], single, None, [article], client): article for article in articles}
         for future in as_completed(running):
             try:

@@ -17,14 +17,24 @@ from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
 from .config import load_config
+from .dryrun import dry_run as plan_only
 from .errors import BriefingError
 from .ingest.sources import FetchLimits
-from .options import CacheOptions, MakeOptions, default, engine_settings, make_options, master_options, show, size_text
-from .pipeline import dry_run as plan_only
+from .options import (
+    CacheOptions,
+    MakeOptions,
+    VoiceOptions,
+    default,
+    engine_settings,
+    make_options,
+    master_options,
+    show,
+    size_text,
+)
 from .pipeline import explain, make, preview, spoken_script, write_script
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
-from .publish.rss import FEED
+from .publish.layout import FEED
 from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
 from .quality.check import Recogniser, check
 from .script.speech import STYLES
@@ -105,8 +115,14 @@ def synthesis_progress(quiet: bool):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:<13}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("reading", total=None)
         yield lambda stage, done, total: bar.update(task, description=stage, completed=done, total=total)
 
@@ -116,34 +132,99 @@ def script_settings(command):
     and read. The command receives them as `chosen` (None where not given) and the loaded `config`."""
 
     @click.argument("sources", nargs=-1)
-    @click.option("--from-feed", "feeds", multiple=True, metavar="FEED",
-                  help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.")
-    @click.option("--limit", type=click.IntRange(1, 10_000), help="At most this many stories from the feeds (default 40).")
+    @click.option(
+        "--from-feed",
+        "feeds",
+        multiple=True,
+        metavar="FEED",
+        help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.",
+    )
+    @click.option(
+        "--limit", type=click.IntRange(1, 10_000), help="At most this many stories from the feeds (default 40)."
+    )
     @click.option("--since", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
     @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
-    @click.option("--max-input", help=f"Largest article file, input or download accepted (default {size_text(default(FetchLimits, 'max_bytes'))}).")
-    @click.option("--timeout", type=Finite(1, 3600),
-                  help=f"Seconds allowed for downloading each web page or feed, whole (default {default(FetchLimits, 'timeout'):g}).")
-    @click.option("--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing).")
-    @click.option("--keep-rule", "keep_rules", multiple=True, metavar="RULE",
-                  help="Do not apply this cleaning rule (see --explain); repeatable.")
-    @click.option("--drop-rule", "drop_patterns", multiple=True, metavar="REGEX",
-                  help="Also drop blocks matching this regular expression; repeatable.")
-    @click.option("--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (TOML) added to the built-in one.")
-    @click.option("--day-first/--month-first", default=None,
-                  help="Read 12/03/2016 as the 12th of March, or as December 3rd (default: month first).")
-    @click.option("--style", type=click.Choice(STYLES),
-                  help="Read numbers and spell the American or British way (default: [speech] style, or the voice's).")
-    @click.option("--config", "config_path", type=click.Path(path_type=Path),
-                  help="Settings file (default: ./briefing.toml, else the user config folder's).")
+    @click.option(
+        "--max-input",
+        help="Largest article file, input or download accepted "
+        f"(default {size_text(default(FetchLimits, 'max_bytes'))}).",
+    )
+    @click.option(
+        "--timeout",
+        type=Finite(1, 3600),
+        help="Seconds allowed for downloading each web page or feed, whole "
+        f"(default {default(FetchLimits, 'timeout'):g}).",
+    )
+    @click.option(
+        "--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing)."
+    )
+    @click.option(
+        "--keep-rule",
+        "keep_rules",
+        multiple=True,
+        metavar="RULE",
+        help="Do not apply this cleaning rule (see --explain); repeatable.",
+    )
+    @click.option(
+        "--drop-rule",
+        "drop_patterns",
+        multiple=True,
+        metavar="REGEX",
+        help="Also drop blocks matching this regular expression; repeatable.",
+    )
+    @click.option(
+        "--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (TOML) added to the built-in one."
+    )
+    @click.option(
+        "--day-first/--month-first",
+        default=None,
+        help="Read 12/03/2016 as the 12th of March, or as December 3rd (default: month first).",
+    )
+    @click.option(
+        "--style",
+        type=click.Choice(STYLES),
+        help="Read numbers and spell the American or British way (default: [speech] style, or the voice's).",
+    )
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        help="Settings file (default: ./briefing.toml, else the user config folder's).",
+    )
     @functools.wraps(command)
-    def wrapper(*args, config_path, show_title, keep_rules, drop_patterns, lexicon, day_first, style, feeds, limit, since,
-                include_seen, max_input, timeout, **kwargs):
+    def wrapper(
+        *args,
+        config_path,
+        show_title,
+        keep_rules,
+        drop_patterns,
+        lexicon,
+        day_first,
+        style,
+        feeds,
+        limit,
+        since,
+        include_seen,
+        max_input,
+        timeout,
+        **kwargs,
+    ):
         with user_errors():
             config = load_config(config_path)
-        chosen = dict(show_title=show_title, keep_rules=keep_rules, drop_patterns=drop_patterns, lexicon=lexicon,
-                      day_first=day_first, style=style, feeds=feeds, limit=limit, since=since, include_seen=include_seen,
-                      max_input=max_input, timeout=timeout)
+        chosen = dict(
+            show_title=show_title,
+            keep_rules=keep_rules,
+            drop_patterns=drop_patterns,
+            lexicon=lexicon,
+            day_first=day_first,
+            style=style,
+            feeds=feeds,
+            limit=limit,
+            since=since,
+            include_seen=include_seen,
+            max_input=max_input,
+            timeout=timeout,
+        )
         return command(*args, chosen=chosen, config=config, **kwargs)
 
     return wrapper
@@ -159,43 +240,105 @@ def render_settings(command):
     """The options of everything that renders episodes (make, batch), after script_settings; added to
     `chosen`."""
 
-    @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-                  help=f"Folder for the episode, its script and metadata (default {default(MakeOptions, 'output_dir')}).")
+    @click.option(
+        "-o",
+        "--output-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder for the episode, its script and metadata (default {default(MakeOptions, 'output_dir')}).",
+    )
     @click.option("--engine", help=f"Speech engine, as `briefing voices` lists them (default {DEFAULT_ENGINE}).")
-    @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
-    @click.option("--fallback-engine", metavar="ENGINE",
-                  help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.")
+    @click.option(
+        "--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's)."
+    )
+    @click.option(
+        "--fallback-engine",
+        metavar="ENGINE",
+        help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.",
+    )
     @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
     @click.option("--tld", help=f"gTTS accent host, e.g. co.uk, com.au (default {default(EngineSettings, 'tld')}).")
-    @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1).")
-    @click.option("--voice2", help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
-                                   "or ENGINE:VOICE (e.g. espeak:en-gb).")
-    @click.option("--workers", type=click.IntRange(1, 256), help="Piper: processes speaking at once (default: one per core).")
-    @click.option("--cluster", metavar="ADDRESS", help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
-                                                       "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).")
+    @click.option(
+        "--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1)."
+    )
+    @click.option(
+        "--voice2",
+        help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
+        "or ENGINE:VOICE (e.g. espeak:en-gb).",
+    )
+    @click.option(
+        "--workers", type=click.IntRange(1, 256), help="Piper: processes speaking at once (default: one per core)."
+    )
+    @click.option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
+        "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).",
+    )
     @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
-    @click.option("--loudness", type=Finite(-30, -10),
-                  help=f"Target integrated loudness, LUFS, -30 to -10 (default {default(MasterOptions, 'loudness'):g}).")
-    @click.option("--bitrate", type=click.IntRange(32, 320),
-                  help=f"Audio bitrate, kbps, constant (default {default(MasterOptions, 'bitrate')}).")
-    @click.option("--sample-rate", type=click.Choice(["44100", "22050"]),
-                  help=f"Audio sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).")
-    @click.option("--format", "audio_format", type=click.Choice(format_names()),
-                  help=f"The episode's audio file: mp3, or m4a (AAC in MP4) (default: [audio] format, or {DEFAULT_FORMAT}).")
+    @click.option(
+        "--loudness",
+        type=Finite(-30, -10),
+        help=f"Target integrated loudness, LUFS, -30 to -10 (default {default(MasterOptions, 'loudness'):g}).",
+    )
+    @click.option(
+        "--bitrate",
+        type=click.IntRange(32, 320),
+        help=f"Audio bitrate, kbps, constant (default {default(MasterOptions, 'bitrate')}).",
+    )
+    @click.option(
+        "--sample-rate",
+        type=click.Choice(["44100", "22050"]),
+        help=f"Audio sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).",
+    )
+    @click.option(
+        "--format",
+        "audio_format",
+        type=click.Choice(format_names()),
+        help=f"The episode's audio file: mp3, or m4a (AAC in MP4) (default: [audio] format, or {DEFAULT_FORMAT}).",
+    )
     @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
     @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
-    @click.option("--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px.")
+    @click.option(
+        "--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px."
+    )
     @click.option("--keep", type=click.IntRange(1, 100_000), help="With --publish: keep only the newest N episodes.")
     @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
     @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
-    @click.option("--cache-max", help=f"Bound on the segment cache; the least recently used go (default {size_text(default(CacheOptions, 'max_bytes'))}).")
+    @click.option(
+        "--cache-max",
+        help="Bound on the segment cache; the least recently used go "
+        f"(default {size_text(default(CacheOptions, 'max_bytes'))}).",
+    )
     @functools.wraps(command)
     def wrapper(*args, chosen, sample_rate, **kwargs):
-        rendering = ("output_dir", "engine", "voice", "fallback_engine", "lang", "tld", "rate", "voice2", "workers", "cluster",
-                     "music", "loudness", "bitrate", "audio_format", "publish", "base_url", "artwork", "keep", "cache_dir", "no_cache",
-                     "cache_max")
-        chosen = {**chosen, **{name: kwargs.pop(name) for name in rendering},
-                  "sample_rate": int(sample_rate) if sample_rate else None}
+        rendering = (
+            "output_dir",
+            "engine",
+            "voice",
+            "fallback_engine",
+            "lang",
+            "tld",
+            "rate",
+            "voice2",
+            "workers",
+            "cluster",
+            "music",
+            "loudness",
+            "bitrate",
+            "audio_format",
+            "publish",
+            "base_url",
+            "artwork",
+            "keep",
+            "cache_dir",
+            "no_cache",
+            "cache_max",
+        )
+        chosen = {
+            **chosen,
+            **{name: kwargs.pop(name) for name in rendering},
+            "sample_rate": int(sample_rate) if sample_rate else None,
+        }
         return command(*args, chosen=chosen, **kwargs)
 
     return wrapper
@@ -207,10 +350,18 @@ def render_settings(command):
 @click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
 @click.option("--minutes", type=Finite(0.5, 600), help="Condense the stories so the episode lasts about this long.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
-@click.option("--verify", is_flag=True, help="Transcribe the episode with a local recogniser and list segments it "
-                                              "did not hear as written (needs briefing[check]); exit 1 if any.")
-@click.option("--retry", is_flag=True, help="With --verify: synthesise failing segments again (by the fallback engine "
-                                             "when one is set) and check once more.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Transcribe the episode with a local recogniser and list segments it "
+    "did not hear as written (needs briefing[check]); exit 1 if any.",
+)
+@click.option(
+    "--retry",
+    is_flag=True,
+    help="With --verify: synthesise failing segments again (by the fallback engine "
+    "when one is set) and check once more.",
+)
 @click.option("--check-model", metavar="NAME|FOLDER", help="With --verify: the Whisper model (default tiny.en).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
 def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry, check_model, quiet):
@@ -231,12 +382,18 @@ def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry
     for problem in episode.problems:
         click.echo(f"briefing: skipped {problem}", err=True)
     if episode.fallback_segments:
-        click.echo(f"briefing: {episode.engine} kept failing; {episode.fallback_segments} segments were made by "
-                   f"{options.voice.fallback_engine}", err=True)
+        click.echo(
+            f"briefing: {episode.engine} kept failing; {episode.fallback_segments} segments were made by "
+            f"{options.voice.fallback_engine}",
+            err=True,
+        )
     if not quiet:
         minutes, seconds = divmod(round(episode.duration), 60)
-        click.echo(f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "
-                   f"{episode.cache_misses} segments synthesised, {episode.cache_hits} from the cache)", err=True)
+        click.echo(
+            f"{episode.title} ({minutes}:{seconds:02d}, {episode.engine}/{episode.voice}, "
+            f"{episode.cache_misses} segments synthesised, {episode.cache_hits} from the cache)",
+            err=True,
+        )
     click.echo(episode.audio)
     if report is not None:
         echo_report(report)
@@ -246,21 +403,37 @@ def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry
 
 def echo_report(report) -> None:
     """The check's summary, and a line for each segment above the threshold, on stderr."""
-    click.echo(f"check: word error rate {report.wer:.3f} over {len(report.segments)} segments (model {report.model}); "
-               f"{len(report.failing)} above {report.threshold:.2f}", err=True)
+    click.echo(
+        f"check: word error rate {report.wer:.3f} over {len(report.segments)} segments (model {report.model}); "
+        f"{len(report.failing)} above {report.threshold:.2f}",
+        err=True,
+    )
     for segment in report.failing:
         minutes, seconds = divmod(segment.start, 60)
-        click.echo(f"  #{segment.index} at {int(minutes)}:{seconds:04.1f} WER {segment.wer:.2f}: "
-                   f"said {segment.expected!r}, heard {segment.heard!r}", err=True)
+        click.echo(
+            f"  #{segment.index} at {int(minutes)}:{seconds:04.1f} WER {segment.wer:.2f}: "
+            f"said {segment.expected!r}, heard {segment.heard!r}",
+            err=True,
+        )
 
 
 @main.command("script")
 @script_settings
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the editable Markdown script here (default: print it).")
-@click.option("--explain", "explain_dropped", is_flag=True,
-              help="List every block cleaning dropped, with the rule that dropped it, and how the article text was chosen.")
-@click.option("--spoken", is_flag=True, help="Print exactly what the voice will say, one sentence a line, to proofread.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the editable Markdown script here (default: print it).",
+)
+@click.option(
+    "--explain",
+    "explain_dropped",
+    is_flag=True,
+    help="List every block cleaning dropped, with the rule that dropped it, and how the article text was chosen.",
+)
+@click.option(
+    "--spoken", is_flag=True, help="Print exactly what the voice will say, one sentence a line, to proofread."
+)
 @click.option("--engine", help=f"With --spoken: the speech engine (default {DEFAULT_ENGINE}).")
 @click.option("--voice", help="With --spoken: the engine's voice (default: [voice] voice, or the engine's).")
 def script_command(sources, chosen, config, output, explain_dropped, spoken, engine, voice):
@@ -296,12 +469,19 @@ def print_plan(plan) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Briefing plan" + ("" if plan.calibrated else " (pace not yet calibrated for this voice: a guess)"))
+    table = Table(
+        title="Briefing plan" + ("" if plan.calibrated else " (pace not yet calibrated for this voice: a guess)")
+    )
     for column in ("story", "outlet", "words kept / total", "minutes", "gTTS requests"):
         table.add_column(column, justify="left" if column in ("story", "outlet") else "right")
     for story in plan.stories:
-        table.add_row(story.title, story.outlet or "", f"{story.words_kept} / {story.words_total}",
-                      f"{story.seconds / 60:.1f}", str(story.gtts_requests))
+        table.add_row(
+            story.title,
+            story.outlet or "",
+            f"{story.words_kept} / {story.words_total}",
+            f"{story.seconds / 60:.1f}",
+            str(story.gtts_requests),
+        )
     table.add_row("whole episode", "", "", f"{plan.seconds / 60:.1f}", str(sum(s.gtts_requests for s in plan.stories)))
     Console(width=120).print(table)
     for problem in plan.problems:
@@ -311,10 +491,19 @@ def print_plan(plan) -> None:
 def feed_settings(command):
     """Options shared by the feed commands: the podcast folder and the show's settings."""
 
-    @click.option("-d", "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-                  show_default=True, help="The podcast folder.")
+    @click.option(
+        "-d",
+        "--dir",
+        "folder",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="The podcast folder.",
+    )
     @click.option("--base-url", help="Where the folder is served (default: [show] base_url).")
-    @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
+    @click.option(
+        "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
+    )
     @functools.wraps(command)
     def wrapper(*args, config_path, base_url, **kwargs):
         with user_errors():
@@ -336,7 +525,9 @@ def feed_list(folder, show):
     with user_errors():
         for episode in publish.published_episodes(folder):
             minutes, seconds = divmod(round(episode.duration), 60)
-            click.echo(f"{episode.stem}  {episode.published:%Y-%m-%d %H:%M}  {minutes:>3}:{seconds:02d}  {episode.title}")
+            click.echo(
+                f"{episode.stem}  {episode.published:%Y-%m-%d %H:%M}  {minutes:>3}:{seconds:02d}  {episode.title}"
+            )
 
 
 @feed_group.command("remove")
@@ -379,36 +570,80 @@ def feed_lint(url, folder, show):
 
 @main.command("serve")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
-@click.option("--client-timeout", type=Finite(0.1, 3600), default=10.0, show_default=True,
-              help="Seconds a client has to send each request; slower ones are disconnected.")
-@click.option("--stall-timeout", type=Finite(1, 3600), default=60.0, show_default=True,
-              help="Seconds a download may wait for its reader (a paused player) before the connection is ended.")
-@click.option("--accept-submissions", is_flag=True,
-              help="Also take articles at /api/articles (with the token) and publish each as an episode.")
-@click.option("--token", help="With --accept-submissions: the token clients give (default: $BRIEFING_TOKEN, or one made and kept).")
-@click.option("--allow-private", is_flag=True,
-              help="With --accept-submissions: also fetch submitted URLs on private and local addresses.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
-def serve_command(folder, host, port, base_url, client_timeout, stall_timeout, accept_submissions, token, allow_private,
-                  config_path):
+@click.option(
+    "--client-timeout",
+    type=Finite(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send each request; slower ones are disconnected.",
+)
+@click.option(
+    "--stall-timeout",
+    type=Finite(1, 3600),
+    default=60.0,
+    show_default=True,
+    help="Seconds a download may wait for its reader (a paused player) before the connection is ended.",
+)
+@click.option(
+    "--accept-submissions",
+    is_flag=True,
+    help="Also take articles at /api/articles (with the token) and publish each as an episode.",
+)
+@click.option(
+    "--token",
+    help="With --accept-submissions: the token clients give (default: $BRIEFING_TOKEN, or one made and kept).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="With --accept-submissions: also fetch submitted URLs on private and local addresses.",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
+)
+def serve_command(
+    folder, host, port, base_url, client_timeout, stall_timeout, accept_submissions, token, allow_private, config_path
+):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
     from .publish.serve import serve
 
     with user_errors():
         if not accept_submissions:
-            serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout)
+            serve(
+                folder,
+                host,
+                port,
+                base_url,
+                echo=click.echo,
+                client_timeout=client_timeout,
+                stall_timeout=stall_timeout,
+            )
             return
         from .service.server import submission_service
 
         config = load_config(config_path)
         options = make_options(config, output_dir=folder, base_url=base_url)
-        with submission_service(folder, host, port, options, token, allow_private, config.schedules, echo=click.echo) as routes:
-            serve(folder, host, port, base_url, echo=click.echo, client_timeout=client_timeout, stall_timeout=stall_timeout,
-                  extra_routes=routes)
+        with submission_service(
+            folder, host, port, options, token, allow_private, config.schedules, echo=click.echo
+        ) as routes:
+            serve(
+                folder,
+                host,
+                port,
+                base_url,
+                echo=click.echo,
+                client_timeout=client_timeout,
+                stall_timeout=stall_timeout,
+                extra_routes=routes,
+            )
 
 
 @main.group("cache")
@@ -421,8 +656,10 @@ def cache_group() -> None:
 def cache_info(cache_dir):
     """Where the cache is, how many segments it holds and how much space they take."""
     info = SegmentCache(cache_dir or default_cache_folder()).info()
-    click.echo(f"{info['folder']}: {info['entries']} segments, {info['bytes'] / 1024**2:.1f} MB "
-               f"(bound {info['max_bytes'] / 1024**3:.1f} GB), last used {info['last_used'] or 'never'}")
+    click.echo(
+        f"{info['folder']}: {info['entries']} segments, {info['bytes'] / 1024**2:.1f} MB "
+        f"(bound {info['max_bytes'] / 1024**3:.1f} GB), last used {info['last_used'] or 'never'}"
+    )
 
 
 @cache_group.command("clear")
@@ -435,9 +672,16 @@ def cache_clear(cache_dir):
 @main.command("batch")
 @script_settings
 @render_settings
-@click.option("--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make).")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=BATCH_CONCURRENCY, show_default=True,
-              help="Episodes made at once.")
+@click.option(
+    "--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make)."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=BATCH_CONCURRENCY,
+    show_default=True,
+    help="Episodes made at once.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def batch_command(sources, chosen, config, per_article, concurrency, quiet):
     """Voice every article of SOURCES and the --from-feed feeds as an episode of its own, several at
@@ -453,7 +697,10 @@ def batch_command(sources, chosen, config, per_article, concurrency, quiet):
             click.echo(f"briefing: failed {failure}", err=True)
         else:
             if not quiet:
-                click.echo(f"{episode.title} ({round(episode.duration)} s, {episode.cache_misses} segments synthesised)", err=True)
+                click.echo(
+                    f"{episode.title} ({round(episode.duration)} s, {episode.cache_misses} segments synthesised)",
+                    err=True,
+                )
             click.echo(episode.audio)
 
     with user_errors():
@@ -464,21 +711,39 @@ def batch_command(sources, chosen, config, per_article, concurrency, quiet):
 
 @main.command("worker")
 @click.argument("scheduler")
-@click.option("--nworkers", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes to start.")
+@click.option(
+    "--nworkers", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes to start."
+)
 def worker_command(scheduler, nworkers):
     """Serve a Dask cluster's SCHEDULER (tcp:// or tls://) with NWORKERS single-thread worker
     processes that speak for briefing (the same as `dask worker SCHEDULER --nthreads 1`)."""
     import subprocess
 
-    command = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--nworkers", str(nworkers), "--nthreads", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "distributed.cli.dask_worker",
+        scheduler,
+        "--nworkers",
+        str(nworkers),
+        "--nthreads",
+        "1",
+    ]
     sys.exit(subprocess.call(command))
 
 
 @main.command("check")
 @click.argument("episode", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder.")
-@click.option("--threshold", type=Finite(0, 1), default=CHECK_THRESHOLD, show_default=True,
-              help="List segments whose word error rate is above this.")
+@click.option(
+    "--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder."
+)
+@click.option(
+    "--threshold",
+    type=Finite(0, 1),
+    default=CHECK_THRESHOLD,
+    show_default=True,
+    help="List segments whose word error rate is above this.",
+)
 def check_command(episode, model, threshold):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
     rate of each segment against the script; exit 1 when any is above the threshold."""
@@ -491,22 +756,40 @@ def check_command(episode, model, threshold):
 
 @main.command("preview")
 @click.argument("text")
-@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine, as `briefing voices` lists them.")
+@click.option(
+    "--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine, as `briefing voices` lists them."
+)
 @click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
 @click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate (default: [voice] rate, or 1).")
 @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
 @click.option("--tld", help=f"gTTS accent host, e.g. co.uk (default {default(EngineSettings, 'tld')}).")
-@click.option("--format", "audio_format", type=click.Choice(format_names()),
-              help=f"The audio file to write (default: [audio] format, or {DEFAULT_FORMAT}).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write (default: output/preview-ENGINE-VOICE.mp3, or .m4a).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml).")
+@click.option(
+    "--format",
+    "audio_format",
+    type=click.Choice(format_names()),
+    help=f"The audio file to write (default: [audio] format, or {DEFAULT_FORMAT}).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (default: output/preview-ENGINE-VOICE.mp3, or .m4a).",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
+)
 def preview_command(text, engine, voice, rate, lang, tld, audio_format, output, config_path):
     """Say TEXT with a voice, to compare voices and rates: writes a short clip and prints its path."""
     with user_errors():
         config = load_config(config_path)
-        click.echo(preview(text, engine, engine_settings(config, voice, lang, tld, rate), output,
-                           master_options(audio_format=audio_format or config.audio_format)))
+        click.echo(
+            preview(
+                text,
+                VoiceOptions(engine, engine_settings(config, voice, lang, tld, rate)),
+                master_options(audio_format=audio_format or config.audio_format),
+                output,
+            )
+        )
 
 
 @main.command("voices")

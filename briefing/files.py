@@ -8,13 +8,15 @@ import os
 import re
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import BriefingError
 
 
 def slugify(title: str, max_length: int = 60) -> str:
-    """A lowercase ASCII file name part: "Intervention in Libya has already begun" -> "intervention-in-libya-has-already-begun"."""
+    """A lowercase ASCII file name part: "Intervention in Libya has already begun" ->
+    "intervention-in-libya-has-already-begun"."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(slug) > max_length:
@@ -31,6 +33,15 @@ def ensure_writable_dir(directory: Path) -> Path:
     except OSError as error:
         raise BriefingError(f"cannot write to output folder {directory}: {error.strerror or error}") from None
     return directory
+
+
+@contextmanager
+def writing_errors(folder: Path):
+    """A full disk or a folder gone read-only while writing is the user's to fix: one line, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise BriefingError(f"cannot write to {folder}: {error.strerror or error}") from None
 
 
 class StagedFiles:
@@ -50,7 +61,7 @@ class StagedFiles:
         self._staged.append((Path(name), final))
         return Path(name)
 
-    def __enter__(self) -> "StagedFiles":
+    def __enter__(self) -> StagedFiles:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:

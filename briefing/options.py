@@ -14,94 +14,29 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .audio import AudioOptions
 from .audio.master import MasterOptions
 from .cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_BYTES
 from .cache import parse_size
 from .config import Config
-from .errors import BriefingError
+from .ingest import FetchLimits, IngestOptions
 from .ingest.feeds import parse_since
-from .ingest.sources import FetchLimits
 from .model import Show
-from .script.speech import STYLES
-from .tts import DEFAULT_ENGINE, EngineSettings
+from .publish import PublishOptions
+from .script import WritingOptions
+from .tts import EngineSettings, VoiceOptions
 from .tts.cluster import cluster_address
 
-
-def _at_least(name: str, value, least: float) -> None:
-    if value is not None and not (isinstance(value, (int, float)) and not isinstance(value, bool) and least <= value < 10**6):
-        raise BriefingError(f"{name} must be at least {least}, not {value!r}")
-
-
-def _as_path(value) -> Path | None:
-    return Path(value) if isinstance(value, str) else value
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """Stage 1: where the stories come from besides the sources named."""
-
-    fetch: FetchLimits = field(default_factory=FetchLimits)
-    feeds: tuple[str, ...] = ()  # RSS, Atom or OPML files or URLs whose entries are stories too
-    limit: int | None = None  # at most this many stories from the feeds
-    since: dt.timedelta | None = None  # only feed entries at most this old
-    include_seen: bool = False  # also stories briefed on earlier runs
-
-    def __post_init__(self) -> None:
-        _at_least("limit", self.limit, 1)
-
-
-@dataclass(frozen=True)
-class WritingOptions:
-    """Stage 2: what the script keeps, how it is said, and how long it runs."""
-
-    keep_rules: tuple[str, ...] = ()  # built-in cleaning rules not to apply
-    drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
-    lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
-    day_first: bool = False  # 12/03/2016 is the 12th of March
-    style: str | None = None  # "american" or "british" numbers and spelling; None: the voice's (style_for)
-    minutes: float | None = None  # condense the stories so the episode lasts about this long
-    title: str | None = None  # the episode's title (default: the headline, or show and date)
-    date: dt.date | None = None  # episode date; today when None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lexicon", _as_path(self.lexicon))
-        _at_least("minutes", self.minutes, 0.5)
-        if self.style is not None and self.style not in STYLES:
-            raise BriefingError(f"style must be {' or '.join(STYLES)}, not {self.style!r}")
-
-
-@dataclass(frozen=True)
-class VoiceOptions:
-    """Stage 3: who speaks, and where."""
-
-    engine: str = DEFAULT_ENGINE
-    settings: EngineSettings = field(default_factory=EngineSettings)
-    second: str | None = None  # headlines, intro, outro and quotations: a VOICE of the engine, or ENGINE:VOICE
-    segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
-    fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
-    cluster: str | None = None  # Piper synthesis on a Dask cluster: local:N, tcp://host:port or tls://host:port
-
-
-@dataclass(frozen=True)
-class AudioOptions:
-    """Stage 4: the opening and the mastered file."""
-
-    music: Path | None = None  # the user's intro music instead of the generated sting
-    master: MasterOptions = field(default_factory=MasterOptions)  # loudness, bitrate, sample rate, format
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "music", _as_path(self.music))
-
-
-@dataclass(frozen=True)
-class PublishOptions:
-    """Stage 5: the podcast feed in the output folder."""
-
-    to_feed: bool = False  # add the episode to the podcast feed in the output folder
-    keep: int | None = None  # prune all but the newest this many episodes
-
-    def __post_init__(self) -> None:
-        _at_least("keep", self.keep, 1)
+# Each stage declares its own options; they are gathered here into MakeOptions.
+__all__ = [
+    "AudioOptions",
+    "CacheOptions",
+    "IngestOptions",
+    "MakeOptions",
+    "PublishOptions",
+    "VoiceOptions",
+    "WritingOptions",
+]
 
 
 @dataclass(frozen=True)
@@ -113,7 +48,8 @@ class CacheOptions:
     max_bytes: int = DEFAULT_CACHE_BYTES
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "folder", _as_path(self.folder))
+        if isinstance(self.folder, str):
+            object.__setattr__(self, "folder", Path(self.folder))
 
 
 @dataclass(frozen=True)
@@ -147,10 +83,18 @@ def given(**values) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def engine_settings(config: Config, voice: str | None = None, lang: str | None = None, tld: str | None = None,
-                    rate: float | None = None, workers: int | None = None) -> EngineSettings:
+def engine_settings(
+    config: Config,
+    voice: str | None = None,
+    lang: str | None = None,
+    tld: str | None = None,
+    rate: float | None = None,
+    workers: int | None = None,
+) -> EngineSettings:
     """The engine's settings: the command line's, else [voice] in briefing.toml, else the defaults."""
-    return EngineSettings(**given(voice=voice or config.voice, lang=lang, tld=tld, rate=rate or config.rate, workers=workers))
+    return EngineSettings(
+        **given(voice=voice or config.voice, lang=lang, tld=tld, rate=rate or config.rate, workers=workers)
+    )
 
 
 def show(config: Config, title: str | None = None, base_url: str | None = None, artwork: Path | None = None) -> Show:
@@ -161,41 +105,103 @@ def fetch_limits(timeout: float | None = None, max_input: str | None = None) -> 
     return FetchLimits(**given(timeout=timeout, max_bytes=parse_size(max_input) if max_input else None))
 
 
-def master_options(loudness: float | None = None, bitrate: int | None = None, sample_rate: int | None = None,
-                   audio_format: str | None = None) -> MasterOptions:
+def master_options(
+    loudness: float | None = None,
+    bitrate: int | None = None,
+    sample_rate: int | None = None,
+    audio_format: str | None = None,
+) -> MasterOptions:
     return MasterOptions(**given(loudness=loudness, bitrate=bitrate, sample_rate=sample_rate, format=audio_format))
 
 
-def make_options(config: Config, *, engine: str | None = None, voice: str | None = None,
-                 lang: str | None = None, tld: str | None = None, rate: float | None = None, workers: int | None = None,
-                 voice2: str | None = None, cluster: str | None = None, fallback_engine: str | None = None,
-                 output_dir: Path | None = None, music: Path | None = None, loudness: float | None = None,
-                 bitrate: int | None = None, sample_rate: int | None = None, audio_format: str | None = None,
-                 publish: bool = False, base_url: str | None = None,
-                 artwork: Path | None = None, keep: int | None = None, cache_dir: Path | None = None, no_cache: bool = False,
-                 cache_max: str | None = None, show_title: str | None = None, keep_rules: tuple[str, ...] = (),
-                 drop_patterns: tuple[str, ...] = (), lexicon: Path | None = None, day_first: bool | None = None,
-                 style: str | None = None,
-                 feeds: tuple[str, ...] = (), limit: int | None = None, since: str | None = None, include_seen: bool = False,
-                 max_input: str | None = None, timeout: float | None = None, title: str | None = None,
-                 minutes: float | None = None, date: dt.date | None = None) -> MakeOptions:
+def make_options(
+    config: Config,
+    *,
+    engine: str | None = None,
+    voice: str | None = None,
+    lang: str | None = None,
+    tld: str | None = None,
+    rate: float | None = None,
+    workers: int | None = None,
+    voice2: str | None = None,
+    cluster: str | None = None,
+    fallback_engine: str | None = None,
+    output_dir: Path | None = None,
+    music: Path | None = None,
+    loudness: float | None = None,
+    bitrate: int | None = None,
+    sample_rate: int | None = None,
+    audio_format: str | None = None,
+    publish: bool = False,
+    base_url: str | None = None,
+    artwork: Path | None = None,
+    keep: int | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+    cache_max: str | None = None,
+    show_title: str | None = None,
+    keep_rules: tuple[str, ...] = (),
+    drop_patterns: tuple[str, ...] = (),
+    lexicon: Path | None = None,
+    day_first: bool | None = None,
+    style: str | None = None,
+    feeds: tuple[str, ...] = (),
+    limit: int | None = None,
+    since: str | None = None,
+    include_seen: bool = False,
+    max_input: str | None = None,
+    timeout: float | None = None,
+    title: str | None = None,
+    minutes: float | None = None,
+    date: dt.date | None = None,
+) -> MakeOptions:
     """Everything a render is told, from briefing.toml and what is given (None: not given)."""
-    return MakeOptions(**given(
-        output_dir=output_dir, show=show(config, show_title, base_url, artwork),
-        ingest=IngestOptions(**given(fetch=fetch_limits(timeout, max_input), feeds=tuple(feeds), limit=limit,
-                                     since=parse_since(since) if since else None, include_seen=include_seen)),
-        writing=WritingOptions(**given(keep_rules=config.keep_rules + tuple(keep_rules),
-                                       drop_patterns=config.drop_patterns + tuple(drop_patterns), lexicon=lexicon or config.lexicon,
-                                       day_first=config.day_first if day_first is None else day_first,
-                                       style=style or config.style, minutes=minutes,
-                                       title=title, date=date)),
-        voice=VoiceOptions(**given(engine=engine, settings=engine_settings(config, voice, lang, tld, rate, workers),
-                                   second=voice2 or config.voice2, fallback_engine=fallback_engine,
-                                   cluster=cluster_address(cluster, config.cluster))),
-        audio=AudioOptions(**given(music=music, master=master_options(loudness, bitrate, sample_rate, audio_format or config.audio_format))),
-        publish=PublishOptions(**given(to_feed=publish, keep=keep or config.keep_episodes)),
-        cache=CacheOptions(**given(enabled=not no_cache, folder=cache_dir,
-                                   max_bytes=parse_size(cache_max) if cache_max else None))))
+    return MakeOptions(
+        **given(
+            output_dir=output_dir,
+            show=show(config, show_title, base_url, artwork),
+            ingest=IngestOptions(
+                **given(
+                    fetch=fetch_limits(timeout, max_input),
+                    feeds=tuple(feeds),
+                    limit=limit,
+                    since=parse_since(since) if since else None,
+                    include_seen=include_seen,
+                )
+            ),
+            writing=WritingOptions(
+                **given(
+                    keep_rules=config.keep_rules + tuple(keep_rules),
+                    drop_patterns=config.drop_patterns + tuple(drop_patterns),
+                    lexicon=lexicon or config.lexicon,
+                    day_first=config.day_first if day_first is None else day_first,
+                    style=style or config.style,
+                    minutes=minutes,
+                    title=title,
+                    date=date,
+                )
+            ),
+            voice=VoiceOptions(
+                **given(
+                    engine=engine,
+                    settings=engine_settings(config, voice, lang, tld, rate, workers),
+                    second=voice2 or config.voice2,
+                    fallback_engine=fallback_engine,
+                    cluster=cluster_address(cluster, config.cluster),
+                )
+            ),
+            audio=AudioOptions(
+                **given(
+                    music=music,
+                    master=master_options(loudness, bitrate, sample_rate, audio_format or config.audio_format),
+                )
+            ),
+            publish=PublishOptions(**given(to_feed=publish, keep=keep or config.keep_episodes)),
+            cache=CacheOptions(
+                **given(enabled=not no_cache, folder=cache_dir, max_bytes=parse_size(cache_max) if cache_max else None)
+            ),
+        )
+    )
 
 
 def size_text(count: int) -> str:

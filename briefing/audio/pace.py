@@ -12,7 +12,9 @@ import re
 from functools import lru_cache
 
 from ..files import keep, kept
-from ..model import SpeechRate
+from ..model import Draft, SpeechRate
+from ..script import budget
+from ..script.compose import ScriptOptions, render, speak_sentence
 from .mix import LEAD_IN, LEAD_OUT, make_sting, trim_silence
 
 RATES_FILE = "speech-rates.json"  # in the user cache folder
@@ -20,9 +22,11 @@ CALIBRATION = (
     "Officials confirmed the talks on Monday.",
     "The agreement, signed in December after months of negotiation, has not yet been put to a vote.",
     "Prices rose sharply.",
-    "Half of the members of parliament said they had been threatened, and the session was postponed for lack of a quorum.",
+    "Half of the members of parliament said they had been threatened, and the session was postponed for lack of a "
+    "quorum.",
     "Exports resumed at two terminals on the coast this week.",
-    "Critics said the government had not explained the rules of engagement, and demanded a debate before any mission begins.",
+    "Critics said the government had not explained the rules of engagement, and demanded a debate before any mission "
+    "begins.",
 )
 
 
@@ -56,3 +60,19 @@ def speech_rate(engine, measure: bool = True) -> SpeechRate:
 def framing_seconds(sample_rate: int) -> float:
     """The sting at both ends and the silences beside it."""
     return 2 * make_sting(sample_rate).duration_seconds + LEAD_IN + LEAD_OUT
+
+
+def fit(plan: Draft, minutes: float | None, engine, rendering: ScriptOptions, measure: bool = True) -> Draft:
+    """The draft condensed to about `minutes` at the engine's pace, when a budget is set."""
+    if not minutes:
+        return plan
+    rate = speech_rate(engine, measure=measure)
+
+    def sentence_cost(text: str) -> float:
+        pieces = speak_sentence(text, rendering.max_chars, rendering.speech)
+        return sum(rate.seconds(spoken) for _, spoken in pieces) + rendering.sentence_pause
+
+    def estimate(candidate: Draft) -> float:
+        return budget.estimate(render(candidate, rendering), rate, framing_seconds(engine.sample_rate))
+
+    return budget.condense(plan, minutes * 60, estimate, sentence_cost)

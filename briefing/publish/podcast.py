@@ -27,10 +27,8 @@ from ..errors import BriefingError
 from ..files import StagedFiles
 from ..model import EpisodeRecord, Show
 from .feed import LintReport, PublishedEpisode, feed_formats
+from .layout import COVER, LOCK, episodes_dir
 
-EPISODES = "episodes"
-COVER = "cover.png"
-LOCK = ".briefing.lock"
 COVER_SIZE = 3000
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
 
@@ -47,10 +45,6 @@ def with_known_base_url(show: Show, folder: Path) -> Show:
         if found:
             return replace(show, base_url=found)
     return show
-
-
-def episodes_dir(folder: Path) -> Path:
-    return Path(folder) / EPISODES
 
 
 @contextmanager
@@ -73,7 +67,7 @@ def identity(folder: Path, stem: str) -> tuple[str, dt.datetime]:
             return record.guid, record.published
     except (OSError, ValueError):
         pass  # not published before, or its record is damaged: a new identity
-    return str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return str(uuid.uuid4()), dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -154,7 +148,9 @@ def ensure_cover(folder: Path, show: Show) -> None:
     from .artwork import cover_png
 
     target = Path(folder) / COVER
-    marker = f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"
+    marker = (
+        f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"
+    )
     if target.is_file():
         try:
             if Image.open(target).text.get("briefing-source") == marker:
@@ -186,8 +182,12 @@ def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedE
     ensure_cover(folder, show)
     catalogue = read_catalogue(folder)
     if adding is not None:
-        catalogue = replace(catalogue, episodes=newest_first(
-            [episode for episode in catalogue.episodes if episode.stem != adding.stem] + [adding]))
+        catalogue = replace(
+            catalogue,
+            episodes=newest_first(
+                [episode for episode in catalogue.episodes if episode.stem != adding.stem] + [adding]
+            ),
+        )
     for feed in feed_formats():
         staged.path(Path(folder) / feed.filename).write_bytes(feed.build(show, catalogue.episodes))
     return catalogue

@@ -15,9 +15,12 @@ from ..addresses import is_web_address, web_link
 from ..audio.formats import media_types
 from ..model import Show
 from .feed import FeedFormat, LintReport, PublishedEpisode, register
-from .podcast import ARTWORK_MAX, ARTWORK_MIN, COVER, EPISODES
+from .layout import COVER, FEED, episode_path
+from .podcast import ARTWORK_MAX, ARTWORK_MIN
+from .sidefiles.chapters import ChaptersJSON
+from .sidefiles.srt import SubRip
+from .sidefiles.webvtt import WebVTT
 
-FEED = "feed.xml"
 # The namespace the podcast:guid spec names for UUIDv5 feed identifiers.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -70,8 +73,11 @@ def show_notes(episode: PublishedEpisode) -> str:
     chapters of three or more timestamps from 00:00), and the stories, each linked to its source,
     with its lead sentence."""
     chapters = episode.record.chapters
-    times = ("<p>" + "<br>".join(f"{timestamp(chapter.start)} {html.escape(chapter.title)}" for chapter in chapters) + "</p>"
-             if len(chapters) >= 3 else "")
+    times = (
+        "<p>" + "<br>".join(f"{timestamp(chapter.start)} {html.escape(chapter.title)}" for chapter in chapters) + "</p>"
+        if len(chapters) >= 3
+        else ""
+    )
     items = []
     for story in episode.stories:
         title = html.escape(story.title)
@@ -101,8 +107,11 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
 
     def add(parent, tag: str, text: str | None = None, **attributes):
         prefix, _, local = tag.rpartition(":")
-        element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local,
-                                   {k.replace("_", "-") if k != "href" else k: xml_safe(v) for k, v in attributes.items()})
+        element = etree.SubElement(
+            parent,
+            f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local,
+            {k.replace("_", "-") if k != "href" else k: xml_safe(v) for k, v in attributes.items()},
+        )
         if text is not None:
             element.text = xml_safe(text)
         return element
@@ -115,7 +124,7 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
     add(channel, "description", show.description)
     add(channel, "language", show.language)
     add(channel, "generator", "briefing")
-    add(channel, "lastBuildDate", email.utils.format_datetime(dt.datetime.now(dt.timezone.utc)))
+    add(channel, "lastBuildDate", email.utils.format_datetime(dt.datetime.now(dt.UTC)))
     add(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
     image = add(channel, "image")
     add(image, "url", cover_url)
@@ -153,16 +162,22 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
             add(item, "link", first_url)
         add(item, "guid", episode.guid, isPermaLink="false")
         add(item, "pubDate", email.utils.format_datetime(episode.published))
-        base = f"{EPISODES}/{episode.stem}"
-        add(item, "enclosure", url=show.url(f"{EPISODES}/{episode.audio_name}"), length=str(episode.audio_bytes),
-            type=episode.media_type)
+        add(
+            item,
+            "enclosure",
+            url=show.url(episode_path(episode.stem, PurePosixPath(episode.audio_name).suffix)),
+            length=str(episode.audio_bytes),
+            type=episode.media_type,
+        )
         add(item, "itunes:duration", _duration(episode.duration))
         add(item, "itunes:image", href=cover_url)
         add(item, "itunes:episodeType", "full")
         add(item, "itunes:explicit", "true" if show.explicit else "false")
-        add(item, "podcast:transcript", url=show.url(f"{base}.vtt"), type="text/vtt", rel="captions")
-        add(item, "podcast:transcript", url=show.url(f"{base}.srt"), type="application/x-subrip", rel="captions")
-        add(item, "podcast:chapters", url=show.url(f"{base}.chapters.json"), type="application/json+chapters")
+        for captions in (WebVTT, SubRip):
+            url = show.url(episode_path(episode.stem, captions.suffix))
+            add(item, "podcast:transcript", url=url, type=captions.media_type.split(";")[0], rel="captions")
+        chapters_url = show.url(episode_path(episode.stem, ChaptersJSON.suffix))
+        add(item, "podcast:chapters", url=chapters_url, type=ChaptersJSON.media_type)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -190,11 +205,23 @@ def lint_rss(folder: Path, url: str | None = None, timeout: float = 10.0) -> Lin
     if channel is None:
         return LintReport([f"{feed_path}: no <channel>"])
     if not is_web_address(channel.findtext("link") or ""):
-        warnings.append("feed: no base URL, so its addresses are relative: `briefing serve` fills in the listener's "
-                        "address, but a web host needs --base-url (or base_url in [show] of briefing.toml)")
+        warnings.append(
+            "feed: no base URL, so its addresses are relative: `briefing serve` fills in the listener's "
+            "address, but a web host needs --base-url (or base_url in [show] of briefing.toml)"
+        )
     ns = NAMESPACES
-    for tag in ("title", "link", "description", "language", "itunes:image", "itunes:category", "itunes:explicit",
-                "itunes:author", "itunes:owner", "podcast:guid"):
+    for tag in (
+        "title",
+        "link",
+        "description",
+        "language",
+        "itunes:image",
+        "itunes:category",
+        "itunes:explicit",
+        "itunes:author",
+        "itunes:owner",
+        "podcast:guid",
+    ):
         if channel.find(tag, ns) is None:
             problems.append(f"channel: missing <{tag}>")
     if channel.find("itunes:owner/itunes:email", ns) is None:
@@ -203,7 +230,7 @@ def lint_rss(folder: Path, url: str | None = None, timeout: float = 10.0) -> Lin
     base = (channel.findtext("link") or "").rstrip("/") + "/"
 
     def local(link: str | None) -> Path | None:
-        return folder / link[len(base):] if link and link.startswith(base) else None
+        return folder / link[len(base) :] if link and link.startswith(base) else None
 
     if image is not None:
         cover = local(image.get("href"))
@@ -212,7 +239,9 @@ def lint_rss(folder: Path, url: str | None = None, timeout: float = 10.0) -> Lin
         else:
             with Image.open(cover) as art:
                 if art.size[0] != art.size[1] or not ARTWORK_MIN <= art.size[0] <= ARTWORK_MAX:
-                    problems.append(f"artwork: {art.size[0]}x{art.size[1]}; must be square, {ARTWORK_MIN}-{ARTWORK_MAX} px")
+                    problems.append(
+                        f"artwork: {art.size[0]}x{art.size[1]}; must be square, {ARTWORK_MIN}-{ARTWORK_MAX} px"
+                    )
                 if art.mode != "RGB":
                     problems.append(f"artwork: colour mode {art.mode}; must be RGB without transparency")
     guids: set[str] = set()
@@ -233,15 +262,20 @@ def lint_rss(folder: Path, url: str | None = None, timeout: float = 10.0) -> Lin
             continue
         expected = media_types().get(PurePosixPath(enclosure.get("url") or "").suffix.lower())
         if expected is None:
-            problems.append(f"episode {name!r}: enclosure {enclosure.get('url')} is not an audio format briefing writes "
-                            f"({', '.join(media_types())})")
+            problems.append(
+                f"episode {name!r}: enclosure {enclosure.get('url')} is not an audio format briefing writes "
+                f"({', '.join(media_types())})"
+            )
         elif enclosure.get("type") != expected:
             problems.append(f"episode {name!r}: enclosure type {enclosure.get('type')!r}, expected {expected}")
         path = local(enclosure.get("url"))
         if path is None or not path.is_file():
             problems.append(f"episode {name!r}: enclosure {enclosure.get('url')} is not a file in {folder}")
         elif str(path.stat().st_size) != enclosure.get("length"):
-            problems.append(f"episode {name!r}: enclosure length {enclosure.get('length')} but the file has {path.stat().st_size} bytes")
+            problems.append(
+                f"episode {name!r}: enclosure length {enclosure.get('length')} but the file has "
+                f"{path.stat().st_size} bytes"
+            )
         for linked in item.findall("podcast:transcript", ns) + item.findall("podcast:chapters", ns):
             target = local(linked.get("url"))
             if target is None or not target.is_file():
@@ -258,7 +292,7 @@ def lint_host(url: str, enclosures: list, base: str, timeout: float) -> list[str
     problems = []
 
     def at_host(link: str) -> str:
-        return url + link[len(base):] if link.startswith(base) else link
+        return url + link[len(base) :] if link.startswith(base) else link
 
     try:
         response = requests.head(url + FEED, timeout=timeout, allow_redirects=True)
@@ -273,11 +307,17 @@ def lint_host(url: str, enclosures: list, base: str, timeout: float) -> list[str
                 problems.append(f"host: HEAD {target} answered {head.status_code}")
                 continue
             if head.headers.get("Content-Length") != enclosure.get("length"):
-                problems.append(f"host: {target} has Content-Length {head.headers.get('Content-Length')}, feed says {enclosure.get('length')}")
+                problems.append(
+                    f"host: {target} has Content-Length {head.headers.get('Content-Length')}, feed says "
+                    f"{enclosure.get('length')}"
+                )
             ranged = requests.get(target, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True)
             ranged.close()
             if ranged.status_code != 206 or not ranged.headers.get("Content-Range", "").startswith("bytes 0-1/"):
-                problems.append(f"host: {target} does not answer byte-range requests (got {ranged.status_code}); iOS will not play it")
+                problems.append(
+                    f"host: {target} does not answer byte-range requests (got {ranged.status_code}); iOS will not "
+                    f"play it"
+                )
     except requests.RequestException as error:
         problems.append(f"host: cannot reach {url}: {type(error).__name__}")
     return problems
@@ -296,7 +336,7 @@ def rebase_feed(feed: bytes, base_url: str) -> bytes:
         for name in ("href", "url"):
             value = element.get(name)
             if value and value.startswith(old):
-                element.set(name, new + value[len(old):])
+                element.set(name, new + value[len(old) :])
         if element.text and element.text.startswith(old):
-            element.text = new + element.text[len(old):]
+            element.text = new + element.text[len(old) :]
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..config import Schedule
 from ..errors import BriefingError
 from ..options import MakeOptions
+from ..publish.layout import PAGE
 from ..publish.podcast import rebuild
 from ..publish.serve import lan_addresses, terminal_qr
 from .api import api_routes
@@ -22,14 +23,24 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 @contextmanager
-def submission_service(folder: Path, host: str, port: int, options: MakeOptions, token: str | None = None,
-                       allow_private: bool = False, schedules: tuple[Schedule, ...] = (), echo=print):
+def submission_service(
+    folder: Path,
+    host: str,
+    port: int,
+    options: MakeOptions,
+    token: str | None = None,
+    allow_private: bool = False,
+    schedules: tuple[Schedule, ...] = (),
+    echo=print,
+):
     """The API's routes, with the renderer running behind them until the block ends. Refused on a
     non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
     if host not in LOOPBACK and not (token or os.environ.get(ENVIRONMENT)):
-        raise BriefingError("--accept-submissions on a network address needs a token you choose: --token or $BRIEFING_TOKEN")
+        raise BriefingError(
+            "--accept-submissions on a network address needs a token you choose: --token or $BRIEFING_TOKEN"
+        )
     token = service_token(token)
-    if not (Path(folder) / "index.html").is_file():
+    if not (Path(folder) / PAGE).is_file():
         rebuild(Path(folder), options.show)  # the page with its form, before the first episode
     jobs = Jobs(Path(folder))
     renderer = Renderer(jobs, options, allow_private, schedules)

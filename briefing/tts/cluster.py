@@ -31,8 +31,10 @@ def cluster_address(option: str | None, configured: str | None = None) -> str | 
 
 def is_loopback(host: str) -> bool:
     try:
-        return all(ipaddress.ip_address(info[4][0]).is_loopback
-                   for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP))
+        return all(
+            ipaddress.ip_address(info[4][0]).is_loopback
+            for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        )
     except (socket.gaierror, ValueError):
         return False
 
@@ -41,8 +43,10 @@ def plain_text_warning(address: str) -> str | None:
     """A warning for an unencrypted, unauthenticated connection that leaves this machine."""
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
     if parts.scheme == "tcp" and not is_loopback(parts.hostname or ""):
-        return (f"connecting to {address} in plain tcp://: the Dask scheduler has no authentication, and anyone "
-                "who can reach it can run code on its workers; use tls:// with Dask's TLS settings")
+        return (
+            f"connecting to {address} in plain tcp://: the Dask scheduler has no authentication, and anyone "
+            "who can reach it can run code on its workers; use tls:// with Dask's TLS settings"
+        )
     return None
 
 
@@ -79,3 +83,13 @@ def connect(address: str, echo=None):
         client.close()
         if local:
             local.close()
+
+
+@contextmanager
+def client_for(address: str | None):
+    """A Dask client for address (see connect), or None when there is none."""
+    if not address:
+        yield None
+        return
+    with connect(address) as client:
+        yield client

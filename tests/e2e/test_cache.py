@@ -17,12 +17,16 @@ from briefing.cli import main
 from briefing.options import CacheOptions
 from briefing.tts.piper import PiperEngine
 
-ARTICLE = ("Cache test\n\nThe first paragraph has two sentences. It is short.\n\n"
-           "The second paragraph says something else entirely.\n\nThe third paragraph closes the story.")
+ARTICLE = (
+    "Cache test\n\nThe first paragraph has two sentences. It is short.\n\n"
+    "The second paragraph says something else entirely.\n\nThe third paragraph closes the story."
+)
 
 
 def render(tmp_path: Path, source: Path, cache: Path, **cache_options) -> dict:
-    episode = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, **cache_options)))
+    episode = make(
+        [str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, **cache_options))
+    )
     return json.loads(Path(episode.metadata_json).read_text())
 
 
@@ -61,7 +65,9 @@ def test_no_cache_and_the_bound(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
     cache = tmp_path / "cache"
-    uncached = make([str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, enabled=False)))
+    uncached = make(
+        [str(source)], MakeOptions(output_dir=tmp_path / "out", cache=CacheOptions(folder=cache, enabled=False))
+    )
     assert json.loads(Path(uncached.metadata_json).read_text())["cache"] is None and not cache.exists()
     assert uncached.cache_misses == len(uncached.timings) > 3 and uncached.cache_hits == 0  # all synthesised
     render(tmp_path, source, cache, max_bytes=250_000)  # room for the last clip or two (the outro is 180 KB)
@@ -90,7 +96,9 @@ def test_cache_commands(tmp_path):
     assert cleared.exit_code == 0 and not list(cache.glob("*/*.clip"))
 
 
-@pytest.mark.parametrize("text, size", [("2GB", 2 * 1024**3), ("500MB", 500 * 1024**2), ("1.5g", int(1.5 * 1024**3)), ("800k", 800 * 1024)])
+@pytest.mark.parametrize(
+    "text, size", [("2GB", 2 * 1024**3), ("500MB", 500 * 1024**2), ("1.5g", int(1.5 * 1024**3)), ("800k", 800 * 1024)]
+)
 def test_parse_size(text, size):
     assert parse_size(text) == size
 
@@ -100,11 +108,13 @@ def test_bad_cache_size_is_one_line(tmp_path):
     assert result.exit_code == 2 and "a size must look like" in result.output
 
 
-PIECES_ARTICLE = ("Pieces test\n\nThe first paragraph opens the story. It has two sentences.\n\n"
-                  "The second paragraph says what happened next, at some length.\n\n"
-                  "The third paragraph says something else entirely.\n\n"
-                  "The fourth paragraph brings in a voice from the town.\n\n"
-                  "The fifth paragraph closes the story.")
+PIECES_ARTICLE = (
+    "Pieces test\n\nThe first paragraph opens the story. It has two sentences.\n\n"
+    "The second paragraph says what happened next, at some length.\n\n"
+    "The third paragraph says something else entirely.\n\n"
+    "The fourth paragraph brings in a voice from the town.\n\n"
+    "The fifth paragraph closes the story."
+)
 
 
 @pytest.fixture
@@ -150,7 +160,9 @@ def test_an_unchanged_briefing_encodes_nothing_and_an_edit_only_its_piece(tmp_pa
 
     source.write_text(PIECES_ARTICLE.replace("something else entirely", "something new"))  # after the opening
     edited = make([str(source)], MakeOptions(output_dir=tmp_path / "edited", cache=CacheOptions(folder=cache)))
-    assert encoded == [1] and gains == [] and edited.cache_misses == 1  # one sentence spoken, one piece encoded; the gain kept
+    assert (
+        encoded == [1] and gains == [] and edited.cache_misses == 1
+    )  # one sentence spoken, one piece encoded; the gain kept
     assert len(list(cache.glob("*/*.piece"))) == len(pieces) + 2  # the last piece made again, and the edited one
 
 
@@ -172,7 +184,9 @@ def test_an_edited_render_equals_a_render_of_the_edited_script_from_its_clips(tm
     edited = make([str(source)], MakeOptions(output_dir=tmp_path / "edited", cache=CacheOptions(folder=cache)))
     assert encoded == [1]
     clips_only = tmp_path / "clips-only"
-    shutil.copytree(cache, clips_only, ignore=lambda folder, names: [n for n in names if n.endswith((".piece", ".gain"))])
+    shutil.copytree(
+        cache, clips_only, ignore=lambda folder, names: [n for n in names if n.endswith((".piece", ".gain"))]
+    )
     encoded.clear()
     whole = make([str(source)], MakeOptions(output_dir=tmp_path / "whole", cache=CacheOptions(folder=clips_only)))
     assert len(encoded) >= 4 and whole.cache_misses == 0  # every piece made, from the very same clips
@@ -187,7 +201,9 @@ def test_an_edited_render_equals_a_render_of_the_edited_script_from_its_clips(tm
     assert Path(edited.audio).read_bytes() == Path(whole.audio).read_bytes()
 
 
-def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_which_is_kept(tmp_path, small_pieces, monkeypatch):
+def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_which_is_kept(
+    tmp_path, small_pieces, monkeypatch
+):
     from briefing.audio import pieces
 
     encoded, gains = small_pieces
@@ -213,7 +229,7 @@ def test_when_the_opening_gain_misses_the_whole_is_mastered_on_its_own_gain_whic
 
 
 def test_the_drawn_cover_is_kept_with_the_segments(tmp_path, monkeypatch):
-    from briefing import pipeline
+    from briefing.publish import episode as pipeline
 
     drawn = []
     real = pipeline.embedded_cover

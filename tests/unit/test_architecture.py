@@ -8,7 +8,17 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "briefing"
 STAGES = ["ingest", "script", "tts", "audio", "publish", "quality"]  # the order data walks in
-ORCHESTRATION = {"pipeline", "cli", "batch", "config", "options", "service", "__init__", "__main__"}  # above every stage
+ORCHESTRATION = {
+    "pipeline",
+    "dryrun",
+    "cli",
+    "batch",
+    "config",
+    "options",
+    "service",
+    "__init__",
+    "__main__",
+}  # above every stage
 
 
 def module_name(path: Path) -> str:
@@ -75,7 +85,7 @@ def test_no_import_cycles():
         state[module] = "open"
         for target in sorted(graph[module]):
             if state.get(target) == "open":
-                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+                cycles.append(" -> ".join(path[path.index(target) :] + [target]))
             elif target not in state:
                 visit(target, path + [target])
         state[module] = "done"
