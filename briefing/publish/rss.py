@@ -12,26 +12,18 @@ import uuid
 from pathlib import Path, PurePosixPath
 
 from ..addresses import is_web_address, web_link
-from ..audio.formats import media_types
 from ..model import Show
 from .feed import FeedFormat, LintReport, PublishedEpisode, register
 from .layout import COVER, FEED, episode_path
-from .podcast import ARTWORK_MAX, ARTWORK_MIN
+from .rss_lint import lint_rss
 from .sidefiles.chapters import ChaptersJSON
 from .sidefiles.srt import SubRip
 from .sidefiles.webvtt import WebVTT
+from .xmlns import NAMESPACES
 
 # The namespace the podcast:guid spec names for UUIDv5 feed identifiers.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-# The Podcasting 2.0 spec names https://podcastindex.org/namespace/1.0 and requires clients to treat
-# this older URI as identical; gPodder's parser knows only this one, AntennaPod both, so this one
-# reaches every app.
-PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-ATOM = "http://www.w3.org/2005/Atom"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
 INVALID_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
 
 
 @register
@@ -185,142 +177,6 @@ def xml_safe(text: str) -> str:
     """Text without the characters XML 1.0 cannot hold (control characters, lone surrogates), which
     a hand-edited record or an old one could still carry; lxml refuses them with an exception."""
     return INVALID_IN_XML.sub("", text)
-
-
-def lint_rss(folder: Path, url: str | None = None, timeout: float = 10.0) -> LintReport:
-    """Problems Apple Podcasts and other apps would refuse or stumble on in feed.xml, and warnings,
-    one line each."""
-    from lxml import etree
-    from PIL import Image
-
-    folder = Path(folder)
-    problems: list[str] = []
-    warnings: list[str] = []
-    feed_path = folder / FEED
-    try:
-        tree = etree.parse(str(feed_path))
-    except (OSError, etree.XMLSyntaxError) as error:
-        return LintReport([f"{feed_path}: cannot read the feed: {error}"])
-    channel = tree.find("channel")
-    if channel is None:
-        return LintReport([f"{feed_path}: no <channel>"])
-    if not is_web_address(channel.findtext("link") or ""):
-        warnings.append(
-            "feed: no base URL, so its addresses are relative: `briefing serve` fills in the listener's "
-            "address, but a web host needs --base-url (or base_url in [show] of briefing.toml)"
-        )
-    ns = NAMESPACES
-    for tag in (
-        "title",
-        "link",
-        "description",
-        "language",
-        "itunes:image",
-        "itunes:category",
-        "itunes:explicit",
-        "itunes:author",
-        "itunes:owner",
-        "podcast:guid",
-    ):
-        if channel.find(tag, ns) is None:
-            problems.append(f"channel: missing <{tag}>")
-    if channel.find("itunes:owner/itunes:email", ns) is None:
-        problems.append("channel: <itunes:owner> has no <itunes:email> (Apple requires one; set owner_email)")
-    image = channel.find("itunes:image", ns)
-    base = (channel.findtext("link") or "").rstrip("/") + "/"
-
-    def local(link: str | None) -> Path | None:
-        return folder / link[len(base) :] if link and link.startswith(base) else None
-
-    if image is not None:
-        cover = local(image.get("href"))
-        if cover is None or not cover.is_file():
-            problems.append(f"artwork: {image.get('href')} is not a file in {folder}")
-        else:
-            with Image.open(cover) as art:
-                if art.size[0] != art.size[1] or not ARTWORK_MIN <= art.size[0] <= ARTWORK_MAX:
-                    problems.append(
-                        f"artwork: {art.size[0]}x{art.size[1]}; must be square, {ARTWORK_MIN}-{ARTWORK_MAX} px"
-                    )
-                if art.mode != "RGB":
-                    problems.append(f"artwork: colour mode {art.mode}; must be RGB without transparency")
-    guids: set[str] = set()
-    items = channel.findall("item")
-    for item in items:
-        name = item.findtext("title") or "(untitled)"
-        guid = item.findtext("guid")
-        if not guid:
-            problems.append(f"episode {name!r}: no <guid>")
-        elif guid in guids:
-            problems.append(f"episode {name!r}: guid {guid} is used twice")
-        guids.add(guid or "")
-        if item.find("itunes:duration", ns) is None:
-            problems.append(f"episode {name!r}: no <itunes:duration>")
-        enclosure = item.find("enclosure")
-        if enclosure is None:
-            problems.append(f"episode {name!r}: no <enclosure>")
-            continue
-        expected = media_types().get(PurePosixPath(enclosure.get("url") or "").suffix.lower())
-        if expected is None:
-            problems.append(
-                f"episode {name!r}: enclosure {enclosure.get('url')} is not an audio format briefing writes "
-                f"({', '.join(media_types())})"
-            )
-        elif enclosure.get("type") != expected:
-            problems.append(f"episode {name!r}: enclosure type {enclosure.get('type')!r}, expected {expected}")
-        path = local(enclosure.get("url"))
-        if path is None or not path.is_file():
-            problems.append(f"episode {name!r}: enclosure {enclosure.get('url')} is not a file in {folder}")
-        elif str(path.stat().st_size) != enclosure.get("length"):
-            problems.append(
-                f"episode {name!r}: enclosure length {enclosure.get('length')} but the file has "
-                f"{path.stat().st_size} bytes"
-            )
-        for linked in item.findall("podcast:transcript", ns) + item.findall("podcast:chapters", ns):
-            target = local(linked.get("url"))
-            if target is None or not target.is_file():
-                problems.append(f"episode {name!r}: {linked.get('url')} is not a file in {folder}")
-    if url:
-        problems += lint_host(url.rstrip("/") + "/", [item.find("enclosure") for item in items], base, timeout)
-    return LintReport(problems, warnings)
-
-
-def lint_host(url: str, enclosures: list, base: str, timeout: float) -> list[str]:
-    """Check the host serving the folder at url: the feed answers HEAD, each episode's audio HEAD and byte ranges."""
-    import requests
-
-    problems = []
-
-    def at_host(link: str) -> str:
-        return url + link[len(base) :] if link.startswith(base) else link
-
-    try:
-        response = requests.head(url + FEED, timeout=timeout, allow_redirects=True)
-        if response.status_code != 200:
-            problems.append(f"host: HEAD {url + FEED} answered {response.status_code}")
-        for enclosure in enclosures:
-            if enclosure is None:
-                continue
-            target = at_host(enclosure.get("url", ""))
-            head = requests.head(target, timeout=timeout, allow_redirects=True)
-            if head.status_code != 200:
-                problems.append(f"host: HEAD {target} answered {head.status_code}")
-                continue
-            if head.headers.get("Content-Length") != enclosure.get("length"):
-                problems.append(
-                    f"host: {target} has Content-Length {head.headers.get('Content-Length')}, feed says "
-                    f"{enclosure.get('length')}"
-                )
-            ranged = requests.get(target, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True)
-            ranged.close()
-            if ranged.status_code != 206 or not ranged.headers.get("Content-Range", "").startswith("bytes 0-1/"):
-                problems.append(
-                    f"host: {target} does not answer byte-range requests (got {ranged.status_code}); iOS will not "
-                    f"play it"
-                )
-    except requests.RequestException as error:
-        problems.append(f"host: cannot reach {url}: {type(error).__name__}")
-    return problems
 
 
 def rebase_feed(feed: bytes, base_url: str) -> bytes:

@@ -69,40 +69,10 @@ def condense(plan: Draft, seconds: float, cost, sentence_cost) -> Draft:
     """
     if cost(plan) <= seconds:
         return plan
-    choices: dict[int, list[Choice]] = {}
-    for number, section in enumerate(plan.sections):
-        if section.kind != "story":
-            continue
-        sentences = [
-            (p, i, text)
-            for p, paragraph in enumerate(section.paragraphs)
-            for i, text in enumerate(split_sentences(paragraph.text))
-        ]
-        scores = textrank([text for _, _, text in sentences])
-        choices[number] = [
-            Choice(number, p, i, text, position < LEAD_SENTENCES, score)
-            for position, ((p, i, text), score) in enumerate(zip(sentences, scores, strict=True))
-        ]
+    choices = sentence_choices(plan)
 
     def build(kept: set[Choice], stories: list[int]) -> Draft:
-        sections = []
-        for number, section in enumerate(plan.sections):
-            if section.kind == "intro" and len(stories) < len(choices):  # name only the stories still told
-                titles = [plan.sections[n].story.title for n in stories]
-                sections.append(replace(section, paragraphs=intro(plan.show, plan.date, titles)))
-                continue
-            if section.kind != "story":
-                sections.append(section)
-                continue
-            if number not in stories:
-                continue
-            paragraphs = []
-            for p, paragraph in enumerate(section.paragraphs):
-                text = " ".join(c.text for c in choices[number] if c.paragraph == p and c in kept)
-                if text:
-                    paragraphs.append(replace(paragraph, text=text))
-            sections.append(replace(section, paragraphs=tuple(paragraphs)))
-        return replace(plan, sections=tuple(sections))
+        return condensed(plan, choices, kept, stories)
 
     stories = list(choices)
     kept = {c for number in stories for c in choices[number] if c.lead}
@@ -130,3 +100,41 @@ def condense(plan: Draft, seconds: float, cost, sentence_cost) -> Draft:
     while added and cost(build(kept, stories)) > seconds:
         kept.discard(added.pop())
     return build(kept, stories)
+
+
+def sentence_choices(plan: Draft) -> dict[int, list[Choice]]:
+    """For each story (by section number), its sentences as choices, with their TextRank scores."""
+    choices: dict[int, list[Choice]] = {}
+    for number, section in enumerate(plan.sections):
+        if section.kind != "story":
+            continue
+        sentences = [
+            (p, i, text)
+            for p, paragraph in enumerate(section.paragraphs)
+            for i, text in enumerate(split_sentences(paragraph.text))
+        ]
+        scores = textrank([text for _, _, text in sentences])
+        choices[number] = [
+            Choice(number, p, i, text, position < LEAD_SENTENCES, score)
+            for position, ((p, i, text), score) in enumerate(zip(sentences, scores, strict=True))
+        ]
+    return choices
+
+
+def condensed(plan: Draft, choices: dict[int, list[Choice]], kept: set[Choice], stories: list[int]) -> Draft:
+    """The draft telling only `stories`, each with its `kept` sentences in their original order."""
+    sections = []
+    for number, section in enumerate(plan.sections):
+        if section.kind == "intro" and len(stories) < len(choices):  # name only the stories still told
+            titles = [plan.sections[n].story.title for n in stories]
+            sections.append(replace(section, paragraphs=intro(plan.show, plan.date, titles)))
+        elif section.kind != "story":
+            sections.append(section)
+        elif number in stories:
+            paragraphs = []
+            for p, paragraph in enumerate(section.paragraphs):
+                text = " ".join(c.text for c in choices[number] if c.paragraph == p and c in kept)
+                if text:
+                    paragraphs.append(replace(paragraph, text=text))
+            sections.append(replace(section, paragraphs=tuple(paragraphs)))
+    return replace(plan, sections=tuple(sections))

@@ -110,7 +110,7 @@ RULES: tuple[CleaningRule, ...] = (
         "when the page was published or updated, on a line of its own",
         r"^\W*(published|updated|posted|last (updated|modified)|first published|publicado|atualizado)( on| "
         r"at)?\b.{0,60}$"
-        r"|^\W*([\w-]+,? )?\d{1,2}(st|nd|rd|th)?( de)? \w+( de)? (19|20)\d\d,? (à?s |at )?\d{1,2}[:h.]\d\d\b.{0,10}$",
+        r"|^\W*(\w[\w-]*,? )?\d{1,2}(st|nd|rd|th)?( de)? \w+( de)? (19|20)\d\d,? (à?s |at )?\d{1,2}[:h.]\d\d\b.{0,10}$",
         max_words=14,
     ),
     CleaningRule(

@@ -37,6 +37,41 @@ class RateLimit:
             return True
 
 
+class Refused(Exception):
+    """A submission the API answers with an error: its status and one line saying why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def json_object(body: bytes) -> dict:
+    """The submission's JSON object, or Refused."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise Refused(400, 'the body must be JSON: {"url": ...} or {"title": ..., "text": ...}') from None
+    if not isinstance(data, dict):
+        raise Refused(400, "the body must be a JSON object")
+    return data
+
+
+def submit(data: dict, jobs: Jobs, allow_private: bool):
+    """Queue the submission (a url, or a text with its title): (job, whether it is new), or Refused."""
+    url, title, text = data.get("url"), data.get("title"), data.get("text")
+    if url is not None:
+        if not isinstance(url, str) or not is_web_address(url):
+            raise Refused(400, "url must be an http(s) address")
+        if not allow_private and (problem := private_address(url)):
+            raise Refused(400, f"url refused: {problem}")
+        return jobs.submit(url=url)
+    if isinstance(text, str) and text.strip():
+        if len(text.split()) > MAX_TEXT_WORDS:
+            raise Refused(413, f"text is at most {MAX_TEXT_WORDS} words")
+        return jobs.submit(title=title if isinstance(title, str) and title.strip() else None, text=text)
+    raise Refused(400, "give a url, or a text (and a title)")
+
+
 def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
     """The API's Starlette routes; wake() tells the renderer there is work."""
     from starlette.responses import JSONResponse
@@ -66,24 +101,9 @@ def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
         if not limit.allow():
             return refused(429, f"at most {SUBMISSIONS_PER_MINUTE} submissions a minute")
         try:
-            data = json.loads(body)
-        except ValueError:
-            return refused(400, 'the body must be JSON: {"url": ...} or {"title": ..., "text": ...}')
-        if not isinstance(data, dict):
-            return refused(400, "the body must be a JSON object")
-        url, title, text = data.get("url"), data.get("title"), data.get("text")
-        if url is not None:
-            if not isinstance(url, str) or not is_web_address(url):
-                return refused(400, "url must be an http(s) address")
-            if not allow_private and (problem := private_address(url)):
-                return refused(400, f"url refused: {problem}")
-            job, new = jobs.submit(url=url)
-        elif isinstance(text, str) and text.strip():
-            if len(text.split()) > MAX_TEXT_WORDS:
-                return refused(413, f"text is at most {MAX_TEXT_WORDS} words")
-            job, new = jobs.submit(title=title if isinstance(title, str) and title.strip() else None, text=text)
-        else:
-            return refused(400, "give a url, or a text (and a title)")
+            job, new = submit(json_object(body), jobs, allow_private)
+        except Refused as refusal:
+            return refused(refusal.status, str(refusal))
         wake()
         return JSONResponse({"id": job.id, "status": job.status}, status_code=202 if new else 200)
 

@@ -10,11 +10,11 @@ from conftest import Reply, decode_to_array, runner
 
 from briefing import MakeOptions, make
 from briefing.cli import main
+from briefing.dryrun import dry_run
 from briefing.errors import BriefingError
 from briefing.ingest.feeds import parse_since
 from briefing.ingest.seen import canonical_url
 from briefing.options import IngestOptions, WritingOptions
-from briefing.pipeline import dry_run
 from briefing.script.budget import textrank
 from briefing.script.compose import how_long_ago, split_sentences
 

@@ -109,7 +109,8 @@ def test_one_tap_subscribe_links_and_the_feed_qr_code(page, server):
 
 def test_tap_targets_are_44_pixels(page):
     page.locator(".episode").first.locator("summary", has_text="Transcript").tap()
-    small = page.evaluate("""Array.from(document.querySelectorAll('header a, header button, .episode button, .episode select, summary'))
+    targets = "header a, header button, .episode button, .episode select, summary"
+    small = page.evaluate(f"""Array.from(document.querySelectorAll('{targets}'))
         .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
         .map((el) => el.textContent.trim() + ' ' + el.getBoundingClientRect().height)""")
     assert small == []

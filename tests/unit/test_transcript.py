@@ -6,11 +6,11 @@ import subprocess
 import srt
 import webvtt
 
+from briefing.ffmpeg import ffmpeg_exe
+from briefing.model import SegmentRecord
 from briefing.publish.sidefiles import cues
 from briefing.publish.sidefiles.srt import srt as to_srt
 from briefing.publish.sidefiles.webvtt import webvtt as to_webvtt
-from briefing.ffmpeg import ffmpeg_exe
-from briefing.model import SegmentRecord
 
 
 def record(index: int, kind: str, start: float, text: str, voice: str | None = None) -> SegmentRecord:
