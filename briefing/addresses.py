@@ -5,6 +5,8 @@ lists, redirects) or renders as a link (feed, page, tags). A feed naming a local
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from .errors import BriefingError
@@ -51,8 +53,6 @@ def public_address(url: str, resolve=None) -> str:
     """The address to connect to for url, when every address its host has is public; else
     BriefingError saying which is not. Connecting to this very address (not resolving the name
     again) keeps a name that answers differently the second time (DNS rebinding) out."""
-    import ipaddress
-    import socket
 
     host = urlsplit(url).hostname or ""
     try:

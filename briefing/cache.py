@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import wave
 from dataclasses import dataclass, field
@@ -47,7 +48,6 @@ def used_now(path: Path) -> None:
 
 def parse_size(text: str) -> int:
     """ "500MB", "2GB", "1.5G", "800k" or a number of bytes."""
-    import re
 
     match = re.fullmatch(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([kmgt]?)i?b?\s*", text.lower())
     if not match:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -717,7 +718,6 @@ def batch_command(sources, chosen, config, per_article, concurrency, quiet):
 def worker_command(scheduler, nworkers):
     """Serve a Dask cluster's SCHEDULER (tcp:// or tls://) with NWORKERS single-thread worker
     processes that speak for briefing (the same as `dask worker SCHEDULER --nthreads 1`)."""
-    import subprocess
 
     command = [
         sys.executable,

@@ -46,11 +46,13 @@ Command-line options add to these.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 import types
 import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .addresses import is_web_address
 from .audio.formats import format_names
@@ -119,20 +121,17 @@ class ShowSection:
 
 
 def _clock_time(value: str) -> bool:
-    import re
 
     return re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value) is not None
 
 
 def _days(value: str) -> bool:
-    import re
 
     day = r"(mon|tue|wed|thu|fri|sat|sun|[0-6])"
     return re.fullmatch(rf"\*|{day}(-{day})?(,{day}(-{day})?)*", value.lower()) is not None
 
 
 def _time_zone(value: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(value)

@@ -178,7 +178,7 @@ def verify(
     retry: bool = False,
 ):
     """make() the briefing, then check() it; with retry, the segments that fail are synthesised
-    afresh (the fallback engine speaks them when one is set, else the voice again: Piper never
+    afresh (the fallback engine speaks them when one is set, else the voice again: a neural voice never
     says a sentence the same way twice) and the episode is made and checked once more. The
     report goes into the episode's metadata. Returns (episode, report)."""
     if retry and not options.cache.enabled:

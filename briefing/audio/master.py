@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -140,7 +141,6 @@ def find_gain(audio, options: MasterOptions) -> tuple[float, float, float]:
     speech: the spread of the meter's 0.1 LU steps), so it is kept, per ffmpeg build and settings,
     and later renders run three ffmpeg processes fewer.
     """
-    from concurrent.futures import ThreadPoolExecutor
 
     before = measure(audio)
     if math.isinf(before) or before <= -70:

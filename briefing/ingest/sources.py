@@ -7,6 +7,7 @@ import re
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -18,6 +19,7 @@ from ..addresses import WEB_SCHEMES, is_web_address, public_address, web_address
 from ..errors import BriefingError
 from ..model import Article
 from ..retry import RetryPolicy, parse_retry_after
+from .extract import extract
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -199,7 +201,6 @@ def _reads_as_western(data: bytes) -> bool:
     every non-ASCII byte as a Latin letter or common punctuation: detectors guess wrong on the few
     short lines pasted into UTF-8 text ("café" as Czech "cafť"), while most Cyrillic or Central
     European text read this way gives symbols (¿, ³, Ï) and is left to the detector."""
-    import unicodedata
 
     try:
         text = data.decode("cp1252")
@@ -300,8 +301,6 @@ def markdown_to_text(markdown: str) -> str:
 
 def parse_html(html: str, source: str, url: str | None = None) -> Article:
     """An Article from a web page's main text (see extract.py)."""
-    from .extract import extract
-
     page = extract(html, url)
     paragraphs = list(page.paragraphs)
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:  # a menu or a cookie wall, not an article

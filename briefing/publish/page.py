@@ -28,7 +28,7 @@ from .layout import FEED, FEED_QR, ICON_SIZES, MANIFEST, PAGE, SCRIPT, SERVICE_W
 from .sidefiles import cues
 
 SPEEDS = (0.8, 1.0, 1.25, 1.5, 1.75, 2.0)
-STATIC = {STYLESHEET: "page.css", SCRIPT: "page.js", SERVICE_WORKER: "sw.js"}  # folder file -> package file
+STATIC = (STYLESHEET, SCRIPT, SERVICE_WORKER)  # shipped in static/ under the names they have in the folder
 
 
 @cache
@@ -150,8 +150,8 @@ def write_page(folder: Path, show, episodes: list, cover: Path) -> None:
     folder = Path(folder)
     with StagedFiles() as staged:
         staged.path(folder / PAGE).write_text(page_html(show, episodes, folder), encoding="utf-8")
-        for name, shipped in STATIC.items():
-            staged.path(folder / name).write_text(static(shipped), encoding="utf-8")
+        for name in STATIC:
+            staged.path(folder / name).write_text(static(name), encoding="utf-8")
         staged.path(folder / MANIFEST).write_text(manifest(show), encoding="utf-8")
         if show.base_url:
             staged.path(folder / FEED_QR).write_text(feed_qr_svg(show.url(FEED)), encoding="utf-8")

@@ -22,12 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
+
 from ..audio.formats import audio_format, media_types
 from ..errors import BriefingError
 from ..files import StagedFiles
 from ..model import EpisodeRecord, Show
+from .artwork import cover_png
 from .feed import LintReport, PublishedEpisode, feed_formats
 from .layout import COVER, LOCK, episodes_dir
+from .page import write_page
 
 COVER_SIZE = 3000
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -113,8 +117,6 @@ def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
 
 def check_artwork(path: Path):
     """The user's artwork as an RGB image, or BriefingError saying what Apple would refuse."""
-    from PIL import Image, UnidentifiedImageError
-
     # Format and size are read from the header before any pixel is decoded: a 20000 px image
     # (or a decompression bomb) is refused without the memory it would take.
     try:
@@ -143,10 +145,6 @@ def check_artwork(path: Path):
 
 def ensure_cover(folder: Path, show: Show) -> None:
     """cover.png: the user's artwork (checked, made RGB) or generated artwork with the show's title."""
-    from PIL import Image, PngImagePlugin
-
-    from .artwork import cover_png
-
     target = Path(folder) / COVER
     marker = (
         f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"
@@ -194,8 +192,6 @@ def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedE
 
 
 def write_page_for(folder: Path, show: Show, episodes: list[PublishedEpisode]) -> None:
-    from .page import write_page
-
     write_page(folder, with_known_base_url(show, folder), episodes, Path(folder) / COVER)
 
 

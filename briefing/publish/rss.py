@@ -11,6 +11,8 @@ import re
 import uuid
 from pathlib import Path, PurePosixPath
 
+from lxml import etree
+
 from ..addresses import is_web_address, web_link
 from ..model import Show
 from .feed import FeedFormat, LintReport, PublishedEpisode, register
@@ -38,8 +40,6 @@ class Rss(FeedFormat):
 
     @classmethod
     def base_url(cls, document: bytes) -> str | None:
-        from lxml import etree
-
         try:
             link = etree.fromstring(document).findtext("channel/link")
         except etree.XMLSyntaxError:
@@ -95,7 +95,6 @@ def _duration(seconds: float) -> str:
 
 def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COVER) -> bytes:
     """The RSS document for the show and its episodes."""
-    from lxml import etree
 
     def add(parent, tag: str, text: str | None = None, **attributes):
         prefix, _, local = tag.rpartition(":")
@@ -181,8 +180,6 @@ def xml_safe(text: str) -> str:
 
 def rebase_feed(feed: bytes, base_url: str) -> bytes:
     """The feed with every URL under its own base moved under base_url (the address being served)."""
-    from lxml import etree
-
     tree = etree.fromstring(feed)
     old = (tree.findtext("channel/link") or "").rstrip("/") + "/"
     new = base_url.rstrip("/") + "/"

@@ -11,8 +11,10 @@ feed published without one has relative addresses, filled in here).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import socket
+import struct
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
@@ -145,9 +147,6 @@ def lan_addresses() -> list[str]:
     each interface's (Linux), else what the host name resolves to."""
     found: set[str] = set()
     try:
-        import fcntl
-        import struct
-
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             for _, name in socket.if_nameindex():
                 try:

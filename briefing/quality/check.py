@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import BriefingError
 from ..files import StagedFiles
 from ..model import CheckRecord, EpisodeRecord, HeardSegment
+from ..script.speech import normalize
 from .evaluation import comparable_words
 
 DEFAULT_MODEL = "tiny.en"
@@ -124,8 +125,6 @@ def spoken_words(text: str) -> list[str]:
     """Words to compare: the text through the speech normalisation (both the script, whose lexicon
     may have put IPA in it, and what was heard go through the same rules), case and punctuation
     dropped."""
-    from ..script.speech import normalize
-
     return comparable_words(normalize(text.replace("\u2019", "'")))
 
 

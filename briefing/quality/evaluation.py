@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BriefingError
+from ..ingest.sources import parse_html
+from ..script.cleaning import clean
+from ..script.speech import normalize as speech_normalize
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,6 @@ def token_f1(extracted: str, truth: str) -> float:
 
 def spoken_article_text(html: str, url: str | None) -> str:
     """What briefing would speak of a page: extraction, headline removal and the cleaning rules."""
-    from ..ingest.sources import parse_html
-    from ..script.cleaning import clean
-
     try:
         article = parse_html(html, url or "page", url)
     except BriefingError:
@@ -84,7 +84,7 @@ def edit_distance(a: list[str], b: list[str]) -> int:
 
 def score_normalization(path: Path, normalize: Callable[[str], str] | None = None) -> NormalizationScore:
     if normalize is None:
-        from ..script.speech import normalize
+        normalize = speech_normalize
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     start = time.perf_counter()
     outputs = [normalize(pair["written"]) for pair in pairs]

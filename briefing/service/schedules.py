@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from ..config import Schedule
 from .jobs import Jobs
@@ -20,7 +21,6 @@ TICK_SECONDS = 20.0  # how often the schedules are looked at; a slot is queued w
 def trigger(schedule: Schedule):
     """The schedule's cron trigger, in its time zone (the machine's when it names none)."""
     # APScheduler is imported here: 50 ms that only a service with schedules needs.
-    from zoneinfo import ZoneInfo
 
     from apscheduler.triggers.cron import CronTrigger
 

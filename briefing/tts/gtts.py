@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from ..errors import BriefingError
@@ -140,7 +141,6 @@ class GTTSEngine(Engine):
 
     def synthesize_all(self, texts: list[str], done=None) -> list:
         """Several requests at a time (CONCURRENT_REQUESTS), results in the order given."""
-        from concurrent.futures import ThreadPoolExecutor
 
         def one(position: int, text: str):
             clip = self.synthesize(text)

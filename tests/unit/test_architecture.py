@@ -4,6 +4,7 @@ through the stage packages, the shared edges import no stage, and nothing import
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "briefing"
@@ -101,3 +102,70 @@ def test_every_stage_is_a_package_and_the_top_holds_only_edges_and_orchestration
     top = {path.stem for path in PACKAGE.glob("*.py")}
     edges = top - ORCHESTRATION
     assert edges <= {"errors", "files", "ffmpeg", "retry", "cache", "model", "addresses", "interrupts"}, edges
+
+
+# Each stage's front door, exported from its package: the pipeline calls these and nothing inside.
+FRONT_DOORS = {
+    "ingest": ["read", "IngestOptions"],
+    "script": ["write", "render", "WritingOptions"],
+    "tts": ["Speaker", "VoiceOptions"],
+    "audio": ["render", "AudioOptions"],
+    "publish": ["write", "PublishOptions"],
+}
+
+
+def test_every_stage_has_a_front_door_in_its_package():
+    for stage, names in FRONT_DOORS.items():
+        module = importlib.import_module(f"briefing.{stage}")
+        missing = [name for name in names if name not in getattr(module, "__all__", ())]
+        assert not missing, f"briefing.{stage} does not export {missing}"
+
+
+def test_the_pipeline_reads_as_the_pipeline():
+    """Short, calling the stages by their front doors: it names no engine, audio format or side file."""
+    source = (PACKAGE / "pipeline.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 250
+    called = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    inside = {name for name in called if name and name.count(".") >= 1 and name.split(".")[0] in STAGES}
+    allowed = {"audio.pace", "audio.master", "script.scriptfile", "quality.check"}
+    assert inside <= allowed, inside - allowed
+    for word in ("piper", "gtts", "espeak", ".mp3", ".m4a", ".vtt", ".srt", "feed.xml"):
+        assert word not in source.lower(), word
+
+
+def string_constants(path: Path) -> list[str]:
+    """The string literals of a module, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_the_folders_file_names_are_written_in_one_module():
+    layout = PACKAGE / "publish" / "layout.py"
+    names = ("feed.xml", "index.html", "cover.png", "manifest.webmanifest", "sw.js")
+    written = [
+        f"{path.relative_to(PACKAGE)}: {text!r}"
+        for path in PACKAGE.rglob("*.py")
+        if path != layout
+        for text in string_constants(path)
+        if any(name in text for name in names)
+    ]
+    assert not written, "\n".join(written)
+
+
+def test_the_page_holds_no_style_or_script_text():
+    """The page's CSS and JavaScript are package files (publish/static/), its HTML templates."""
+    text = (PACKAGE / "publish" / "page.py").read_text(encoding="utf-8")
+    assert "<style" not in text and "<script" not in text
+    assert (PACKAGE / "publish" / "static" / "page.js").is_file()

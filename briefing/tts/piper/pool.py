@@ -11,9 +11,14 @@ forked child would wait on for ever."""
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ...errors import BriefingError
@@ -37,8 +42,6 @@ def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
 def _exit_with(parent: int) -> None:
     """End this worker when its parent is gone, even by kill -9: forked workers hold the write end
     of their own task queue, so they would never see it close, and would wait forever."""
-    import threading
-    import time
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -68,8 +71,6 @@ def _key(files: PiperVoiceFiles, workers: int) -> tuple:
 def _pool(files: PiperVoiceFiles, workers: int):
     """The live worker processes speaking this voice, forked on first use."""
     # Imported here: multiprocessing takes 4 ms to import, which a render served from the cache never needs.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     key = _key(files, workers)
     pool = _pools.get(key)
@@ -100,8 +101,6 @@ def speak_in_processes(
 ) -> list[bytes]:
     """16-bit PCM for each text, in the order given, spoken by `workers` processes; done(position,
     pcm) as each is made."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
     key = _key(files, workers)
     pool = _pool(files, workers)

@@ -10,7 +10,17 @@ first load (see optimised_session)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib
+import io
 import json
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +61,6 @@ def user_voices_folder() -> Path:
 def _packaged_voices(name: str | None = None) -> list[PiperVoiceFiles]:
     """Voices from installed pip packages NAME-LANG-piper-voice (modules NAME_LANG_piper_voice with
     model_path() and config_path()); only those called `name` when it is given."""
-    import importlib
-    import sys
 
     # The package folders by name on sys.path: a glob per folder, where pkgutil.iter_modules took
     # 24 ms of a 250 ms render served from the cache.
@@ -97,10 +105,6 @@ def cached_voices_folder() -> Path:
 def fast_copy(voice: PiperVoiceFiles) -> PiperVoiceFiles:
     """The int8 copy of voice: made on first use, found by its digest after that, made again when
     its file is damaged or its voice changed (the copy's name carries the model's size and date)."""
-    import hashlib
-    import os
-    import shutil
-    import tempfile
 
     stat = voice.model.stat()
     tag = hashlib.sha256(
@@ -141,9 +145,6 @@ def quantize(voice: PiperVoiceFiles, destination: Path) -> None:
     (the ranges vary a little with the voice's noise) and 27% less, and a render 9% faster again.
     ONNX Runtime's dynamic quantisation of every convolution, the first fast copy, saved 12% and
     scored 3.2 on the decoder alone."""
-    import contextlib
-    import io
-    import logging
 
     import numpy
     import onnx
@@ -248,7 +249,6 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     On one thread its convolutions run two-dimensional (see optimised_session), 18% faster; on
     more, ONNX Runtime shares that work among the threads less well than the one-dimensional
     (ten sentences on two threads: 2.07 s against 1.93 s), so they stay as they are."""
-    import os
 
     onnxruntime = runtime()
     from piper import PiperVoice
@@ -279,8 +279,6 @@ def optimised_session(model: Path, options, two_dimensional: bool):
     fits this processor's instruction sets; otherwise the model as it is, with only the portable
     optimisations (the "extended" level). The copy is written whole or not at all (renamed into
     place); one that ONNX Runtime cannot read is made again."""
-    import os
-    import tempfile
 
     onnxruntime = runtime()
     copy = optimised_copy_path(model, two_dimensional)
@@ -322,7 +320,6 @@ def optimised_copy_path(model: Path, two_dimensional: bool) -> Path:
     ONNX Runtime's version (its optimised graphs use its own fused operators); a two-dimensional
     copy by GRAPH_VERSION and the processor too (processor_identity), so machines sharing a cache
     folder each make their own."""
-    import hashlib
 
     stat = model.stat()
     made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime().__version__}"
@@ -336,7 +333,6 @@ def processor_identity() -> str:
     system lists them (Linux), the instruction sets; elsewhere the processor's name. (It warns
     that such a copy is for the machine that made it: the blocked layout is 16 channels wide with
     AVX-512, 8 with AVX2.)"""
-    import platform
 
     try:  # the first processor's line is enough: read no further (the kernel writes each on demand)
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
