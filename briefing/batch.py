@@ -18,9 +18,20 @@ from .ingest.sources import read_source
 from .model import Article, Episode
 from .options import MakeOptions
 from .pipeline import make
+from .settings import check_settings, setting
 from .tts.cluster import client_for
 
 DEFAULT_CONCURRENCY = 4
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How many episodes `briefing batch` makes at once."""
+
+    concurrency: int = setting(DEFAULT_CONCURRENCY, "Episodes made at once", flag="--concurrency", low=1, high=64)
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,11 @@ import hashlib
 import io
 import json
 import os
-import re
 import time
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BriefingError
 from .ffmpeg import audio_segment_class
 from .files import user_cache_folder, write_whole
 
@@ -44,15 +42,6 @@ def used_now(path: Path) -> None:
     """Mark an entry used, for the least-recently-used order: its access time. The modification
     time stays when it was made, so an entry made again is told apart (pipeline.segment_entry)."""
     os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
-
-
-def parse_size(text: str) -> int:
-    """ "500MB", "2GB", "1.5G", "800k" or a number of bytes."""
-
-    match = re.fullmatch(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([kmgt]?)i?b?\s*", text.lower())
-    if not match:
-        raise BriefingError(f"a size must look like 500MB or 2GB, not {text[:40]!r}")
-    return int(float(match.group(1)) * 1024 ** " kmgt".index(match.group(2) or " "))
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -12,34 +11,23 @@ from pathlib import Path
 import click
 
 from . import interrupts
-from .audio.formats import DEFAULT_FORMAT, format_names
-from .audio.master import MasterOptions
-from .batch import DEFAULT_CONCURRENCY as BATCH_CONCURRENCY
+from .batch import BatchOptions, batch
 from .cache import SegmentCache
 from .cache import default_folder as default_cache_folder
+from .clioptions import options_from, settings_options
 from .config import load_config
 from .dryrun import dry_run as plan_only
 from .errors import BriefingError
-from .ingest.sources import FetchLimits
-from .options import (
-    CacheOptions,
-    MakeOptions,
-    VoiceOptions,
-    default,
-    engine_settings,
-    make_options,
-    master_options,
-    show,
-    size_text,
-)
+from .options import MakeOptions, default_of
 from .pipeline import explain, make, preview, spoken_script, write_script
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .publish.layout import FEED
-from .quality.check import DEFAULT_THRESHOLD as CHECK_THRESHOLD
-from .quality.check import Recogniser, check
-from .script.speech import STYLES
-from .tts import DEFAULT_ENGINE, MAX_RATE, MIN_RATE, EngineSettings, engine_class, list_voices
+from .publish.serve import ServeOptions, serve
+from .quality.check import CheckOptions, Recogniser, check
+from .service.server import submission_service
+from .tts import engine_class, list_voices
+from .tts.cluster import WorkerOptions
 
 
 @contextmanager
@@ -94,17 +82,6 @@ class Commands(click.Group):
             raise
 
 
-class Finite(click.FloatRange):
-    """A number within bounds, and a real one: click's FloatRange lets nan through (it fails no
-    comparison) and inf when a side is open."""
-
-    def convert(self, value, param, ctx):
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        return number
-
-
 @contextmanager
 def synthesis_progress(quiet: bool):
     """A rich progress bar on stderr, fed by make's progress callback; none when quiet or not on a terminal."""
@@ -129,106 +106,28 @@ def synthesis_progress(quiet: bool):
 
 
 def script_settings(command):
-    """Options shared by `make`, `script` and `batch`: what the sources are and how they are cleaned
-    and read. The command receives them as `chosen` (None where not given) and the loaded `config`."""
+    """What `make`, `script` and `batch` share: the sources, how they are read and cleaned, and the
+    settings file. The command receives `given` (the settings given, by dotted path) and the loaded
+    `config`."""
 
     @click.argument("sources", nargs=-1)
-    @click.option(
-        "--from-feed",
-        "feeds",
-        multiple=True,
-        metavar="FEED",
-        help="An RSS, Atom or OPML file or URL whose entries are stories too; repeatable.",
-    )
-    @click.option(
-        "--limit", type=click.IntRange(1, 10_000), help="At most this many stories from the feeds (default 40)."
-    )
-    @click.option("--since", metavar="AGE", help="Only feed entries at most this old: 24h, 90m, 2d, 1w.")
-    @click.option("--include-seen", is_flag=True, help="Also feed stories briefed on earlier runs.")
-    @click.option(
-        "--max-input",
-        help="Largest article file, input or download accepted "
-        f"(default {size_text(default(FetchLimits, 'max_bytes'))}).",
-    )
-    @click.option(
-        "--timeout",
-        type=Finite(1, 3600),
-        help="Seconds allowed for downloading each web page or feed, whole "
-        f"(default {default(FetchLimits, 'timeout'):g}).",
-    )
-    @click.option(
-        "--show", "show_title", help="Show name, spoken in the intro and tagged (default: [show] title, or Briefing)."
-    )
-    @click.option(
-        "--keep-rule",
-        "keep_rules",
-        multiple=True,
-        metavar="RULE",
-        help="Do not apply this cleaning rule (see --explain); repeatable.",
-    )
-    @click.option(
-        "--drop-rule",
-        "drop_patterns",
-        multiple=True,
-        metavar="REGEX",
-        help="Also drop blocks matching this regular expression; repeatable.",
-    )
-    @click.option(
-        "--lexicon", type=click.Path(path_type=Path), help="Pronunciation lexicon (TOML) added to the built-in one."
-    )
-    @click.option(
-        "--day-first/--month-first",
-        default=None,
-        help="Read 12/03/2016 as the 12th of March, or as December 3rd (default: month first).",
-    )
-    @click.option(
-        "--style",
-        type=click.Choice(STYLES),
-        help="Read numbers and spell the American or British way (default: [speech] style, or the voice's).",
-    )
-    @click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path),
-        help="Settings file (default: ./briefing.toml, else the user config folder's).",
-    )
+    @settings_options(MakeOptions, groups=("read",))
+    @config_option
     @functools.wraps(command)
-    def wrapper(
-        *args,
-        config_path,
-        show_title,
-        keep_rules,
-        drop_patterns,
-        lexicon,
-        day_first,
-        style,
-        feeds,
-        limit,
-        since,
-        include_seen,
-        max_input,
-        timeout,
-        **kwargs,
-    ):
+    def wrapper(*args, config_path, **kwargs):
         with user_errors():
             config = load_config(config_path)
-        chosen = dict(
-            show_title=show_title,
-            keep_rules=keep_rules,
-            drop_patterns=drop_patterns,
-            lexicon=lexicon,
-            day_first=day_first,
-            style=style,
-            feeds=feeds,
-            limit=limit,
-            since=since,
-            include_seen=include_seen,
-            max_input=max_input,
-            timeout=timeout,
-        )
-        return command(*args, chosen=chosen, config=config, **kwargs)
+        return command(*args, config=config, **kwargs)
 
     return wrapper
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Settings file (default: ./briefing.toml, else the user config folder's).",
+)
 
 
 @click.group(cls=Commands)
@@ -237,119 +136,13 @@ def main() -> None:
     """Turn news articles into podcast-style spoken briefings."""
 
 
-def render_settings(command):
-    """The options of everything that renders episodes (make, batch), after script_settings; added to
-    `chosen`."""
-
-    @click.option(
-        "-o",
-        "--output-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help=f"Folder for the episode, its script and metadata (default {default(MakeOptions, 'output_dir')}).",
-    )
-    @click.option("--engine", help=f"Speech engine, as `briefing voices` lists them (default {DEFAULT_ENGINE}).")
-    @click.option(
-        "--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's)."
-    )
-    @click.option(
-        "--fallback-engine",
-        metavar="ENGINE",
-        help="When the engine keeps failing (e.g. gtts offline), finish the briefing with this one.",
-    )
-    @click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
-    @click.option("--tld", help=f"gTTS accent host, e.g. co.uk, com.au (default {default(EngineSettings, 'tld')}).")
-    @click.option(
-        "--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate, 0.8-1.5 (default: [voice] rate, or 1)."
-    )
-    @click.option(
-        "--voice2",
-        help="A second voice for headlines, intro, outro and quotes: VOICE of the same engine, "
-        "or ENGINE:VOICE (e.g. espeak:en-gb).",
-    )
-    @click.option(
-        "--workers", type=click.IntRange(1, 256), help="Piper: processes speaking at once (default: one per core)."
-    )
-    @click.option(
-        "--cluster",
-        metavar="ADDRESS",
-        help="Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or "
-        "tls://HOST:PORT (default: [cluster] address, or $BRIEFING_CLUSTER).",
-    )
-    @click.option("--music", type=click.Path(path_type=Path), help="Intro music file instead of the generated sting.")
-    @click.option(
-        "--loudness",
-        type=Finite(-30, -10),
-        help=f"Target integrated loudness, LUFS, -30 to -10 (default {default(MasterOptions, 'loudness'):g}).",
-    )
-    @click.option(
-        "--bitrate",
-        type=click.IntRange(32, 320),
-        help=f"Audio bitrate, kbps, constant (default {default(MasterOptions, 'bitrate')}).",
-    )
-    @click.option(
-        "--sample-rate",
-        type=click.Choice(["44100", "22050"]),
-        help=f"Audio sample rate, Hz (default {default(MasterOptions, 'sample_rate')}).",
-    )
-    @click.option(
-        "--format",
-        "audio_format",
-        type=click.Choice(format_names()),
-        help=f"The episode's audio file: mp3, or m4a (AAC in MP4) (default: [audio] format, or {DEFAULT_FORMAT}).",
-    )
-    @click.option("--publish", is_flag=True, help="Add the episode to the podcast feed in the output folder.")
-    @click.option("--base-url", help="With --publish: where the output folder is served (default: [show] base_url).")
-    @click.option(
-        "--artwork", type=click.Path(path_type=Path), help="With --publish: square show artwork, 1400-3000 px."
-    )
-    @click.option("--keep", type=click.IntRange(1, 100_000), help="With --publish: keep only the newest N episodes.")
-    @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
-    @click.option("--no-cache", is_flag=True, help="Synthesise every segment again, and cache nothing.")
-    @click.option(
-        "--cache-max",
-        help="Bound on the segment cache; the least recently used go "
-        f"(default {size_text(default(CacheOptions, 'max_bytes'))}).",
-    )
-    @functools.wraps(command)
-    def wrapper(*args, chosen, sample_rate, **kwargs):
-        rendering = (
-            "output_dir",
-            "engine",
-            "voice",
-            "fallback_engine",
-            "lang",
-            "tld",
-            "rate",
-            "voice2",
-            "workers",
-            "cluster",
-            "music",
-            "loudness",
-            "bitrate",
-            "audio_format",
-            "publish",
-            "base_url",
-            "artwork",
-            "keep",
-            "cache_dir",
-            "no_cache",
-            "cache_max",
-        )
-        chosen = {
-            **chosen,
-            **{name: kwargs.pop(name) for name in rendering},
-            "sample_rate": int(sample_rate) if sample_rate else None,
-        }
-        return command(*args, chosen=chosen, **kwargs)
-
-    return wrapper
+render_settings = settings_options(MakeOptions, groups=("voice", "render"))
 
 
 @main.command("make")
 @script_settings
 @render_settings
-@click.option("--title", help="The episode's title (default: the headline, or the show and date for several stories).")
-@click.option("--minutes", type=Finite(0.5, 600), help="Condense the stories so the episode lasts about this long.")
+@settings_options(MakeOptions, groups=("episode",))
 @click.option("--dry-run", is_flag=True, help="Print the plan (stories, words kept, estimated minutes) and stop.")
 @click.option(
     "--verify",
@@ -365,11 +158,11 @@ def render_settings(command):
 )
 @click.option("--check-model", metavar="NAME|FOLDER", help="With --verify: the Whisper model (default tiny.en).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the MP3's path.")
-def make_command(sources, chosen, config, title, minutes, dry_run, verify, retry, check_model, quiet):
+def make_command(sources, given, config, dry_run, verify, retry, check_model, quiet):
     """Render SOURCES (text, Markdown or HTML files, http(s) URLs, - for stdin, or a script from
     `briefing script`) into one MP3 briefing."""
     with user_errors():
-        options = make_options(config, **chosen, title=title, minutes=minutes)
+        options = config.options(given)
     if dry_run:
         with user_errors():
             print_plan(plan_only(list(sources), options))
@@ -435,12 +228,12 @@ def echo_report(report) -> None:
 @click.option(
     "--spoken", is_flag=True, help="Print exactly what the voice will say, one sentence a line, to proofread."
 )
-@click.option("--engine", help=f"With --spoken: the speech engine (default {DEFAULT_ENGINE}).")
-@click.option("--voice", help="With --spoken: the engine's voice (default: [voice] voice, or the engine's).")
-def script_command(sources, chosen, config, output, explain_dropped, spoken, engine, voice):
-    """Write the editable script of SOURCES; `briefing make SCRIPT.md` renders it."""
+@settings_options(MakeOptions, paths=("voice.engine", "voice.settings.voice"))
+def script_command(sources, given, config, output, explain_dropped, spoken):
+    """Write the editable script of SOURCES; `briefing make SCRIPT.md` renders it (--engine and
+    --voice: the voice --spoken writes for)."""
     with user_errors():
-        options = make_options(config, **chosen, engine=engine, voice=voice)
+        options = config.options(given)
         if spoken:
             lines = spoken_script(list(sources), options, output)
             if output is None:
@@ -497,19 +290,17 @@ def feed_settings(command):
         "--dir",
         "folder",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("output"),
+        default=default_of(MakeOptions, "output_dir"),
         show_default=True,
         help="The podcast folder.",
     )
-    @click.option("--base-url", help="Where the folder is served (default: [show] base_url).")
-    @click.option(
-        "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
-    )
+    @settings_options(MakeOptions, paths=("show.base_url",))
+    @config_option
     @functools.wraps(command)
-    def wrapper(*args, config_path, base_url, **kwargs):
+    def wrapper(*args, config_path, given, **kwargs):
         with user_errors():
-            config = load_config(config_path)
-        return command(*args, show=show(config, base_url=base_url), **kwargs)
+            show = load_config(config_path).options(given).show
+        return command(*args, show=show, **kwargs)
 
     return wrapper
 
@@ -570,29 +361,10 @@ def feed_lint(url, folder, show):
 
 
 @main.command("serve")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code).",
+@click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), default=default_of(MakeOptions, "output_dir")
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--base-url", help="Keep the feed's URLs at this address (default: the address each listener used).")
-@click.option(
-    "--client-timeout",
-    type=Finite(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="Seconds a client has to send each request; slower ones are disconnected.",
-)
-@click.option(
-    "--stall-timeout",
-    type=Finite(1, 3600),
-    default=60.0,
-    show_default=True,
-    help="Seconds a download may wait for its reader (a paused player) before the connection is ended.",
-)
+@settings_options(ServeOptions)
 @click.option(
     "--accept-submissions",
     is_flag=True,
@@ -607,44 +379,29 @@ def feed_lint(url, folder, show):
     is_flag=True,
     help="With --accept-submissions: also fetch submitted URLs on private and local addresses.",
 )
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
-)
-def serve_command(
-    folder, host, port, base_url, client_timeout, stall_timeout, accept_submissions, token, allow_private, config_path
-):
+@config_option
+def serve_command(folder, given, accept_submissions, token, allow_private, config_path):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
-    from .publish.serve import serve
-
     with user_errors():
+        listening = options_from(ServeOptions, given)
+        served = dict(
+            folder=folder,
+            host=listening.host,
+            port=listening.port,
+            base_url=listening.base_url,
+            echo=click.echo,
+            client_timeout=listening.client_timeout,
+            stall_timeout=listening.stall_timeout,
+        )
         if not accept_submissions:
-            serve(
-                folder,
-                host,
-                port,
-                base_url,
-                echo=click.echo,
-                client_timeout=client_timeout,
-                stall_timeout=stall_timeout,
-            )
+            serve(**served)
             return
-        from .service.server import submission_service
-
         config = load_config(config_path)
-        options = make_options(config, output_dir=folder, base_url=base_url)
+        options = config.options({"output_dir": folder, "show.base_url": listening.base_url})
         with submission_service(
-            folder, host, port, options, token, allow_private, config.schedules, echo=click.echo
+            folder, listening.host, listening.port, options, token, allow_private, config.schedules, echo=click.echo
         ) as routes:
-            serve(
-                folder,
-                host,
-                port,
-                base_url,
-                echo=click.echo,
-                client_timeout=client_timeout,
-                stall_timeout=stall_timeout,
-                extra_routes=routes,
-            )
+            serve(**served, extra_routes=routes)
 
 
 @main.group("cache")
@@ -652,11 +409,18 @@ def cache_group() -> None:
     """The cache of synthesised segments."""
 
 
+cache_folder = settings_options(MakeOptions, paths=("cache.folder",))
+
+
+def cache_at(given: dict) -> SegmentCache:
+    return SegmentCache(given["cache.folder"] or default_cache_folder())
+
+
 @cache_group.command("info")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
-def cache_info(cache_dir):
+@cache_folder
+def cache_info(given):
     """Where the cache is, how many segments it holds and how much space they take."""
-    info = SegmentCache(cache_dir or default_cache_folder()).info()
+    info = cache_at(given).info()
     click.echo(
         f"{info['folder']}: {info['entries']} segments, {info['bytes'] / 1024**2:.1f} MB "
         f"(bound {info['max_bytes'] / 1024**3:.1f} GB), last used {info['last_used'] or 'never'}"
@@ -664,10 +428,10 @@ def cache_info(cache_dir):
 
 
 @cache_group.command("clear")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Segment cache folder.")
-def cache_clear(cache_dir):
+@cache_folder
+def cache_clear(given):
     """Remove every cached segment."""
-    click.echo(f"removed {SegmentCache(cache_dir or default_cache_folder()).clear()} segments")
+    click.echo(f"removed {cache_at(given).clear()} segments")
 
 
 @main.command("batch")
@@ -676,20 +440,12 @@ def cache_clear(cache_dir):
 @click.option(
     "--per-article", is_flag=True, help="One episode for each article (required: for one episode of all, use make)."
 )
-@click.option(
-    "--concurrency",
-    type=click.IntRange(1, 64),
-    default=BATCH_CONCURRENCY,
-    show_default=True,
-    help="Episodes made at once.",
-)
+@settings_options(BatchOptions)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
-def batch_command(sources, chosen, config, per_article, concurrency, quiet):
+def batch_command(sources, given, config, per_article, quiet):
     """Voice every article of SOURCES and the --from-feed feeds as an episode of its own, several at
     once (on a cluster with --cluster); a failing article is reported and the rest still made.
     Exits 1 when any article failed."""
-    from .batch import batch
-
     if not per_article:
         raise click.UsageError("batch makes one episode per article: add --per-article (make makes one episode of all)")
 
@@ -705,17 +461,16 @@ def batch_command(sources, chosen, config, per_article, concurrency, quiet):
             click.echo(episode.audio)
 
     with user_errors():
-        result = batch(list(sources), make_options(config, **chosen), concurrency, finished)
+        concurrency = options_from(BatchOptions, {"concurrency": given.pop("concurrency")}).concurrency
+        result = batch(list(sources), config.options(given), concurrency, finished)
     if result.failures:
         sys.exit(1)
 
 
 @main.command("worker")
 @click.argument("scheduler")
-@click.option(
-    "--nworkers", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes to start."
-)
-def worker_command(scheduler, nworkers):
+@settings_options(WorkerOptions)
+def worker_command(scheduler, given):
     """Serve a Dask cluster's SCHEDULER (tcp:// or tls://) with NWORKERS single-thread worker
     processes that speak for briefing (the same as `dask worker SCHEDULER --nthreads 1`)."""
 
@@ -725,7 +480,7 @@ def worker_command(scheduler, nworkers):
         "distributed.cli.dask_worker",
         scheduler,
         "--nworkers",
-        str(nworkers),
+        str(options_from(WorkerOptions, given).nworkers),
         "--nthreads",
         "1",
     ]
@@ -737,18 +492,12 @@ def worker_command(scheduler, nworkers):
 @click.option(
     "--model", metavar="NAME|FOLDER", help="The Whisper model: tiny.en (briefing[check]) or a CTranslate2 folder."
 )
-@click.option(
-    "--threshold",
-    type=Finite(0, 1),
-    default=CHECK_THRESHOLD,
-    show_default=True,
-    help="List segments whose word error rate is above this.",
-)
-def check_command(episode, model, threshold):
+@settings_options(CheckOptions)
+def check_command(episode, model, given):
     """Transcribe EPISODE (an MP3 made by briefing, its .json beside it) and report the word error
     rate of each segment against the script; exit 1 when any is above the threshold."""
     with user_errors():
-        report = check(episode, Recogniser(model), threshold)
+        report = check(episode, Recogniser(model), options_from(CheckOptions, given).threshold)
     echo_report(report)
     if report.failing:
         sys.exit(1)
@@ -756,40 +505,19 @@ def check_command(episode, model, threshold):
 
 @main.command("preview")
 @click.argument("text")
-@click.option(
-    "--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine, as `briefing voices` lists them."
-)
-@click.option("--voice", help="Voice for the engine (see `briefing voices`; default: [voice] voice, or the engine's).")
-@click.option("--rate", type=Finite(MIN_RATE, MAX_RATE), help="Speaking rate (default: [voice] rate, or 1).")
-@click.option("--lang", help=f"Language (gtts, espeak; default {default(EngineSettings, 'lang')}).")
-@click.option("--tld", help=f"gTTS accent host, e.g. co.uk (default {default(EngineSettings, 'tld')}).")
-@click.option(
-    "--format",
-    "audio_format",
-    type=click.Choice(format_names()),
-    help=f"The audio file to write (default: [audio] format, or {DEFAULT_FORMAT}).",
-)
+@settings_options(MakeOptions, groups=("voice",), paths=("audio.master.format",))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file to write (default: output/preview-ENGINE-VOICE.mp3, or .m4a).",
 )
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Settings file (default: ./briefing.toml)."
-)
-def preview_command(text, engine, voice, rate, lang, tld, audio_format, output, config_path):
+@config_option
+def preview_command(text, given, output, config_path):
     """Say TEXT with a voice, to compare voices and rates: writes a short clip and prints its path."""
     with user_errors():
-        config = load_config(config_path)
-        click.echo(
-            preview(
-                text,
-                VoiceOptions(engine, engine_settings(config, voice, lang, tld, rate)),
-                master_options(audio_format=audio_format or config.audio_format),
-                output,
-            )
-        )
+        options = load_config(config_path).options(given)
+        click.echo(preview(text, options.voice, options.audio.master, output))
 
 
 @main.command("voices")

@@ -40,99 +40,40 @@
     minutes = 10
     title = "Morning briefing"
 
-Command-line options add to these.
+Every key is a setting declared once, in its stage's options (briefing.settings): the keys
+and their checks come from there. Command-line options add to these.
 """
 
 from __future__ import annotations
 
-import math
+import os
 import re
 import tomllib
-import types
-import typing
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from platformdirs import user_config_dir
+
 from .addresses import is_web_address
-from .audio.formats import format_names
 from .errors import BriefingError
-from .model import Show
-from .script.speech import STYLES
+from .options import MakeOptions
+from .settings import build, declared, merged, read_toml_section, setting, toml_sections
 
 CONFIG_NAME = "briefing.toml"
 
 
-def _rate(value: float) -> bool:
-    return 0.8 <= value <= 1.5
-
-
-# Each section is a typed table: every key's type comes from its annotation, and `must` (with an
-# optional `check`) says in the error line what a value must be. Checked once, at load.
-def setting(must: str, check=None, default=None):
-    return field(default=default, metadata={"must": must, "check": check})
-
-
-@dataclass(frozen=True)
-class CleaningSection:
-    keep: list[str] = setting('a list of rule names, like ["photo-credit"]', default=())
-    drop: list[str] = setting("a list of regular expressions", default=())
-
-
-@dataclass(frozen=True)
-class SpeechSection:
-    lexicon: str | None = setting("a file name, relative to this file")
-    day_first: bool = setting("true or false", default=False)
-    style: str | None = setting('"american" or "british"', lambda value: value in STYLES)
-
-
-@dataclass(frozen=True)
-class VoiceSection:
-    voice: str | None = setting('a voice name, like "joe"')
-    rate: float | None = setting("a number from 0.8 to 1.5, like 1.1", _rate)
-    voice2: str | None = setting('a voice, or ENGINE:VOICE like "espeak:en-gb"')
-
-
-@dataclass(frozen=True)
-class AudioSection:
-    format: str | None = setting(
-        f"an audio format: {' or '.join(format_names())}", lambda value: value in format_names()
-    )
-
-
-@dataclass(frozen=True)
-class ClusterSection:
-    address: str | None = setting('an address such as "tls://sched.example.org:8786"')
-
-
-@dataclass(frozen=True)
-class ShowSection:
-    title: str | None = setting("text")
-    author: str | None = setting("text")
-    description: str | None = setting("text")
-    language: str | None = setting('a language code, like "en"')
-    category: str | None = setting('an Apple category, like "News/Daily News"')
-    explicit: bool | None = setting("true or false")
-    locked: bool | None = setting("true or false")
-    owner_email: str | None = setting("an e-mail address", lambda value: "@" in value)
-    base_url: str | None = setting('an http(s) address, like "https://pods.example.org/briefing"', is_web_address)
-    artwork: str | None = setting("an image file name, relative to this file")
-    keep: int | None = setting("a whole number of at least 1", lambda value: value >= 1)
-
-
 def _clock_time(value: str) -> bool:
-
     return re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value) is not None
 
 
 def _days(value: str) -> bool:
-
     day = r"(mon|tue|wed|thu|fri|sat|sun|[0-6])"
     return re.fullmatch(rf"\*|{day}(-{day})?(,{day}(-{day})?)*", value.lower()) is not None
 
 
 def _time_zone(value: str) -> bool:
-
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -144,14 +85,19 @@ def _time_zone(value: str) -> bool:
 class Schedule:
     """A briefing the service makes on a schedule ([[schedule]] in briefing.toml)."""
 
-    at: str = setting('a 24-hour time, like "06:30"', _clock_time)
-    days: str = setting('days of the week, like "mon-fri" or "sat,sun"', _days, default="*")
-    timezone: str | None = setting('a time zone, like "Europe/Paris"', _time_zone)
-    from_feed: list[str] = setting(
-        "a list of feed addresses", lambda value: all(is_web_address(item) for item in value), default=()
+    at: str | None = setting(None, "When", must='a 24-hour time, like "06:30"', check=_clock_time)
+    days: str = setting("*", "Which days", must='days of the week, like "mon-fri" or "sat,sun"', check=_days)
+    timezone: str | None = setting(
+        None, "In which time zone", must='a time zone, like "Europe/Paris"', check=_time_zone
     )
-    minutes: float | None = setting("a number of minutes from 0.5", lambda value: 0.5 <= value <= 600)
-    title: str | None = setting("text")
+    from_feed: tuple[str, ...] = setting(
+        (),
+        "The feeds to brief",
+        must="a list of feed addresses",
+        check=lambda value: all(is_web_address(item) for item in value),
+    )
+    minutes: float | None = setting(None, "How long", must="a number of minutes from 0.5", low=0.5, high=600)
+    title: str | None = setting(None, "The episode's title", must="text")
 
     @property
     def name(self) -> str:
@@ -159,72 +105,26 @@ class Schedule:
         return f"{self.title or 'briefing'} at {self.at} on {self.days}"
 
 
-SECTIONS = {
-    "cleaning": CleaningSection,
-    "speech": SpeechSection,
-    "voice": VoiceSection,
-    "audio": AudioSection,
-    "cluster": ClusterSection,
-    "show": ShowSection,
-}
-
-
-def _of_type(value, kind) -> bool:
-    if kind is bool:
-        return isinstance(value, bool)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if kind is str:
-        return isinstance(value, str) and "\x00" not in value
-    if typing.get_origin(kind) is list:
-        return isinstance(value, list) and all(_of_type(item, typing.get_args(kind)[0]) for item in value)
-    raise TypeError(f"no check for {kind}")
-
-
-def read_section(kind: type, table, name: str, path: Path):
-    """The section `name` of the file at path as its typed dataclass, or BriefingError naming the key,
-    what it must be, and the file."""
-    known = {spec.name: spec for spec in fields(kind)}
-    if not isinstance(table, dict):
-        raise BriefingError(f"{path}: [{name}] must be a table of settings")
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise BriefingError(f"{path}: unknown setting {unknown[0]!r} in [{name}] (known: {', '.join(known)})")
-    hints = typing.get_type_hints(kind)
-    for key, value in table.items():
-        wanted = hints[key]
-        if typing.get_origin(wanted) in (typing.Union, types.UnionType):  # X | None: a value is an X
-            wanted = next(arg for arg in typing.get_args(wanted) if arg is not type(None))
-        check = known[key].metadata["check"]
-        if not _of_type(value, wanted) or (check is not None and not check(value)):
-            raise BriefingError(f"{path}: {key} in [{name}] must be {known[key].metadata['must']}, not {value!r:.60}")
-    return kind(**{key: tuple(value) if isinstance(value, list) else value for key, value in table.items()})
-
-
 @dataclass(frozen=True)
 class Config:
-    keep_rules: tuple[str, ...] = ()
-    drop_patterns: tuple[str, ...] = ()
-    lexicon: Path | None = None
-    day_first: bool = False
-    style: str | None = None
-    show: Show = field(default_factory=Show)
-    keep_episodes: int | None = None
-    voice: str | None = None
-    rate: float | None = None
-    voice2: str | None = None
-    audio_format: str | None = None
-    cluster: str | None = None
+    """What briefing.toml says: its settings' values by dotted path (as MakeOptions nests them),
+    and its schedules."""
+
+    values: dict[str, Any] = field(default_factory=dict)
     schedules: tuple[Schedule, ...] = ()
     path: Path | None = None  # where it was read from
+
+    def options(self, given: dict[str, Any] | None = None) -> MakeOptions:
+        """Everything a render is told: the defaults, the environment's, briefing.toml's, then what is
+        given (by dotted path; None: not given)."""
+        environment = {
+            item.path: os.environ.get(item.setting.env) for item in declared(MakeOptions) if item.setting.env
+        }
+        return build(MakeOptions, merged(MakeOptions, environment, self.values, given or {}))
 
 
 def find_config() -> Path | None:
     """./briefing.toml, else briefing.toml in the user's config folder, else None."""
-    from platformdirs import user_config_dir
-
     for candidate in (Path.cwd() / CONFIG_NAME, Path(user_config_dir("briefing")) / CONFIG_NAME):
         if candidate.is_file():
             return candidate
@@ -232,49 +132,35 @@ def find_config() -> Path | None:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """The settings in path (or the one find_config finds), checked against their types; defaults
-    when there is none."""
+    """The settings in path (or the one find_config finds), checked against their declarations;
+    defaults when there is none."""
     path = path or find_config()
     if path is None:
         return Config()
+    path = Path(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise BriefingError(f"cannot read {path}: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BriefingError(f"{path}: {error}") from None
-    unknown = sorted(set(data) - set(SECTIONS) - {"schedule"})
+    sections = toml_sections(MakeOptions)
+    unknown = sorted(set(data) - set(sections) - {"schedule"})
     if unknown:
-        raise BriefingError(f"{path}: unknown section [{unknown[0]}] (known: {', '.join(sorted(SECTIONS))})")
-    read = {name: read_section(kind, data.get(name, {}), name, Path(path)) for name, kind in SECTIONS.items()}
-    tables = data.get("schedule", [])
+        raise BriefingError(f"{path}: unknown section [{unknown[0]}] (known: {', '.join(sorted(sections))})")
+    values = {}
+    for name, keys in sections.items():
+        values.update(read_toml_section(keys, data.get(name, {}), name, path))
+    return Config(values, read_schedules(data.get("schedule", []), path), path)
+
+
+def read_schedules(tables: Any, path: Path) -> tuple[Schedule, ...]:
+    """The [[schedule]] tables, each checked; BriefingError naming what is wrong and the file."""
     if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
         raise BriefingError(f"{path}: schedules are [[schedule]] tables")
-    schedules = tuple(read_section(Schedule, table, "schedule", Path(path)) for table in tables)
+    keys = {item.name: item for item in declared(Schedule)}
+    schedules = tuple(build(Schedule, read_toml_section(keys, table, "schedule", path)) for table in tables)
     missing = next((number for number, schedule in enumerate(schedules, 1) if schedule.at is None), None)
     if missing:
         raise BriefingError(f'{path}: schedule {missing} has no at (a 24-hour time, like "06:30")')
-    cleaning, speech, voice, show = read["cleaning"], read["speech"], read["voice"], read["show"]
-    given = {
-        spec.name: getattr(show, spec.name)
-        for spec in fields(show)
-        if spec.name != "keep" and getattr(show, spec.name) is not None
-    }
-    if show.artwork:
-        given["artwork"] = Path(path).parent / show.artwork
-    return Config(
-        show=Show(**given),
-        keep_episodes=show.keep,
-        keep_rules=tuple(cleaning.keep),
-        drop_patterns=tuple(cleaning.drop),
-        lexicon=(Path(path).parent / speech.lexicon) if speech.lexicon else None,
-        day_first=speech.day_first,
-        style=speech.style,
-        voice=voice.voice,
-        rate=voice.rate,
-        voice2=voice.voice2,
-        audio_format=read["audio"].format,
-        cluster=read["cluster"].address,
-        schedules=schedules,
-        path=Path(path),
-    )
+    return schedules

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .addresses import is_web_address
+from .settings import check_settings, setting
+
 
 @dataclass(frozen=True)
 class Article:
@@ -192,16 +195,45 @@ class SpeechRate:
 class Show:
     """The podcast's own settings ([show] in briefing.toml, or command-line options)."""
 
-    title: str = "Briefing"
-    author: str = "briefing"
-    description: str = "Spoken news briefings."
-    language: str = "en"
-    category: str = "News"  # an Apple category; "News/Daily News" for a subcategory
-    explicit: bool = False
-    owner_email: str | None = None
-    base_url: str | None = None  # where the folder is served, e.g. https://pods.example.org/briefing
-    artwork: Path | None = None  # the user's square artwork, 1400-3000 px, PNG or JPEG
-    locked: bool = True  # podcast:locked: other platforms should not import the feed
+    title: str = setting(
+        "Briefing",
+        "Show name, spoken in the intro and tagged",
+        flag="--show",
+        toml="show.title",
+        group="read",
+        dest="show_title",
+    )
+    author: str = setting("briefing", "The show's author", toml="show.author")
+    description: str = setting("Spoken news briefings.", "What the show is", toml="show.description")
+    language: str = setting("en", "The show's language", toml="show.language", must='a language code, like "en"')
+    category: str = setting(
+        "News", "An Apple category", toml="show.category", must='an Apple category, like "News/Daily News"'
+    )
+    explicit: bool = setting(False, "Whether episodes are explicit", toml="show.explicit")
+    owner_email: str | None = setting(
+        None, "The owner's e-mail address", toml="show.owner_email", must="an e-mail address", check=lambda v: "@" in v
+    )
+    base_url: str | None = setting(
+        None,
+        "With --publish: where the output folder is served",
+        flag="--base-url",
+        toml="show.base_url",
+        check=is_web_address,
+        must='an http(s) address, like "https://pods.example.org/briefing"',
+    )
+    artwork: Path | None = setting(
+        None,
+        "With --publish: square show artwork, 1400-3000 px",
+        flag="--artwork",
+        toml="show.artwork",
+        relative=True,
+        must="an image file name, relative to this file",
+    )
+    # podcast:locked: other platforms should not import the feed
+    locked: bool = setting(True, "Other platforms should not import the feed", toml="show.locked")
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
     def url(self, path: str) -> str:
         """The address of a file of the folder: under the base URL, or relative to the folder

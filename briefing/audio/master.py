@@ -13,7 +13,8 @@ from pathlib import Path
 from .. import ffmpeg
 from ..errors import BriefingError
 from ..files import keep, kept
-from .formats import DEFAULT_FORMAT, audio_format
+from ..settings import check_settings, setting
+from .formats import DEFAULT_FORMAT, audio_format, format_names
 
 LOUDNESS_TOLERANCE = 0.1  # LU from the goal at which the gain search stops
 MASTERING_PASSES = 4  # measurements at most, searching for the gain
@@ -31,23 +32,25 @@ MASTERING_VERSION = 4  # part of the key of mastered pieces in the cache: raise 
 class MasterOptions:
     """Loudness and encoding targets."""
 
-    loudness: float = -19.0  # integrated LUFS; -19 mono is the -16 LUFS stereo podcast norm
-    true_peak: float = -1.0  # dBTP ceiling
-    bitrate: int = 64  # kbps, constant
-    sample_rate: int = 44100  # 44100 or 22050
-    format: str = DEFAULT_FORMAT  # the episode's file: a name in the formats registry (mp3, m4a)
+    # -19 LUFS mono is the -16 LUFS stereo podcast norm
+    loudness: float = setting(-19.0, "Target integrated loudness, LUFS", flag="--loudness", low=-30, high=-10)
+    true_peak: float = setting(-1.0, "The ceiling of true peaks, dBTP", low=-9, high=0)
+    bitrate: int = setting(64, "Audio bitrate, kbps, constant", flag="--bitrate", low=32, high=320)
+    sample_rate: int = setting(44100, "Audio sample rate, Hz", flag="--sample-rate", choices=(44100, 22050), parse=int)
+    format: str = setting(
+        DEFAULT_FORMAT,
+        "The episode's audio file: mp3, or m4a (AAC in MP4)",
+        flag="--format",
+        toml="audio.format",
+        choices=format_names,
+        must=f"an audio format: {' or '.join(format_names())}",
+        dest="audio_format",
+    )
 
     def __post_init__(self) -> None:
         # Checked when made, so a library caller hears of a bad value before any synthesis.
-        audio_format(self.format)
-        if not (isinstance(self.loudness, (int, float)) and -30 <= self.loudness <= -10):
-            raise BriefingError(f"loudness must be from -30 to -10 LUFS, not {self.loudness}")
-        if not (isinstance(self.true_peak, (int, float)) and -9 <= self.true_peak <= 0):
-            raise BriefingError(f"true peak must be from -9 to 0 dBTP, not {self.true_peak}")
-        if not (isinstance(self.bitrate, int) and 32 <= self.bitrate <= 320):
-            raise BriefingError(f"bitrate must be from 32 to 320 kbps, not {self.bitrate}")
-        if self.sample_rate not in (22050, 44100):
-            raise BriefingError(f"sample rate must be 22050 or 44100, not {self.sample_rate}")
+        audio_format(self.format)  # an unknown one is named with the formats there are
+        check_settings(self)
 
 
 def _pcm_input(sample_rate: int) -> list[str]:

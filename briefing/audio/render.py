@@ -11,25 +11,22 @@ from pathlib import Path
 from ..cache import SegmentCache
 from ..model import EpisodeRecord, Progress, Script, SegmentRecord, StoryRecord, TimedSegment
 from ..script.compose import lead_sentence
+from ..settings import check_settings, setting
 from ..tts import Speaker
 from . import mix, pieces, transcript
 from .formats import audio_format
 from .master import MasterOptions
 
 
-def _as_path(value) -> Path | None:
-    return Path(value) if isinstance(value, str) else value
-
-
 @dataclass(frozen=True)
 class AudioOptions:
     """Stage 4: the opening and the mastered file."""
 
-    music: Path | None = None  # the user's intro music instead of the generated sting
+    music: Path | None = setting(None, "Intro music file instead of the generated sting", flag="--music")
     master: MasterOptions = field(default_factory=MasterOptions)  # loudness, bitrate, sample rate, format
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "music", _as_path(self.music))
+        check_settings(self)
 
 
 @dataclass(frozen=True)

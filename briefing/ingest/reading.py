@@ -10,8 +10,10 @@ from pathlib import Path
 
 from ..errors import BriefingError
 from ..model import Article
+from ..settings import check_settings, setting
 from . import feeds as feed_reader
 from .dedupe import merge_duplicates
+from .feeds import parse_since
 from .seen import Seen
 from .sources import FetchLimits, read_source
 
@@ -21,16 +23,32 @@ class IngestOptions:
     """Stage 1: where the stories come from besides the sources named."""
 
     fetch: FetchLimits = field(default_factory=FetchLimits)
-    feeds: tuple[str, ...] = ()  # RSS, Atom or OPML files or URLs whose entries are stories too
-    limit: int | None = None  # at most this many stories from the feeds
-    since: dt.timedelta | None = None  # only feed entries at most this old
-    include_seen: bool = False  # also stories briefed on earlier runs
+    feeds: tuple[str, ...] = setting(
+        (),
+        "An RSS, Atom or OPML file or URL whose entries are stories too; repeatable",
+        flag="--from-feed",
+        multiple=True,
+        metavar="FEED",
+        group="read",
+        dest="feeds",
+    )
+    limit: int | None = setting(
+        None, "At most this many stories from the feeds", shown="40", flag="--limit", low=1, high=10_000, group="read"
+    )
+    since: dt.timedelta | None = setting(
+        None,
+        "Only feed entries at most this old: 24h, 90m, 2d, 1w",
+        flag="--since",
+        parse=parse_since,
+        metavar="AGE",
+        group="read",
+    )
+    include_seen: bool = setting(
+        False, "Also feed stories briefed on earlier runs", flag="--include-seen", group="read"
+    )
 
     def __post_init__(self) -> None:
-        if self.limit is not None and (
-            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1
-        ):
-            raise BriefingError(f"limit must be at least 1, not {self.limit!r}")
+        check_settings(self)
 
 
 @dataclass(frozen=True)

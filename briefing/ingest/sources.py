@@ -19,7 +19,7 @@ from ..addresses import WEB_SCHEMES, is_web_address, public_address, web_address
 from ..errors import BriefingError
 from ..model import Article
 from ..retry import RetryPolicy, parse_retry_after
-from .extract import extract
+from ..settings import check_settings, parse_size, setting, size_text
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -35,13 +35,32 @@ HEADLINE_SEARCH_BLOCKS = 4
 class FetchLimits:
     """Bounds on reading a source, so a hostile server or a stray huge file cannot hang or flood us."""
 
-    timeout: float = 20.0  # seconds for the whole download, each attempt
-    max_bytes: int = 5 * 1024 * 1024  # for a file, standard input or a download (5 MB is about 90 hours of speech)
+    timeout: float = setting(
+        20.0,
+        "Seconds allowed for downloading each web page or feed, whole",
+        flag="--timeout",
+        low=1,
+        high=3600,
+        group="read",
+    )
+    # 5 MB is about 90 hours of speech
+    max_bytes: int = setting(
+        5 * 1024 * 1024,
+        "Largest article file, input or download accepted",
+        flag="--max-input",
+        low=1,
+        parse=parse_size,
+        shown=size_text,
+        group="read",
+    )
     max_redirects: int = 5
     retry: RetryPolicy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)  # for failures that may pass
     # False for what others submit to the service: no loopback, private, link-local or metadata
     # address, the first or after any redirect (a user's own command may read their intranet).
     allow_private: bool = True
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
 
 @dataclass(frozen=True)
@@ -301,6 +320,8 @@ def markdown_to_text(markdown: str) -> str:
 
 def parse_html(html: str, source: str, url: str | None = None) -> Article:
     """An Article from a web page's main text (see extract.py)."""
+    from .extract import extract  # lxml and the extractors: 40 ms, for web pages alone
+
     page = extract(html, url)
     paragraphs = list(page.paragraphs)
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:  # a menu or a cookie wall, not an article

@@ -10,10 +10,10 @@ from pathlib import Path
 from ..audio.formats import Tags, audio_format
 from ..audio.render import EpisodeAudio
 from ..cache import SegmentCache
-from ..errors import BriefingError
 from ..files import StagedFiles, ensure_writable_dir, slugify, writing_errors
 from ..ingest.seen import Seen
 from ..model import Article, EpisodeRecord, Script, Show
+from ..settings import check_settings, setting
 from . import podcast
 from .artwork import ARTWORK_VERSION, embedded_cover
 from .feed import PublishedEpisode
@@ -24,12 +24,13 @@ from .sidefiles import side_files
 class PublishOptions:
     """Stage 5: the podcast feed in the output folder."""
 
-    to_feed: bool = False  # add the episode to the podcast feed in the output folder
-    keep: int | None = None  # prune all but the newest this many episodes
+    to_feed: bool = setting(False, "Add the episode to the podcast feed in the output folder", flag="--publish")
+    keep: int | None = setting(
+        None, "With --publish: keep only the newest N episodes", flag="--keep", toml="show.keep", low=1
+    )
 
     def __post_init__(self) -> None:
-        if self.keep is not None and (isinstance(self.keep, bool) or not isinstance(self.keep, int) or self.keep < 1):
-            raise BriefingError(f"keep must be at least 1, not {self.keep!r}")
+        check_settings(self)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PIL import Image, PngImagePlugin, UnidentifiedImageError
-
 from ..audio.formats import audio_format, media_types
 from ..errors import BriefingError
 from ..files import StagedFiles
@@ -117,6 +115,8 @@ def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
 
 def check_artwork(path: Path):
     """The user's artwork as an RGB image, or BriefingError saying what Apple would refuse."""
+    from PIL import Image, UnidentifiedImageError  # PIL: 15 ms to import, for publishing alone
+
     # Format and size are read from the header before any pixel is decoded: a 20000 px image
     # (or a decompression bomb) is refused without the memory it would take.
     try:
@@ -145,6 +145,8 @@ def check_artwork(path: Path):
 
 def ensure_cover(folder: Path, show: Show) -> None:
     """cover.png: the user's artwork (checked, made RGB) or generated artwork with the show's title."""
+    from PIL import Image, PngImagePlugin  # PIL: 15 ms to import, for publishing alone
+
     target = Path(folder) / COVER
     marker = (
         f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"

@@ -16,9 +16,12 @@ import hashlib
 import socket
 import struct
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..addresses import is_web_address
 from ..errors import BriefingError
+from ..settings import check_settings, setting
 from .feed import FeedFormat, feed_formats
 from .layout import FEED, FEED_QR, content_type
 from .page import feed_qr_svg
@@ -28,6 +31,47 @@ STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the co
 MAX_RANGES = 16  # byte ranges accepted in one request
 MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descriptor each, within the usual 1024)
 MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How `briefing serve` listens."""
+
+    host: str = setting(
+        "127.0.0.1",
+        "Address to listen on; 0.0.0.0 serves phones on the local network (prints a QR code)",
+        flag="--host",
+        group="serve",
+    )
+    port: int = setting(8000, "Port to listen on", flag="--port", low=1, high=65535, group="serve")
+    base_url: str | None = setting(
+        None,
+        "Keep the feed's URLs at this address",
+        shown="the address each listener used",
+        flag="--base-url",
+        check=is_web_address,
+        must="an http(s) address",
+        group="serve",
+    )
+    client_timeout: float = setting(
+        CLIENT_TIMEOUT,
+        "Seconds a client has to send each request; slower ones are disconnected",
+        flag="--client-timeout",
+        low=0.1,
+        high=3600,
+        group="serve",
+    )
+    stall_timeout: float = setting(
+        STALL_TIMEOUT,
+        "Seconds a download may wait for its reader (a paused player) before the connection is ended",
+        flag="--stall-timeout",
+        low=1,
+        high=3600,
+        group="serve",
+    )
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
 
 def own_names(host: str, port: int) -> set[str]:

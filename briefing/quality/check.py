@@ -21,10 +21,25 @@ from ..errors import BriefingError
 from ..files import StagedFiles
 from ..model import CheckRecord, EpisodeRecord, HeardSegment
 from ..script.speech import normalize
+from ..settings import check_settings, setting
 from .evaluation import comparable_words
 
 DEFAULT_MODEL = "tiny.en"
 DEFAULT_THRESHOLD = 0.34  # a segment with more than a third of its words wrong is listed
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What `briefing check` lists."""
+
+    threshold: float = setting(
+        DEFAULT_THRESHOLD, "List segments whose word error rate is above this", flag="--threshold", low=0, high=1
+    )
+
+    def __post_init__(self) -> None:
+        check_settings(self)
+
+
 ALIGNMENT_SLACK = 1.0  # seconds a heard word's time may stray outside its segment's span
 
 

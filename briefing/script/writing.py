@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import BriefingError
 from ..model import Article, Draft
+from ..settings import check_settings, setting
 from .cleaning import choose_rules
 from .compose import ScriptOptions, draft
 from .lexicon import default_lexicon, load_lexicon
@@ -21,25 +21,72 @@ from .speech import STYLES, normalizers, style_for
 class WritingOptions:
     """Stage 2: what the script keeps, how it is said, and how long it runs."""
 
-    keep_rules: tuple[str, ...] = ()  # built-in cleaning rules not to apply
-    drop_patterns: tuple[str, ...] = ()  # extra patterns that drop a block
-    lexicon: Path | None = None  # a pronunciation lexicon added to the built-in one
-    day_first: bool = False  # 12/03/2016 is the 12th of March
-    style: str | None = None  # "american" or "british" numbers and spelling; None: the voice's (style_for)
-    minutes: float | None = None  # condense the stories so the episode lasts about this long
-    title: str | None = None  # the episode's title (default: the headline, or show and date)
+    keep_rules: tuple[str, ...] = setting(
+        (),
+        "Do not apply this cleaning rule (see --explain); repeatable",
+        flag="--keep-rule",
+        toml="cleaning.keep",
+        multiple=True,
+        metavar="RULE",
+        must='a list of rule names, like ["photo-credit"]',
+        group="read",
+    )
+    drop_patterns: tuple[str, ...] = setting(
+        (),
+        "Also drop blocks matching this regular expression; repeatable",
+        flag="--drop-rule",
+        toml="cleaning.drop",
+        multiple=True,
+        metavar="REGEX",
+        must="a list of regular expressions",
+        group="read",
+        dest="drop_patterns",
+    )
+    lexicon: Path | None = setting(
+        None,
+        "Pronunciation lexicon (TOML) added to the built-in one",
+        flag="--lexicon",
+        toml="speech.lexicon",
+        relative=True,
+        must="a file name, relative to this file",
+        group="read",
+    )
+    day_first: bool = setting(
+        False,
+        "Read 12/03/2016 as the 12th of March, or as December 3rd",
+        flag="--day-first",
+        negative="--month-first",
+        toml="speech.day_first",
+        group="read",
+    )
+    style: str | None = setting(
+        None,
+        "Read numbers and spell the American or British way",
+        shown="the voice's",
+        flag="--style",
+        toml="speech.style",
+        choices=STYLES,
+        must='"american" or "british"',
+        group="read",
+    )
+    minutes: float | None = setting(
+        None,
+        "Condense the stories so the episode lasts about this long",
+        flag="--minutes",
+        low=0.5,
+        high=600,
+        group="episode",
+    )
+    title: str | None = setting(
+        None,
+        "The episode's title (default: the headline, or the show and date for several stories)",
+        flag="--title",
+        group="episode",
+    )
     date: dt.date | None = None  # episode date; today when None
 
     def __post_init__(self) -> None:
-        if isinstance(self.lexicon, str):
-            object.__setattr__(self, "lexicon", Path(self.lexicon))
-        minutes = self.minutes
-        if minutes is not None and (
-            isinstance(minutes, bool) or not isinstance(minutes, int | float) or not 0.5 <= minutes < 10**6
-        ):
-            raise BriefingError(f"minutes must be at least 0.5, not {minutes!r}")
-        if self.style is not None and self.style not in STYLES:
-            raise BriefingError(f"style must be {' or '.join(STYLES)}, not {self.style!r}")
+        check_settings(self)
 
 
 def script_options(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import BriefingError
+from ..settings import check_settings, setting
 
 DEFAULT_ENGINE = "piper"
 MIN_RATE, MAX_RATE = 0.8, 1.5
@@ -25,16 +26,29 @@ ENTRY_POINT_GROUP = "briefing.engines"
 class EngineSettings:
     """What the user chose for the engine; each engine reads the fields that concern it."""
 
-    voice: str | None = None  # piper: a bundled voice name or a .onnx path; espeak: a voice name
-    lang: str = "en"  # gtts and espeak
-    tld: str = "com"  # gtts: which Google host accent, e.g. "co.uk"
-    workers: int | None = None  # piper: processes speaking at once (None: one per core)
+    # piper: a bundled voice name or a .onnx path; espeak: a voice name
+    voice: str | None = setting(
+        None,
+        "Voice for the engine (see `briefing voices`)",
+        shown="the engine's",
+        flag="--voice",
+        toml="voice.voice",
+        must='a voice name, like "joe"',
+        group="voice",
+    )
+    lang: str = setting("en", "Language (gtts, espeak)", flag="--lang", group="voice")
+    tld: str = setting("com", "gTTS accent host, e.g. co.uk, com.au", flag="--tld", group="voice")
+    workers: int | None = setting(
+        None, "Piper: processes speaking at once", shown="one per core", flag="--workers", low=1, high=256
+    )
     variation: bool = True  # piper: False turns off the voice's random variation, so a render repeats exactly
-    rate: float = 1.0  # speaking rate, 0.8-1.5: piper's length scale, espeak's words a minute, gtts time-stretched
+    # piper's length scale, espeak's words a minute, gtts time-stretched
+    rate: float = setting(
+        1.0, "Speaking rate", flag="--rate", toml="voice.rate", low=MIN_RATE, high=MAX_RATE, group="voice"
+    )
 
     def __post_init__(self) -> None:
-        if not MIN_RATE <= self.rate <= MAX_RATE:
-            raise BriefingError(f"speaking rate must be between {MIN_RATE} and {MAX_RATE}, not {self.rate}")
+        check_settings(self)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,25 @@ import os
 import socket
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import BriefingError
+from ..settings import check_settings, setting
 
 CLUSTER_ENV = "BRIEFING_CLUSTER"
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """How many worker processes `briefing worker` starts for a cluster."""
+
+    nworkers: int = setting(1, "Worker processes to start", flag="--nworkers", low=1, high=256)
+
+    def __post_init__(self) -> None:
+        check_settings(self)
+
+
 CONNECT_TIMEOUT = "20s"
 
 

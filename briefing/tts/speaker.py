@@ -15,6 +15,7 @@ from pathlib import Path
 from ..cache import SegmentCache
 from ..errors import BriefingError
 from ..model import Progress, Script, Segment
+from ..settings import check_settings, setting
 from . import cluster as clusters
 from .base import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, is_engine
 
@@ -23,12 +24,38 @@ from .base import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_
 class VoiceOptions:
     """Stage 3: who speaks, and where."""
 
-    engine: str = DEFAULT_ENGINE
+    engine: str = setting(
+        DEFAULT_ENGINE, "Speech engine, as `briefing voices` lists them", flag="--engine", group="voice"
+    )
     settings: EngineSettings = field(default_factory=EngineSettings)
-    second: str | None = None  # headlines, intro, outro and quotations: a VOICE of the engine, or ENGINE:VOICE
+    second: str | None = setting(
+        None,
+        "A second voice for headlines, intro, outro and quotes: VOICE of the same engine, or ENGINE:VOICE "
+        "(e.g. espeak:en-gb)",
+        flag="--voice2",
+        toml="voice.voice2",
+        must='a voice, or ENGINE:VOICE like "espeak:en-gb"',
+    )
     segment_voices: tuple[tuple[int, str], ...] = ()  # (segment index, voice): segments another voice speaks
-    fallback_engine: str | None = None  # finish with this engine when the chosen one keeps failing
-    cluster: str | None = None  # Piper synthesis on a Dask cluster: local:N, tcp://host:port or tls://host:port
+    fallback_engine: str | None = setting(
+        None,
+        "When the engine keeps failing (e.g. gtts offline), finish the briefing with this one",
+        flag="--fallback-engine",
+        metavar="ENGINE",
+    )
+    cluster: str | None = setting(
+        None,
+        "Piper synthesis on a Dask cluster: local:N, tcp://HOST:PORT or tls://HOST:PORT",
+        flag="--cluster",
+        toml="cluster.address",
+        env=clusters.CLUSTER_ENV,
+        shown=f"${clusters.CLUSTER_ENV}",
+        must='an address such as "tls://sched.example.org:8786"',
+        metavar="ADDRESS",
+    )
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from briefing import MakeOptions, make
-from briefing.cache import SegmentCache, parse_size
+from briefing.cache import SegmentCache
 from briefing.cli import main
 from briefing.options import CacheOptions
+from briefing.settings import parse_size
 from briefing.tts.piper import PiperEngine
 
 ARTICLE = (

@@ -16,9 +16,9 @@ def test_config_file(tmp_path):
         '[cleaning]\nkeep = ["photo-credit"]\ndrop = ["^Analysis"]\n'
         '[speech]\nlexicon = "names.toml"\nday_first = true\n'
     )
-    config = load_config(tmp_path / "briefing.toml")
-    assert config.keep_rules == ("photo-credit",) and config.drop_patterns == ("^Analysis",)
-    assert config.lexicon == tmp_path / "names.toml" and config.day_first is True
+    writing = load_config(tmp_path / "briefing.toml").options().writing
+    assert writing.keep_rules == ("photo-credit",) and writing.drop_patterns == ("^Analysis",)
+    assert writing.lexicon == tmp_path / "names.toml" and writing.day_first is True
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_bad_config(tmp_path, text, message):
 def test_no_config_means_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "nothing"))
-    assert load_config().keep_rules == ()
+    assert load_config().options().writing.keep_rules == ()
 
 
 def test_choose_rules():

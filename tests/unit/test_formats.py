@@ -55,10 +55,9 @@ def test_ffmetadata_lists_chapters_in_milliseconds():
 
 def test_the_format_is_a_setting_in_briefing_toml(tmp_path, monkeypatch):
     from briefing.config import load_config
-    from briefing.options import make_options
 
     (tmp_path / "briefing.toml").write_text('[audio]\nformat = "m4a"\n')
-    assert make_options(load_config(tmp_path / "briefing.toml")).audio.master.format == "m4a"
+    assert load_config(tmp_path / "briefing.toml").options().audio.master.format == "m4a"
     (tmp_path / "briefing.toml").write_text('[audio]\nformat = "ogg"\n')
     monkeypatch.chdir(tmp_path)
     result = subprocess.run([sys.executable, "-m", "briefing", "make", "x.txt"], capture_output=True, text=True)
