@@ -13,11 +13,11 @@ def __getattr__(name: str):
     # The pipeline imports every stage (0.12 s): loaded when first asked for, so the command can
     # take charge of Ctrl-C before anything slow starts (briefing.interrupts).
     if name == "make":
-        from .pipeline import make
+        from .pipeline import make  # every stage: loaded when asked for (see above)
 
         return make
     if name == "MakeOptions":
-        from .options import MakeOptions
+        from .options import MakeOptions  # every stage's options: likewise
 
         return MakeOptions
     raise AttributeError(f"module 'briefing' has no attribute {name!r}")

@@ -7,7 +7,7 @@ from . import interrupts
 def run() -> None:
     try:
         interrupts.install()
-        from .cli import main
+        from .cli import main  # after Ctrl-C is taken charge of (see the docstring)
 
         main()
     except KeyboardInterrupt:

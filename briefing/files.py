@@ -11,6 +11,8 @@ import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
+from platformdirs import user_cache_dir
+
 from .errors import BriefingError
 
 
@@ -77,8 +79,6 @@ class StagedFiles:
 def user_cache_folder() -> Path:
     """briefing's folder in the user's cache (~/.cache/briefing on Linux): what is worth keeping
     between runs and can always be made again (voice copies, calibrations, checks of tools)."""
-    from platformdirs import user_cache_dir  # imported here: 6 ms that a render from the cache never needs
-
     return Path(user_cache_dir("briefing"))
 
 

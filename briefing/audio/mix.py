@@ -33,7 +33,7 @@ def level(clip, target_dbfs: float = SPEECH_LEVEL_DBFS):
 
 def trim_silence(clip, below_peak_db: float = EDGE_SILENCE_BELOW_PEAK_DB, keep_ms: int = EDGE_KEEP_MS):
     """Cut the near-silence engines leave at a clip's edges, keeping keep_ms, so placed pauses are exact."""
-    from pydub.silence import detect_leading_silence
+    from pydub.silence import detect_leading_silence  # pydub: 27 ms, for calibrating alone
 
     if clip.rms == 0:
         return clip

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import lxml.html
+import trafilatura
+from readability import Document
 
 # A paragraph of trafilatura's is kept when at least this share of its words is in readability's text.
 CONFIRMED_SHARE = 0.5
@@ -166,8 +168,6 @@ def block_texts(fragment: str) -> list[str]:
 
 
 def readability_paragraphs(html: str) -> list[str]:
-    from readability import Document
-
     try:
         return block_texts(Document(html).summary(html_partial=True))
     except Exception:  # readability gives up on some pages (no body, odd markup): then it has no say
@@ -176,8 +176,6 @@ def readability_paragraphs(html: str) -> list[str]:
 
 def extract(html: str, url: str | None = None) -> Extracted:
     """Title, main-text paragraphs and outlet name of a page (one page at a time: see PARSING)."""
-    import trafilatura
-
     with PARSING:
         document = trafilatura.bare_extraction(
             html, url=url, favor_precision=True, include_comments=False, with_metadata=True

@@ -49,7 +49,7 @@ def _read_bytes(source: str, limits: FetchLimits, named_by_user: bool = True) ->
 
 def opml_feeds(data: bytes) -> list[str] | None:
     """The feed addresses an OPML document lists, or None when data is not OPML."""
-    from lxml import etree
+    from lxml import etree  # lxml: 30 ms, for OPML lists alone
 
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
@@ -62,7 +62,7 @@ def opml_feeds(data: bytes) -> list[str] | None:
 
 def feed_entries(data: bytes, source: str) -> list[FeedEntry]:
     """The entries of an RSS or Atom document."""
-    import feedparser
+    import feedparser  # 85 ms, for feeds alone
 
     parsed = feedparser.parse(data)
     outlet = (parsed.feed.get("title") or "").strip() or None

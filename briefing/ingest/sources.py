@@ -233,7 +233,7 @@ def _reads_as_western(data: bytes) -> bool:
 
 def _legacy_encoding(data: bytes, source: str) -> str:
     """The code page charset_normalizer finds for text that is not UTF-8."""
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # 27 ms, for text not in UTF-8 alone
 
     results = from_bytes(data)
     best = results.best()
@@ -422,7 +422,7 @@ def _follow(session, url: str, limits: FetchLimits):
 def pinned(session, url: str, address: str) -> str:
     """url with its host replaced by address, the session set to check https certificates (and
     send SNI) for the host by name: the connection goes where the check looked."""
-    from requests.adapters import HTTPAdapter
+    from requests.adapters import HTTPAdapter  # requests: 0.15 s, for web addresses alone
 
     parts = urlsplit(url)
     literal = f"[{address}]" if ":" in address else address
@@ -440,7 +440,7 @@ def pinned(session, url: str, address: str) -> str:
 
 
 def _fetch_once(url: str, limits: FetchLimits, accept_feeds: bool) -> Fetched:
-    import requests
+    import requests  # 0.15 s to import, for web addresses alone
 
     session = requests.Session()
     deadline = time.monotonic() + limits.timeout

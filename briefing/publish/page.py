@@ -135,8 +135,7 @@ def manifest(show) -> str:
 
 def feed_qr_svg(feed_url: str) -> str:
     """The QR code of the feed's address, as SVG (black on white, quiet zone included)."""
-    import qrcode  # 25 ms to import (with its PIL drawing), for a folder with a base URL or the server
-    import qrcode.image.svg
+    import qrcode.image.svg  # 25 ms to import (with its PIL drawing), for a folder with a base URL or the server
 
     return qrcode.make(feed_url, image_factory=qrcode.image.svg.SvgPathFillImage, border=4).to_string(
         encoding="unicode"

@@ -12,25 +12,18 @@ feed published without one has relative addresses, filled in here).
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import socket
 import struct
-from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..addresses import is_web_address
 from ..errors import BriefingError
 from ..settings import check_settings, setting
-from .feed import FeedFormat, feed_formats
-from .layout import FEED, FEED_QR, content_type
-from .page import feed_qr_svg
+from .layout import FEED
 
 CLIENT_TIMEOUT = 10.0  # seconds a client has to send each request's headers
 STALL_TIMEOUT = 60.0  # seconds a response may wait for its reader before the connection is ended
-MAX_RANGES = 16  # byte ranges accepted in one request
-MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descriptor each, within the usual 1024)
-MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
 
 
 @dataclass(frozen=True)
@@ -83,109 +76,6 @@ def own_names(host: str, port: int) -> set[str]:
     return names - {"0.0.0.0", "::", ""}
 
 
-def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base: str, extra_routes: list = ()):
-    """The ASGI app serving folder. The feed's URLs follow the address the listener used when it is
-    one of `own` (this server's names, see own_names), else fallback_base; a given base_url wins.
-    Never a host only the request names: a DNS-rebinding page must not get its name into the feed.
-    extra_routes (the service's API) are answered before the folder's files."""
-    from starlette.applications import Starlette
-    from starlette.datastructures import Headers
-    from starlette.exceptions import HTTPException
-    from starlette.middleware import Middleware
-    from starlette.middleware.cors import CORSMiddleware
-    from starlette.responses import FileResponse, Response
-    from starlette.routing import Mount, Route
-    from starlette.staticfiles import NotModifiedResponse, StaticFiles
-
-    folder = Path(folder).resolve()
-    if not folder.is_dir():
-        raise BriefingError(f"no such folder: {folder}")
-
-    class PodcastFiles(StaticFiles):
-        async def __call__(self, scope, receive, send):
-            # A Range in a unit other than bytes must be ignored (RFC 9110 14.2): the whole file, 200.
-            headers = [
-                (name, value)
-                for name, value in scope["headers"]
-                if name != b"range" or value.strip().lower().startswith(b"bytes=")
-            ]
-            await super().__call__({**scope, "headers": headers}, receive, send)
-
-        async def get_response(self, path: str, scope):
-            # Hidden files are the folder's own (the lock, .briefing-seen.json listing every URL
-            # the user briefed, temporary .part files): never served.
-            if any(part.startswith(".") for part in PurePosixPath(path).parts):
-                raise HTTPException(status_code=404)
-            return await super().get_response(path, scope)
-
-        def file_response(self, full_path, stat_result, scope, status_code=200):
-            if Headers(scope=scope).get("range", "").count(",") >= MAX_RANGES:
-                # Players ask for one range; hundreds of them is an attack on the multipart encoder.
-                return Response(status_code=416, headers={"Content-Range": f"bytes */{stat_result.st_size}"})
-            response = FileResponse(
-                full_path,
-                status_code=status_code,
-                stat_result=stat_result,
-                media_type=content_type(Path(full_path).name),
-            )
-            if_match = Headers(scope=scope).get("if-match")
-            if if_match is not None and not etag_matches(if_match, response.headers["etag"]):
-                return Response(status_code=412, headers={"ETag": response.headers["etag"]})
-            if self.is_not_modified(response.headers, Headers(scope=scope)):
-                return NotModifiedResponse(response.headers)
-            return response
-
-    files = PodcastFiles(directory=folder, html=True)
-
-    def listener_base(request) -> str:
-        return base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
-
-    def serve_feed(format_class: type[FeedFormat]):
-        async def feed(request):
-            path = folder / format_class.filename
-            if not path.is_file():
-                return Response("no feed here yet: publish an episode with briefing make --publish", status_code=404)
-            body = format_class.rebased(path.read_bytes(), listener_base(request))
-            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-            headers = {"ETag": etag, "Vary": "Host"}  # the body depends on the Host header: caches must know
-            if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
-                return Response(status_code=304, headers=headers)
-            return Response(body, media_type=format_class.media_type, headers={**headers, "Cache-Control": "no-cache"})
-
-        return Route(f"/{format_class.filename}", feed, methods=["GET", "HEAD"])
-
-    async def feed_qr(request):
-        """The feed's QR code for the address this listener used (the folder's file holds the base URL's)."""
-        body = feed_qr_svg(listener_base(request).rstrip("/") + "/" + FEED)
-        return Response(body, media_type="image/svg+xml", headers={"Vary": "Host", "Cache-Control": "no-cache"})
-
-    # Podcast hosts let any page read the feed, transcripts, chapters and audio (no credentials).
-    cors = Middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"],
-        max_age=86400,
-    )
-    return Starlette(
-        routes=[
-            *(serve_feed(format_class) for format_class in feed_formats()),
-            Route(f"/{FEED_QR}", feed_qr, methods=["GET", "HEAD"]),
-            *extra_routes,
-            Mount("/", app=files),
-        ],
-        middleware=[cors],
-    )
-
-
-def etag_matches(if_match: str, etag: str) -> bool:
-    """Whether an If-Match header lets a request through: "*", or the current tag compared strongly
-    (a weak tag never matches, RFC 9110 13.1.1)."""
-    tags = [tag.strip() for tag in if_match.split(",")]
-    return "*" in tags or etag in [tag for tag in tags if not tag.startswith("W/")]
-
-
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses other than loopback, as other devices on the network reach it:
     each interface's (Linux), else what the host name resolves to."""
@@ -215,7 +105,7 @@ def terminal_qr(text: str) -> str:
     """A QR code of text for a phone camera to scan from the terminal: two modules a character (the
     upper half block), every cell with its own black and white, quiet zone included, so it reads
     the same on light and dark terminals (block characters alone come out inverted on one of them)."""
-    import qrcode
+    import qrcode  # 45 ms, for a server on every address alone
 
     code = qrcode.QRCode(border=4)
     code.add_data(text)
@@ -231,68 +121,6 @@ def terminal_qr(text: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: int):
-    """uvicorn's HTTP/1.1 protocol, kept from being starved by a few clients:
-
-    - a connection whose request has not fully arrived within request_seconds of connecting or of
-      the previous response is closed (uvicorn waits for ever on a client that says nothing or
-      trickles its headers: slowloris);
-    - a response that can send nothing for stall_seconds (its reader stopped reading) is ended: a
-      paused phone resumes with a new range request, as players do;
-    - one address holds at most per_client connections; more are closed at once.
-
-    Idle connections cost a file descriptor and a few kilobytes here, and a file is read only as
-    its reader takes it, so no worker is held per idle reader."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    open_by_client: Counter = Counter()
-
-    class GuardedConnection(H11Protocol):
-        def connection_made(self, transport) -> None:
-            super().connection_made(transport)
-            self._client = (transport.get_extra_info("peername") or ("?",))[0]
-            self._stall = None
-            open_by_client[self._client] += 1
-            self._request_deadline = self.loop.call_later(request_seconds, self._close_if_no_request)
-            if open_by_client[self._client] > per_client:
-                transport.abort()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._request_deadline.cancel()
-                self._request_deadline = self.loop.call_later(request_seconds, self._close_if_no_request)
-
-        def pause_writing(self) -> None:
-            super().pause_writing()
-            if self._stall is None:
-                self._stall = self.loop.call_later(stall_seconds, self.transport.abort)
-
-        def resume_writing(self) -> None:
-            super().resume_writing()
-            if self._stall is not None:
-                self._stall.cancel()
-                self._stall = None
-
-        def connection_lost(self, exc) -> None:
-            self._request_deadline.cancel()
-            if self._stall is not None:
-                self._stall.cancel()
-            open_by_client[self._client] -= 1
-            if open_by_client[self._client] <= 0:
-                del open_by_client[self._client]
-            super().connection_lost(exc)
-
-        def _close_if_no_request(self) -> None:
-            # Once its headers are in, a request moves h11 past IDLE; a slow *reader* is the
-            # stall timer's business.
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self.transport.close()
-
-    return GuardedConnection
-
-
 def serve(
     folder: Path,
     host: str = "127.0.0.1",
@@ -306,11 +134,13 @@ def serve(
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
     Clients have client_timeout seconds to send each request, and a response that can send nothing
     for stall_timeout seconds is ended."""
-    import uvicorn
+    from . import app as web  # starlette and uvicorn: 0.25 s to import, for `briefing serve` alone
 
     everywhere = host in ("0.0.0.0", "::")
     addresses = (lan_addresses() or ["127.0.0.1"]) if everywhere else [host]
-    app = create_app(folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/", extra_routes)
+    app = web.create_app(
+        folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/", extra_routes
+    )
     check_port(host, port)
     if everywhere:
         for address in addresses:
@@ -319,15 +149,7 @@ def serve(
         echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
     else:
         echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_keep_alive=5,
-        http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT),
-        limit_concurrency=MAX_CONNECTIONS,
-    )
+    web.run(app, host, port, client_timeout, stall_timeout)
 
 
 def _in_url(address: str) -> str:

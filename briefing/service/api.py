@@ -9,6 +9,9 @@ import threading
 import time
 from collections import deque
 
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
 from ..addresses import is_web_address, private_address
 from .jobs import Jobs
 from .token import authorised
@@ -74,9 +77,6 @@ def submit(data: dict, jobs: Jobs, allow_private: bool):
 
 def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
     """The API's Starlette routes; wake() tells the renderer there is work."""
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
-
     limit = RateLimit()
 
     def refused(status: int, message: str) -> JSONResponse:

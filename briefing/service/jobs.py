@@ -14,7 +14,6 @@ from pathlib import Path
 
 STATE_DIR = ".briefing"
 DATABASE = "service.sqlite"
-STATUSES = ("queued", "rendering", "published", "failed")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,

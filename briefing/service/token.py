@@ -8,12 +8,12 @@ import os
 import secrets
 from pathlib import Path
 
+from platformdirs import user_config_dir
+
 ENVIRONMENT = "BRIEFING_TOKEN"
 
 
 def token_file() -> Path:
-    from platformdirs import user_config_dir
-
     return Path(user_config_dir("briefing")) / "token"
 
 

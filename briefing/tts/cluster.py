@@ -12,7 +12,6 @@ to another machine is warned about.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import sys
 from contextlib import contextmanager
@@ -36,11 +35,6 @@ class WorkerOptions:
 
 
 CONNECT_TIMEOUT = "20s"
-
-
-def cluster_address(option: str | None, configured: str | None = None) -> str | None:
-    """The cluster to use: the option, else briefing.toml's [cluster] address, else $BRIEFING_CLUSTER."""
-    return option or configured or os.environ.get(CLUSTER_ENV) or None
 
 
 def is_loopback(host: str) -> bool:
@@ -70,7 +64,7 @@ def connect(address: str, echo=None):
     LocalCluster of single-thread worker processes for local:N. Closed (and a local cluster shut
     down) on exit."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster  # the optional briefing[cluster]: 1.5 s
     except ImportError:
         raise BriefingError("a cluster needs Dask: pip install 'briefing[cluster]'") from None
     local = None

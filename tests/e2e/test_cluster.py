@@ -307,11 +307,12 @@ def test_tls_from_dask_security_settings(tmp_path, capsys):
 
 
 def test_the_cluster_address_comes_from_the_option_then_briefing_toml_then_the_environment(monkeypatch):
-    from briefing.tts.cluster import cluster_address
+    from briefing.config import Config
 
     monkeypatch.setenv("BRIEFING_CLUSTER", "tcp://from-env:8786")
-    assert cluster_address("local:2", "tcp://from-toml:8786") == "local:2"
-    assert cluster_address(None, "tcp://from-toml:8786") == "tcp://from-toml:8786"
-    assert cluster_address(None, None) == "tcp://from-env:8786"
+    from_toml = Config({"voice.cluster": "tcp://from-toml:8786"})
+    assert from_toml.options({"voice.cluster": "local:2"}).voice.cluster == "local:2"
+    assert from_toml.options().voice.cluster == "tcp://from-toml:8786"
+    assert Config().options().voice.cluster == "tcp://from-env:8786"
     monkeypatch.delenv("BRIEFING_CLUSTER")
-    assert cluster_address(None, None) is None
+    assert Config().options().voice.cluster is None

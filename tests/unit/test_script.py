@@ -7,8 +7,9 @@ from briefing.ingest.sources import read_source
 from briefing.model import Article
 from briefing.script.compose import (
     ScriptOptions,
-    build_script,
+    draft,
     is_quotation,
+    render,
     speak_sentence,
     split_clauses,
     split_sentences,
@@ -70,6 +71,12 @@ def test_split_sentences(paragraph, sentences):
 )
 def test_split_clauses_never_inside_a_number(sentence, clauses):
     assert split_clauses(sentence) == clauses
+
+
+def build_script(articles, options=None):
+    """The spoken briefing for articles: draft, then render, as the pipeline does."""
+    options = options or ScriptOptions()
+    return render(draft(articles, options), options)
 
 
 def test_split_words_balances_and_respects_the_limit():

@@ -7,6 +7,8 @@ already cached. The connection itself is briefing.tts.cluster's."""
 
 from __future__ import annotations
 
+from distributed import WorkerPlugin, as_completed, get_worker
+
 from ...errors import BriefingError
 from .voices import find_voice, load_voice, speak
 
@@ -14,8 +16,6 @@ VOICE_PLUGIN = "briefing-voices"  # the worker plugin holding each worker's load
 
 
 def _voice_plugin_class():
-    from distributed import WorkerPlugin
-
     class VoicePlugin(WorkerPlugin):
         """Loads each Piper voice once per worker process, ONNX Runtime on one thread."""
 
@@ -36,8 +36,6 @@ def _voice_plugin_class():
 
 def speak_task(voice: str, text: str, variation: bool, rate: float) -> tuple[bytes, str]:
     """On a worker: (PCM of voice saying text, the worker's address)."""
-    from distributed import get_worker
-
     worker = get_worker()
     return speak(worker.plugins[VOICE_PLUGIN].voice(voice), text, variation, rate), worker.address
 
@@ -50,8 +48,6 @@ def load_voices_on(client) -> None:
 def speak_on(client, voice: str, texts: list[str], variation: bool, rate: float, done=None) -> list[tuple[bytes, str]]:
     """(PCM, worker) for each text, in the order given, made on the cluster; done(position, pcm)
     as each arrives, so what is made is kept even if the cluster goes away."""
-    from distributed import as_completed
-
     futures = client.map(
         speak_task, [voice] * len(texts), texts, [variation] * len(texts), [rate] * len(texts), pure=False
     )

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from ...ffmpeg import audio_segment_class
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
-from . import cluster
 from .pool import speak_in_processes, start_workers
 from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices, load_voice, speak
 
@@ -39,6 +38,7 @@ class PiperEngine(Engine):
         self.variation = variation
         self.rate = rate
         self.cluster = None  # a Dask client, after use_cluster
+        self._tasks = None  # the module that speaks on it (cluster.py), after use_cluster
         self.cluster_workers: set[str] = set()  # the cluster workers that spoke for this engine
         self._voice = None  # loaded on first use: a render served from the segment cache never needs it
 
@@ -84,8 +84,11 @@ class PiperEngine(Engine):
         }
 
     def use_cluster(self, client) -> None:
+        from . import cluster  # Dask (the optional briefing[cluster]): 1.5 s to import, for a cluster alone
+
         cluster.load_voices_on(client)
         self.cluster = client
+        self._tasks = cluster
 
     def start(self) -> None:
         """With workers: fork them now and have them load the voice. Forked before the caller reads
@@ -106,7 +109,7 @@ class PiperEngine(Engine):
         """Clips in the order given; done(position, clip) as each is made."""
         as_clip = done and (lambda position, pcm: done(position, self._clip(pcm)))
         if self.cluster is not None and texts:
-            spoken = cluster.speak_on(self.cluster, self._voice_spec, texts, self.variation, self.rate, as_clip)
+            spoken = self._tasks.speak_on(self.cluster, self._voice_spec, texts, self.variation, self.rate, as_clip)
             self.cluster_workers.update(worker for _, worker in spoken)
             return [self._clip(pcm) for pcm, _ in spoken]
         workers = min(self.workers, len(texts))
