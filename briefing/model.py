@@ -1,7 +1,10 @@
-"""Immutable values passed between the pipeline stages.
+"""Immutable values passed between the pipeline stages, and only those (a value one stage keeps
+to itself lives in that stage, as the transcripts' Cue in publish/sidefiles).
 
 ingest -> Article; script -> Draft (what an editable script file holds) -> Script (of Segments);
-tts -> one clip per Segment; audio -> Episode files on disk.
+tts -> one clip per Segment; audio -> TimedSegments, Chapters and the EpisodeRecord (what was said,
+by whom and when, read back by publish, the page and the check); the pipeline -> Episode. Show is
+the podcast's settings, which the script (its name) and publish (the rest) read.
 """
 
 from __future__ import annotations
@@ -166,17 +169,6 @@ class Chapter:
     start: float
     end: float
     url: str | None = None
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A transcript cue: one sentence as written, when it is said, and by whom (a role such as
-    Anchor or Quote, when the episode has more than one voice)."""
-
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ file here."""
 import importlib
 import pkgutil
 
-from .base import SideFile, cues, register, side_file_media_type, side_files
+from .base import Cue, SideFile, cues, register, side_file_media_type, side_files
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name != "base":
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["SideFile", "cues", "register", "side_file_media_type", "side_files"]
+__all__ = ["Cue", "SideFile", "cues", "register", "side_file_media_type", "side_files"]

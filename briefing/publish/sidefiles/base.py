@@ -10,10 +10,21 @@ episode removes them all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ...model import Cue, EpisodeRecord, Script, SegmentRecord
+from ...model import EpisodeRecord, Script, SegmentRecord
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript cue: one sentence as written, when it is said, and by whom (a role such as
+    Anchor or Quote, when the episode has more than one voice)."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
 
 
 class SideFile:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import Cue, EpisodeRecord, Script
-from .base import SideFile, cues, one_line, register, timestamp
+from ...model import EpisodeRecord, Script
+from .base import Cue, SideFile, cues, one_line, register, timestamp
 
 
 def srt(timed_cues: list[Cue]) -> str:

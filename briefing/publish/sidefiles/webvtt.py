@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from ...model import Cue, EpisodeRecord, Script
-from .base import SideFile, cues, one_line, register, timestamp
+from ...model import EpisodeRecord, Script
+from .base import Cue, SideFile, cues, one_line, register, timestamp
 
 
 def webvtt(timed_cues: list[Cue]) -> str:
