@@ -18,9 +18,10 @@ import requests
 from briefing import MakeOptions, make
 from briefing.model import Show
 from briefing.options import PublishOptions
+from briefing.publish.layout import content_type
 from briefing.publish.podcast import published_episodes
 from briefing.publish.rss import rebase_feed
-from briefing.publish.serve import content_type, terminal_qr
+from briefing.publish.serve import terminal_qr
 
 BASE = "https://pods.example.org/briefing"
 
