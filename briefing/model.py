@@ -223,6 +223,7 @@ class Show:
     )
     # podcast:locked: other platforms should not import the feed
     locked: bool = setting(True, "Other platforms should not import the feed", toml="show.locked")
+    guid: str | None = None  # podcast:guid: made once, at the first publish, and kept (publish/podcast.py)
 
     def __post_init__(self) -> None:
         check_settings(self)

@@ -10,12 +10,22 @@ and its addresses moved to the one the listener used.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from ..audio.formats import audio_format
 from ..model import EpisodeRecord, Show, StoryRecord
+
+# The namespace the podcast:guid spec names for UUIDv5 feed identifiers.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The podcast:guid of a feed: UUIDv5 of its URL without scheme and trailing slashes."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")))
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,11 @@ class FeedFormat:
     def base_url(cls, document: bytes) -> str | None:
         """The address the document's links are under, or None (relative links, or unreadable)."""
         raise NotImplementedError
+
+    @classmethod
+    def identity(cls, document: bytes) -> str | None:
+        """The podcast's guid as the document names it, or None."""
+        return None
 
     @classmethod
     def rebased(cls, document: bytes, base_url: str) -> bytes:

@@ -27,6 +27,7 @@ FEED_QR = "feed-qr.svg"  # the feed address's QR code, shown on the page
 COVER = "cover.png"
 EPISODES = "episodes"
 LOCK = ".briefing.lock"
+SHOW_STATE = ".briefing-show.json"  # what the show keeps from publish to publish: its podcast:guid
 
 
 def icon(size: int) -> str:

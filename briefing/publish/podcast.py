@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import io
+import json
 import re
 import uuid
 from contextlib import contextmanager
@@ -24,11 +25,11 @@ from pathlib import Path
 
 from ..audio.formats import audio_format, media_types
 from ..errors import BriefingError
-from ..files import StagedFiles
+from ..files import StagedFiles, write_whole
 from ..model import EpisodeRecord, Show
 from .artwork import cover_png
-from .feed import LintReport, PublishedEpisode, feed_formats
-from .layout import COVER, LOCK, episodes_dir
+from .feed import LintReport, PublishedEpisode, feed_formats, podcast_guid
+from .layout import COVER, FEED, LOCK, SHOW_STATE, episodes_dir
 from .page import write_page
 
 COVER_SIZE = 3000
@@ -47,6 +48,35 @@ def with_known_base_url(show: Show, folder: Path) -> Show:
         if found:
             return replace(show, base_url=found)
     return show
+
+
+def with_identity(show: Show, folder: Path) -> Show:
+    """The show with its podcast:guid, which never changes: made once, at the first publish, from
+    the feed's first address (as the podcast namespace says), and kept in the folder's state, so
+    that another base URL, host, destination or title is still the same podcast to the apps. A
+    folder published before the guid was kept takes the one its feed names. Call it holding
+    feed_lock(folder)."""
+    state = Path(folder) / SHOW_STATE
+    try:
+        guid = json.loads(state.read_text(encoding="utf-8"))["guid"]
+        if isinstance(guid, str) and guid:
+            return replace(show, guid=guid)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not published yet, or the state is damaged: found again below
+    guid = _named_by_feed(folder) or podcast_guid(show.url(FEED) if show.base_url else f"{show.title}/{FEED}")
+    write_whole(state, lambda handle: handle.write(json.dumps({"guid": guid}).encode() + b"\n"))
+    return replace(show, guid=guid)
+
+
+def _named_by_feed(folder: Path) -> str | None:
+    for feed in feed_formats():
+        try:
+            found = feed.identity((Path(folder) / feed.filename).read_bytes())
+        except OSError:
+            continue
+        if found:
+            return found
+    return None
 
 
 @contextmanager
@@ -178,7 +208,7 @@ def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedE
     files are staged in the same StagedFiles), and return what they list. The feeds are renamed
     into place right after the episode's files, so a crash at any moment leaves feeds that list
     exactly the episodes whose files are all there."""
-    show = with_known_base_url(show, folder)
+    show = with_identity(with_known_base_url(show, folder), folder)
     ensure_cover(folder, show)
     catalogue = read_catalogue(folder)
     if adding is not None:

@@ -8,21 +8,25 @@ import datetime as dt
 import email.utils
 import html
 import re
-import uuid
 from pathlib import Path, PurePosixPath
 
 from ..addresses import is_web_address, web_link
 from ..model import Show
-from .feed import FeedFormat, LintReport, PublishedEpisode, register
+from .feed import FeedFormat, LintReport, PublishedEpisode, podcast_guid, register
 from .layout import COVER, FEED, episode_path
 from .sidefiles.chapters import ChaptersJSON
 from .sidefiles.srt import SubRip
 from .sidefiles.webvtt import WebVTT
 from .xmlns import NAMESPACES
 
-# The namespace the podcast:guid spec names for UUIDv5 feed identifiers.
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 INVALID_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def lxml_etree():
+    """lxml's etree, imported on first use: 25 ms that only publishing needs."""
+    from lxml import etree  # as the docstring says
+
+    return etree
 
 
 @register
@@ -37,13 +41,21 @@ class Rss(FeedFormat):
 
     @classmethod
     def base_url(cls, document: bytes) -> str | None:
-        from lxml import etree  # lxml: 25 ms to import, for publishing alone
-
+        etree = lxml_etree()
         try:
             link = etree.fromstring(document).findtext("channel/link")
         except etree.XMLSyntaxError:
             return None
         return link.rstrip("/") if link and is_web_address(link) else None
+
+    @classmethod
+    def identity(cls, document: bytes) -> str | None:
+        etree = lxml_etree()
+        try:
+            found = etree.fromstring(document).findtext("channel/podcast:guid", namespaces=NAMESPACES)
+        except etree.XMLSyntaxError:
+            return None
+        return found.strip() if found and found.strip() else None
 
     @classmethod
     def rebased(cls, document: bytes, base_url: str) -> bytes:
@@ -54,11 +66,6 @@ class Rss(FeedFormat):
         from .rss_lint import lint_rss  # lxml, PIL and requests: 0.2 s to import, for `feed lint` alone
 
         return lint_rss(folder, url, timeout)
-
-
-def podcast_guid(feed_url: str) -> str:
-    """The podcast:guid of a feed: UUIDv5 of its URL without scheme and trailing slashes."""
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")))
 
 
 def show_notes(episode: PublishedEpisode) -> str:
@@ -96,7 +103,7 @@ def _duration(seconds: float) -> str:
 
 def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COVER) -> bytes:
     """The RSS document for the show and its episodes."""
-    from lxml import etree  # lxml: 25 ms to import, for publishing alone
+    etree = lxml_etree()
 
     def add(parent, tag: str, text: str | None = None, **attributes):
         prefix, _, local = tag.rpartition(":")
@@ -139,7 +146,7 @@ def feed_xml(show: Show, episodes: list[PublishedEpisode], cover_name: str = COV
     if show.owner_email:
         add(owner, "itunes:email", show.owner_email)
     # A feed without a base URL is named by its show, so two such shows on one phone stay apart.
-    add(channel, "podcast:guid", podcast_guid(feed_url if show.base_url else f"{show.title}/{FEED}"))
+    add(channel, "podcast:guid", show.guid or podcast_guid(feed_url if show.base_url else f"{show.title}/{FEED}"))
     locked = add(channel, "podcast:locked", "yes" if show.locked else "no")
     if show.owner_email:
         locked.set("owner", show.owner_email)
@@ -182,8 +189,7 @@ def xml_safe(text: str) -> str:
 
 def rebase_feed(feed: bytes, base_url: str) -> bytes:
     """The feed with every URL under its own base moved under base_url (the address being served)."""
-    from lxml import etree  # lxml: 25 ms to import, for publishing alone
-
+    etree = lxml_etree()
     tree = etree.fromstring(feed)
     old = (tree.findtext("channel/link") or "").rstrip("/") + "/"
     new = base_url.rstrip("/") + "/"

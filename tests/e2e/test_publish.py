@@ -26,7 +26,7 @@ from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.model import Show
 from briefing.options import PublishOptions, WritingOptions
-from briefing.publish.podcast import lint, published_episodes
+from briefing.publish.podcast import lint, published_episodes, rebuild
 from briefing.publish.rss import podcast_guid
 
 BASE = "https://pods.example.org/briefing"
@@ -127,6 +127,25 @@ def test_tricky_titles_round_trip_through_both_parsers(tmp_path):
     assert podcastparser.parse(BASE, io.BytesIO(feed_bytes(folder)))["episodes"][0]["title"] == TRICKY_TITLE
     parsed = feedparser.parse(feed_bytes(folder))
     assert parsed.entries[0].title == TRICKY_TITLE and parsed.feed.title == 'Desk & "Co" <ü>'
+
+
+def test_the_podcast_guid_is_made_once_and_never_changes(podcast, tmp_path):
+    """Another base URL, host or title is the same podcast to the apps: the guid made at the first
+    publish (from the first feed address) is kept in the folder's state; a folder published before
+    the state was kept takes the guid its feed names."""
+    folder = tmp_path / "site"
+    shutil.copytree(podcast, folder)
+    first = podcast_guid(BASE + "/feed.xml")
+    assert f"<podcast:guid>{first}</podcast:guid>" in feed_bytes(folder).decode()
+    moved = Show(title="Renamed Desk", base_url="https://cdn.example.net/desk", owner_email="jane@example.org")
+    rebuild(folder, moved)
+    text = feed_bytes(folder).decode()
+    assert "https://cdn.example.net/desk/feed.xml" in text and "Renamed Desk" in text
+    assert f"<podcast:guid>{first}</podcast:guid>" in text
+    (folder / ".briefing-show.json").unlink()  # as a folder published by an older briefing
+    rebuild(folder, Show(title="Third name", base_url="https://third.example.org/x"))
+    assert f"<podcast:guid>{first}</podcast:guid>" in feed_bytes(folder).decode()
+    assert json.loads((folder / ".briefing-show.json").read_text())["guid"] == first
 
 
 def test_channel_tags_apple_and_podcasting_2_need(podcast):
