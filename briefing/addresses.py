@@ -77,3 +77,30 @@ def is_public(address) -> bool:
     """Whether an IP address is reachable on the public internet (not loopback, private,
     link-local, multicast or reserved)."""
     return address.is_global and not address.is_multicast
+
+
+def reachability(url: str) -> str | None:
+    """One line saying which apps cannot reach a feed at url and why, or None when any can: a
+    loopback address no one else reaches, a private or link-local one that apps fetching feeds
+    from their own servers (Overcast, Pocket Casts, Spotify) and phones away from home cannot, or
+    plain http to a name, which phones do not treat as secure (no offline listening, no sharing to
+    the page, and some apps refuse it). Names are not looked up."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if host == "localhost" or host.endswith(".localhost") or (address is not None and address.is_loopback):
+        return f"the feed's address {url} is this machine's own: no phone or podcast app can reach it (give --base-url)"
+    if host.endswith(".local") or (address is not None and (address.is_private or address.is_link_local)):
+        return (
+            f"the feed's address {url} is on the local network: Overcast, Pocket Casts and Spotify fetch feeds "
+            "from their own servers and cannot reach it, and phones reach it only at home"
+        )
+    if parts.scheme == "http":
+        return (
+            f"the feed's address {url} is plain http: phones do not treat it as secure (no offline listening, "
+            "no sharing to the page) and some apps refuse it; serve it over https"
+        )
+    return None

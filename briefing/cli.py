@@ -23,6 +23,7 @@ from .pipeline import explain, make, preview, spoken_script, write_script
 from .pipeline import verify as make_and_verify
 from .publish import podcast as publish
 from .publish.layout import FEED
+from .publish.listeners import add_listener, listed, revoke_listener
 from .publish.serve import ServeOptions, serve
 from .quality.check import CheckOptions, Recogniser, check
 from .tts import engine_class, list_voices
@@ -175,6 +176,8 @@ def make_command(sources, given, config, dry_run, verify, retry, check_model, qu
             episode = make(list(sources), options, progress=progress)
     for problem in episode.problems:
         click.echo(f"briefing: skipped {problem}", err=True)
+    for warning in episode.warnings:
+        click.echo(f"briefing: warning: {warning}", err=True)
     if episode.fallback_segments:
         click.echo(
             f"briefing: {episode.engine} kept failing; {episode.fallback_segments} segments were made by "
@@ -358,6 +361,83 @@ def feed_lint(url, folder, show):
     if report.problems:
         sys.exit(1)
     click.echo(f"{folder / FEED}: no problems found")
+
+
+@feed_group.command("push")
+@click.argument("places", nargs=-1, metavar="[FOLDER] DEST")
+@settings_options(MakeOptions, paths=("show.base_url",))
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@config_option
+def feed_push(places, given, quiet, config_path):
+    """Mirror the podcast FOLDER (default output/) to DEST: s3://BUCKET/PREFIX (any S3-compatible
+    store; credentials from the AWS variables and files) or a folder. Files already there are not
+    sent again; the feed goes last. Prints what was sent."""
+    if len(places) not in (1, 2):
+        raise click.UsageError("give DEST, or FOLDER and DEST")
+    folder, destination = (
+        (Path(places[0]), places[1]) if len(places) == 2 else (default_of(MakeOptions, "output_dir"), places[0])
+    )
+    from .publish.push import push  # boto3 and the destinations: 0.4 s to import, for pushing alone
+
+    with user_errors(), synthesis_progress(quiet) as progress:
+        show = load_config(config_path).options(given).show
+        report = push(folder, destination, show.base_url, progress)
+    for warning in report.warnings:
+        click.echo(f"briefing: warning: {warning}", err=True)
+    click.echo(
+        f"{destination}: {len(report.sent)} files sent, {report.unchanged} unchanged, {len(report.deleted)} deleted "
+        f"({report.requests} requests)"
+    )
+
+
+@feed_group.group("listener")
+def listener_group() -> None:
+    """Private feeds: an address of their own for each listener, which can be taken back."""
+
+
+listener_folder = click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), default=default_of(MakeOptions, "output_dir")
+)
+
+
+@listener_group.command("add")
+@click.argument("name")
+@listener_folder
+@settings_options(MakeOptions, paths=("show.base_url",))
+@config_option
+def listener_add(name, folder, given, config_path):
+    """Give NAME a private feed of the podcast FOLDER and print its address. Once a show has
+    listeners, `briefing serve` answers the public feed with 404."""
+    with user_errors():
+        click.echo(add_listener(folder, name, load_config(config_path).options(given).show))
+
+
+@listener_group.command("list")
+@listener_folder
+@settings_options(MakeOptions, paths=("show.base_url",))
+@config_option
+def listener_list(folder, given, config_path):
+    """List the listeners and their private feed addresses."""
+    with user_errors():
+        for name, url in listed(folder, load_config(config_path).options(given).show):
+            click.echo(f"{name}\t{url}")
+
+
+@listener_group.command("revoke")
+@click.argument("name")
+@listener_folder
+@config_option
+def listener_revoke(name, folder, config_path):
+    """Take NAME's private feed back: it stops working at once under `briefing serve`, and with a
+    destination ([publish] to in briefing.toml) its feed there is deleted now."""
+    with user_errors():
+        options = load_config(config_path).options()
+        revoke_listener(folder, name)
+        if options.publish.to:
+            from .publish.push import push  # as in feed push
+
+            push(folder, options.publish.to, options.show.base_url)
+    click.echo(f"revoked {name}")
 
 
 @main.command("serve")

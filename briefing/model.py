@@ -156,6 +156,7 @@ class Episode:
     cache_hits: int = 0  # segments taken from the segment cache
     cache_misses: int = 0  # segments synthesised (all of them without a cache)
     fallback_segments: int = 0  # segments the fallback engine made
+    warnings: tuple[str, ...] = ()  # with publishing: where the feed cannot be reached from, and why
 
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, steps in all): how far a long step is

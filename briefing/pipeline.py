@@ -84,6 +84,7 @@ def make(
         cache_hits=cache.hits if cache else 0,
         cache_misses=cache.misses if cache else len(sound.timings),
         fallback_segments=sound.fell_back,
+        warnings=written.warnings,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..addresses import reachability
 from ..audio.formats import Tags, audio_format
 from ..audio.render import EpisodeAudio
 from ..cache import SegmentCache
@@ -17,6 +18,7 @@ from ..settings import check_settings, setting
 from . import podcast
 from .artwork import ARTWORK_VERSION, embedded_cover
 from .feed import PublishedEpisode
+from .layout import FEED
 from .sidefiles import side_files
 
 
@@ -27,6 +29,14 @@ class PublishOptions:
     to_feed: bool = setting(False, "Add the episode to the podcast feed in the output folder", flag="--publish")
     keep: int | None = setting(
         None, "With --publish: keep only the newest N episodes", flag="--keep", toml="show.keep", low=1
+    )
+
+    to: str | None = setting(
+        None,
+        "With --publish: then push the podcast folder here: s3://BUCKET/PREFIX or a folder",
+        flag="--to",
+        toml="publish.to",
+        metavar="DEST",
     )
 
     def __post_init__(self) -> None:
@@ -41,6 +51,7 @@ class WrittenEpisode:
     script_txt: Path
     metadata_json: Path
     problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # where the feed cannot be reached from, and why
 
 
 def check(show: Show, folder: Path, options: PublishOptions) -> Show:
@@ -81,9 +92,26 @@ def write(
             podcast.write_page_for(folder, show, listed.episodes)
             if options.keep:
                 podcast.prune(folder, options.keep, show)
+            warnings = tuple(published_warnings(folder, show, options))
     return WrittenEpisode(
-        audio_file, output_dir / f"{stem}.txt", output_dir / f"{stem}.json", tuple(listed.damaged) if listed else ()
+        audio_file,
+        output_dir / f"{stem}.txt",
+        output_dir / f"{stem}.json",
+        tuple(listed.damaged) if listed else (),
+        warnings if listed else (),
     )
+
+
+def published_warnings(folder: Path, show: Show, options: PublishOptions) -> list[str]:
+    """Push the folder when a destination is set; a line for each reason apps cannot reach the feed.
+    Call it holding the folder's lock: the push mirrors one consistent folder."""
+    if options.to:
+        # boto3 and the destinations: 0.4 s to import, for pushing alone
+        from .push import push
+
+        return push(folder, options.to, show.base_url).warnings
+    problem = reachability(show.url(FEED)) if show.base_url else None
+    return [problem] if problem else []
 
 
 def episode_tags(script: Script, record: EpisodeRecord, cover_png: bytes) -> Tags:

@@ -109,8 +109,9 @@ class FeedFormat:
         return None
 
     @classmethod
-    def rebased(cls, document: bytes, base_url: str) -> bytes:
-        """The document with every address under its own base moved under base_url."""
+    def rebased(cls, document: bytes, base_url: str, media_base: str | None = None) -> bytes:
+        """The document with every address under its own base moved under base_url; with
+        media_base, the files it names (audio, transcripts, chapters, artwork) under that instead."""
         raise NotImplementedError
 
     @classmethod

@@ -27,6 +27,8 @@ FEED_QR = "feed-qr.svg"  # the feed address's QR code, shown on the page
 COVER = "cover.png"
 EPISODES = "episodes"
 LOCK = ".briefing.lock"
+LISTENERS = ".briefing-listeners.json"  # the private feeds' listeners and their tokens
+PRIVATE = "p"  # a listener's private feed lives under p/TOKEN/
 SHOW_STATE = ".briefing-show.json"  # what the show keeps from publish to publish: its podcast:guid
 
 
@@ -36,6 +38,16 @@ def icon(size: int) -> str:
 
 def episodes_dir(folder: Path) -> Path:
     return Path(folder) / EPISODES
+
+
+def page_files() -> set[str]:
+    """The page's files: the page, its style, script, service worker, manifest, icons and feed QR code."""
+    return {PAGE, STYLESHEET, SCRIPT, SERVICE_WORKER, MANIFEST, FEED_QR, *(icon(size) for size in ICON_SIZES)}
+
+
+def listener_path(token: str) -> str:
+    """Where a listener's private feed (and, served, everything it names) lives: "p/TOKEN/"."""
+    return f"{PRIVATE}/{token}/"
 
 
 def episode_path(stem: str, suffix: str) -> str:

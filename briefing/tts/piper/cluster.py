@@ -7,6 +7,9 @@ already cached. The connection itself is briefing.tts.cluster's."""
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 from distributed import WorkerPlugin, as_completed, get_worker
 
 from ...errors import BriefingError
@@ -40,9 +43,18 @@ def speak_task(voice: str, text: str, variation: bool, rate: float) -> tuple[byt
     return speak(worker.plugins[VOICE_PLUGIN].voice(voice), text, variation, rate), worker.address
 
 
+_REGISTERING = threading.Lock()
+_REGISTERED: weakref.WeakSet = weakref.WeakSet()  # the clients whose workers have the plugin
+
+
 def load_voices_on(client) -> None:
-    """Have every worker of the client's cluster (later ones too) load voices once, on one thread."""
-    client.register_plugin(_voice_plugin_class()())
+    """Have every worker of the client's cluster (later ones too) load voices once, on one thread.
+    Registered once per client: briefings made at once on one client (batch) registering it again
+    each raced Dask's replacing of the plugin, and a task could find none (KeyError)."""
+    with _REGISTERING:
+        if client not in _REGISTERED:
+            client.register_plugin(_voice_plugin_class()())
+            _REGISTERED.add(client)
 
 
 def speak_on(client, voice: str, texts: list[str], variation: bool, rate: float, done=None) -> list[tuple[bytes, str]]:
