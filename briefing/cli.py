@@ -463,18 +463,10 @@ def listener_revoke(name, folder, config_path):
 def serve_command(folder, given, accept_submissions, token, allow_private, config_path):
     """Serve the podcast FOLDER (default output/) to podcast apps and phone browsers until Ctrl-C."""
     with user_errors():
-        listening = options_from(ServeOptions, given)
-        served = dict(
-            folder=folder,
-            host=listening.host,
-            port=listening.port,
-            base_url=listening.base_url,
-            echo=click.echo,
-            client_timeout=listening.client_timeout,
-            stall_timeout=listening.stall_timeout,
-        )
+        listening = load_config(config_path).serve_options(given)
+        warn = functools.partial(click.echo, err=True)
         if not accept_submissions:
-            serve(**served)
+            serve(folder, listening, click.echo, warn=warn)
             return
         # starlette, the SQLite queue and the scheduler: 0.2 s to import, for the service alone
         from .service.server import submission_service
@@ -484,7 +476,7 @@ def serve_command(folder, given, accept_submissions, token, allow_private, confi
         with submission_service(
             folder, listening.host, listening.port, options, token, allow_private, config.schedules, echo=click.echo
         ) as routes:
-            serve(**served, extra_routes=routes)
+            serve(folder, listening, click.echo, routes, warn)
 
 
 @main.group("cache")

@@ -59,6 +59,7 @@ from platformdirs import user_config_dir
 from .addresses import is_web_address
 from .errors import BriefingError
 from .options import MakeOptions
+from .publish.serve import ServeOptions
 from .settings import build, declared, merged, read_toml_section, setting, toml_sections
 
 CONFIG_NAME = "briefing.toml"
@@ -113,6 +114,11 @@ class Config:
     values: dict[str, Any] = field(default_factory=dict)
     schedules: tuple[Schedule, ...] = ()
     path: Path | None = None  # where it was read from
+    serving: dict[str, Any] = field(default_factory=dict)  # [serve], as ServeOptions nests it
+
+    def serve_options(self, given: dict[str, Any] | None = None) -> ServeOptions:
+        """How `briefing serve` listens: the defaults, briefing.toml's [serve], then what is given."""
+        return build(ServeOptions, merged(ServeOptions, self.serving, given or {}))
 
     def options(self, given: dict[str, Any] | None = None) -> MakeOptions:
         """Everything a render is told: the defaults, the environment's, briefing.toml's, then what is
@@ -144,14 +150,17 @@ def load_config(path: Path | None = None) -> Config:
         raise BriefingError(f"cannot read {path}: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BriefingError(f"{path}: {error}") from None
-    sections = toml_sections(MakeOptions)
-    unknown = sorted(set(data) - set(sections) - {"schedule"})
+    sections, serving = toml_sections(MakeOptions), toml_sections(ServeOptions)
+    unknown = sorted(set(data) - set(sections) - set(serving) - {"schedule"})
     if unknown:
-        raise BriefingError(f"{path}: unknown section [{unknown[0]}] (known: {', '.join(sorted(sections))})")
-    values = {}
+        known = ", ".join(sorted({*sections, *serving, "schedule"}))
+        raise BriefingError(f"{path}: unknown section [{unknown[0]}] (known: {known})")
+    values, served = {}, {}
     for name, keys in sections.items():
         values.update(read_toml_section(keys, data.get(name, {}), name, path))
-    return Config(values, read_schedules(data.get("schedule", []), path), path)
+    for name, keys in serving.items():
+        served.update(read_toml_section(keys, data.get(name, {}), name, path))
+    return Config(values, read_schedules(data.get("schedule", []), path), path, served)
 
 
 def read_schedules(tables: Any, path: Path) -> tuple[Schedule, ...]:

@@ -15,14 +15,15 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..errors import BriefingError
 from .feed import FeedFormat, feed_formats
-from .layout import FEED, FEED_QR, content_type
+from .layout import FEED, FEED_QR, PRIVATE, content_type, listener_path
+from .listeners import Listeners
 from .page import feed_qr_svg
 
 MAX_RANGES = 16  # byte ranges accepted in one request
@@ -30,11 +31,19 @@ MAX_CONNECTIONS = 400  # in all; beyond this, new requests get 503 (a file descr
 MAX_PER_CLIENT = 16  # connections one address may hold at once: no single client can take them all
 
 
-def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base: str, extra_routes: list = ()):
+def create_app(
+    folder: Path,
+    base_url: str | None,
+    own: set[str],
+    fallback_base: str,
+    extra_routes: list = (),
+    trusted_proxies: frozenset[str] = frozenset(),
+):
     """The ASGI app serving folder. The feed's URLs follow the address the listener used when it is
-    one of `own` (this server's names, see own_names), else fallback_base; a given base_url wins.
-    Never a host only the request names: a DNS-rebinding page must not get its name into the feed.
-    extra_routes (the service's API) are answered before the folder's files."""
+    one of `own` (this server's names, see own_names) or came through a trusted proxy, else
+    fallback_base; a given base_url wins. Never a host only the request names: a DNS-rebinding page
+    must not get its name into the feed. extra_routes (the service's API) are answered before the
+    folder's files. With listeners, only their private paths are served (see gate)."""
 
     folder = Path(folder).resolve()
     if not folder.is_dir():
@@ -76,8 +85,7 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
 
     files = PodcastFiles(directory=folder, html=True)
 
-    def listener_base(request) -> str:
-        return base_url or (str(request.base_url) if (request.url.hostname or "").lower() in own else fallback_base)
+    listener_base = base_for(base_url, own, fallback_base)
 
     def serve_feed(format_class: type[FeedFormat]):
         async def feed(request):
@@ -107,7 +115,7 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
         expose_headers=["Content-Length", "Content-Range", "Accept-Ranges", "ETag"],
         max_age=86400,
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             *(serve_feed(format_class) for format_class in feed_formats()),
             Route(f"/{FEED_QR}", feed_qr, methods=["GET", "HEAD"]),
@@ -116,6 +124,57 @@ def create_app(folder: Path, base_url: str | None, own: set[str], fallback_base:
         ],
         middleware=[cors],
     )
+    return gate(app, folder, trusted_proxies)
+
+
+def base_for(base_url: str | None, own: set[str], fallback_base: str):
+    """request -> the address the feed's URLs go under for it: base_url when given; else the one the
+    listener used, when it is one of own or came through a trusted proxy; else fallback_base. A
+    listener's private path follows."""
+
+    def listener_base(request) -> str:
+        private = request.scope.get(PRIVATE_SCOPE, "")  # "p/TOKEN/" for a listener's private path
+        if base_url:
+            return base_url.rstrip("/") + "/" + private
+        if request.scope.get(PROXIED_SCOPE) or (request.url.hostname or "").lower() in own:
+            return str(request.base_url)  # with the private path, as root_path
+        return fallback_base + private
+
+    return listener_base
+
+
+PRIVATE_SCOPE = "briefing.private"  # in a request's scope: "p/TOKEN/" when it came by a private path
+PROXIED_SCOPE = "briefing.proxied"  # in a request's scope: it came through a trusted reverse proxy
+
+
+def gate(app, folder: Path, trusted_proxies: frozenset[str]):
+    """The app behind two checks made on every request. A reverse proxy at a trusted address says
+    the scheme and host the listener used (X-Forwarded-Proto, Host), so the feed's URLs are https
+    when it is. Once the show has listeners, only their private paths (/p/TOKEN/...) and the API
+    are answered, the rest with 404; the listeners are read on each request, so a revoked token
+    stops working at once, and a token is compared in constant time and never logged."""
+
+    async def gated(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        scope = dict(scope)
+        forwarded = Headers(scope=scope).get("x-forwarded-proto", "").lower()
+        if (scope.get("client") or ("",))[0] in trusted_proxies and forwarded in ("http", "https"):
+            scope.update({"scheme": forwarded, PROXIED_SCOPE: True})
+        path = scope["path"]
+        listeners = Listeners.load(folder)
+        if path.startswith(f"/{PRIVATE}/"):
+            token = path[len(PRIVATE) + 2 :].partition("/")[0]
+            if not listeners.knows(token):
+                return await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+            private = listener_path(token)
+            scope.update({"root_path": "/" + private.rstrip("/"), "app_root_path": "/" + private.rstrip("/")})
+            scope[PRIVATE_SCOPE] = private
+        elif listeners.tokens() and not path.startswith("/api/"):
+            return await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+        return await app(scope, receive, send)
+
+    return gated
 
 
 def etag_matches(if_match: str, etag: str) -> bool:
@@ -185,12 +244,19 @@ def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: i
     return GuardedConnection
 
 
-def run(app, host: str, port: int, client_timeout: float, stall_timeout: float) -> None:
-    """Serve app on host:port until Ctrl-C, ending clients that send too slowly or read too slowly."""
+def run(
+    app, host: str, port: int, client_timeout: float, stall_timeout: float, tls: tuple[Path, Path] | None = None
+) -> None:
+    """Serve app on host:port until Ctrl-C (over TLS with tls, (certificate, key)), ending clients
+    that send too slowly or read too slowly. No access log: a private feed's token is in its path."""
     uvicorn.run(
         app,
         host=host,
         port=port,
+        ssl_certfile=str(tls[0]) if tls else None,
+        ssl_keyfile=str(tls[1]) if tls else None,
+        proxy_headers=False,  # gate() reads the trusted proxies' headers itself
+        access_log=False,
         log_level="warning",
         timeout_keep_alive=5,
         http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT),

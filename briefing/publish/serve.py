@@ -14,10 +14,11 @@ from __future__ import annotations
 import fcntl
 import socket
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..addresses import is_web_address
+from ..addresses import is_web_address, reachability
 from ..errors import BriefingError
 from ..settings import check_settings, setting
 from .layout import FEED
@@ -62,9 +63,47 @@ class ServeOptions:
         high=3600,
         group="serve",
     )
+    tls_cert: Path | None = setting(
+        None,
+        "Serve over HTTPS with this certificate (PEM; with --tls-key)",
+        flag="--tls-cert",
+        toml="serve.tls_cert",
+        relative=True,
+        must="a certificate file name, relative to this file",
+        group="serve",
+    )
+    tls_key: Path | None = setting(
+        None,
+        "The certificate's private key (PEM)",
+        flag="--tls-key",
+        toml="serve.tls_key",
+        relative=True,
+        must="a key file name, relative to this file",
+        group="serve",
+    )
+    trusted_proxies: tuple[str, ...] = setting(
+        ("127.0.0.1", "::1"),
+        "A reverse proxy's address whose X-Forwarded-Proto and Host are believed; repeatable",
+        flag="--trusted-proxy",
+        toml="serve.trusted_proxies",
+        multiple=True,
+        metavar="ADDRESS",
+        must='a list of addresses, like ["127.0.0.1"]',
+        group="serve",
+        dest="trusted_proxies",
+    )
 
     def __post_init__(self) -> None:
         check_settings(self)
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise BriefingError("HTTPS needs both --tls-cert and --tls-key")
+        for path in (self.tls_cert, self.tls_key):
+            if path is not None and not path.is_file():
+                raise BriefingError(f"no such file: {path}")
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_cert else "http"
 
 
 def own_names(host: str, port: int) -> set[str]:
@@ -123,33 +162,37 @@ def terminal_qr(text: str) -> str:
 
 def serve(
     folder: Path,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    base_url: str | None = None,
+    options: ServeOptions = ServeOptions(),
     echo=print,
-    client_timeout: float = CLIENT_TIMEOUT,
-    stall_timeout: float = STALL_TIMEOUT,
     extra_routes: list = (),
+    warn=lambda line: print(line, file=sys.stderr),
 ) -> None:
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
     Clients have client_timeout seconds to send each request, and a response that can send nothing
-    for stall_timeout seconds is ended."""
+    for stall_timeout seconds is ended. warn(line) says when the feed's address is out of reach of
+    some apps, and why."""
     from . import app as web  # starlette and uvicorn: 0.25 s to import, for `briefing serve` alone
 
+    host, port, scheme = options.host, options.port, options.scheme
     everywhere = host in ("0.0.0.0", "::")
     addresses = (lan_addresses() or ["127.0.0.1"]) if everywhere else [host]
+    first = f"{scheme}://{_in_url(addresses[0])}:{port}/"
     app = web.create_app(
-        folder, base_url, own_names(host, port), f"http://{_in_url(addresses[0])}:{port}/", extra_routes
+        folder, options.base_url, own_names(host, port), first, extra_routes, frozenset(options.trusted_proxies)
     )
     check_port(host, port)
+    feed_url = options.base_url.rstrip("/") + f"/{FEED}" if options.base_url else first + FEED
     if everywhere:
         for address in addresses:
-            echo(f"page: http://{address}:{port}/   feed: http://{address}:{port}/{FEED}")
-        feed_url = base_url.rstrip("/") + f"/{FEED}" if base_url else f"http://{addresses[0]}:{port}/{FEED}"
+            echo(f"page: {scheme}://{_in_url(address)}:{port}/   feed: {scheme}://{_in_url(address)}:{port}/{FEED}")
         echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
     else:
-        echo(f"page: http://{host}:{port}/   feed: http://{host}:{port}/{FEED}   (Ctrl-C stops)")
-    web.run(app, host, port, client_timeout, stall_timeout)
+        echo(f"page: {first}   feed: {first}{FEED}   (Ctrl-C stops)")
+    problem = reachability(feed_url)
+    if problem:
+        warn(f"briefing: warning: {problem}")
+    tls = (options.tls_cert, options.tls_key) if options.tls_cert else None
+    web.run(app, host, port, options.client_timeout, options.stall_timeout, tls)
 
 
 def _in_url(address: str) -> str:

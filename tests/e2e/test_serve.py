@@ -279,7 +279,7 @@ def test_lan_mode_prints_addresses_and_a_qr_code(site, monkeypatch):
     monkeypatch.setattr(serving, "lan_addresses", lambda: ["192.168.1.20"])
     monkeypatch.setattr(serving, "check_port", lambda host, port: None)
     lines = []
-    serving.serve(site, "0.0.0.0", 8123, echo=lines.append)
+    serving.serve(site, serving.ServeOptions(host="0.0.0.0", port=8123), echo=lines.append, warn=lines.append)
     assert calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123
     assert lines[0] == "page: http://192.168.1.20:8123/   feed: http://192.168.1.20:8123/feed.xml"
     assert "http://192.168.1.20:8123/feed.xml" in lines[1] and "▀" in lines[1]
