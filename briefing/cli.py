@@ -347,7 +347,11 @@ def feed_rebuild(folder, show):
 
 
 @feed_group.command("lint")
-@click.option("--url", help="Also check the host serving the folder at this URL (HEAD and byte ranges).")
+@click.option(
+    "--url",
+    help="Also check the feed as apps get it at this address (the feed's or the folder's): every file it "
+    "names answers, with the size and type the feed says, and byte ranges.",
+)
 @feed_settings
 def feed_lint(url, folder, show):
     """Check the feed against what Apple Podcasts requires; each problem on a line, exit 1 if any

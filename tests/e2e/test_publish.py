@@ -26,8 +26,9 @@ from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.model import Show
 from briefing.options import PublishOptions, WritingOptions
+from briefing.publish.layout import content_type
 from briefing.publish.podcast import lint, published_episodes, rebuild
-from briefing.publish.rss import podcast_guid
+from briefing.publish.rss import podcast_guid, rebase_feed
 
 BASE = "https://pods.example.org/briefing"
 SHOW = Show(
@@ -335,29 +336,43 @@ def test_lint_passes_a_good_folder_and_names_problems(podcast, tmp_path):
     assert result.exit_code == 1 and len(result.stdout.splitlines()) == len(problems)
 
 
-def serve_folder(folder: Path, ranges: bool):
+def serve_folder(folder: Path, ranges: bool, served_at: list):
+    """A plain web host for the folder; the feed's addresses are its own (served_at[0]), as
+    `briefing serve` or a push with --base-url makes them."""
+
     def handler(method, path, body, headers):
         target = folder / path.lstrip("/").split("?")[0]
         if not target.is_file():
             return Reply(404, b"")
         data = target.read_bytes()
+        if target.name == "feed.xml":
+            data = rebase_feed(data, served_at[0])
+        typed = {"Content-Type": content_type(target.name) or "application/octet-stream"}
         wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", headers.get("Range") or "")
         if ranges and wanted:
             start, end = int(wanted.group(1)), int(wanted.group(2) or len(data) - 1)
             return Reply(
                 206,
                 data[start : end + 1],
-                {"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes"},
+                {"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes", **typed},
             )
-        return Reply(200, data, {"Accept-Ranges": "bytes"} if ranges else {})
+        return Reply(200, data, {"Accept-Ranges": "bytes", **typed} if ranges else typed)
 
     return handler
 
 
-def test_lint_checks_the_host(podcast, local_server):
-    good = local_server(serve_folder(podcast, ranges=True), with_headers=True)
+def test_lint_checks_the_feed_as_apps_get_it(podcast, local_server):
+    """--url: the feed at that address, and every file it names there (no other host is asked)."""
+    address: list = []
+    good = local_server(serve_folder(podcast, ranges=True, served_at=address), with_headers=True)
+    address.append(good.url)
     assert lint(podcast, good.url).problems == []
-    plain = local_server(serve_folder(podcast, ranges=False), with_headers=True)
+    assert lint(podcast, good.url + "/feed.xml").problems == []
+    address[0] = good.url + "/moved"  # the feed names files where there are none
+    assert all("answered 404" in problem for problem in lint(podcast, good.url).problems)
+    plain_address: list = []
+    plain = local_server(serve_folder(podcast, ranges=False, served_at=plain_address), with_headers=True)
+    plain_address.append(plain.url)
     problems = lint(podcast, plain.url).problems
     assert len(problems) == 2 and all("does not answer byte-range requests" in p for p in problems)
     assert lint(podcast, "http://127.0.0.1:9").problems[0].startswith("host: cannot reach")

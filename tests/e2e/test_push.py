@@ -25,7 +25,7 @@ from briefing import MakeOptions, make
 from briefing.cli import main
 from briefing.model import Show
 from briefing.options import PublishOptions
-from briefing.publish.podcast import rebuild
+from briefing.publish.podcast import lint, rebuild
 from briefing.publish.push import push
 
 moto_server = pytest.importorskip("moto.server")
@@ -157,6 +157,7 @@ def test_a_pushed_show_is_read_back_anonymously_as_an_app_reads_it(s3, show_fold
     assert fetched(f"{base}/cover.png", timeout=10).headers["Content-Type"] == "image/png"
     assert fetched(f"{base}/index.html", timeout=10).headers["Content-Type"].startswith("text/html")
     assert not any(name.startswith(".") or "/." in name for name in keys(client, "first"))  # no hidden state
+    assert lint(folder, f"{base}/feed.xml").problems == []  # every file the pushed feed names, as apps get it
 
 
 def test_a_second_push_sends_only_what_changed(s3, show_folder, tmp_path):
