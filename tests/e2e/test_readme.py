@@ -33,6 +33,7 @@ NOT_RUN = {
     "tcp://": "needs a Dask scheduler on another machine",
     "dask scheduler": "a service on another machine",
     "--host 0.0.0.0": "binds every interface; tests serve on 127.0.0.1 only",
+    "s3://": "needs an S3 store (tests/e2e/test_push.py pushes to one on 127.0.0.1)",
 }
 
 # Exit statuses the README gives a command besides 0: the quality check says 1 when the
