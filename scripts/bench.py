@@ -119,12 +119,20 @@ def main() -> None:
         help="instead: 16 short articles' segments synthesised by one process against a local Dask "
         "cluster of 2 single-thread workers, and the cluster's median per-task overhead",
     )
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="instead: pushing a show of 50 episodes to an S3 API on 127.0.0.1 (moto), then again with one "
+        "new episode: requests made and the pushing process's peak memory",
+    )
     args = parser.parse_args()
     # briefing's bytecode, as a user's install has it (pip compiles it; a first import writes it):
     # with PYTHONDONTWRITEBYTECODE set, as here, every timed run compiled 56 modules afresh, 0.05 s.
     compileall.compile_dir(ROOT / "briefing", quiet=1)
     if args.cluster:
         return cluster_bench(args)
+    if args.push:
+        return push_bench(args)
     if args.long:
         return long_bench(args)
 
@@ -425,7 +433,7 @@ def cluster_bench(args) -> None:
     from briefing.model import Article
     from briefing.options import MakeOptions
     from briefing.pipeline import script_options
-    from briefing.script.compose import build_script
+    from briefing.script.compose import draft, render
     from briefing.tts.cluster import connect
     from briefing.tts.piper import PiperEngine
 
@@ -433,7 +441,9 @@ def cluster_bench(args) -> None:
     articles = [Article(f"Story {n}", tuple(body[2 + n % 8 : 4 + n % 8]), f"story-{n}") for n in range(16)]
     engine = PiperEngine(workers=1)
     rendering = script_options(MakeOptions(), [engine])
-    texts = [segment.spoken for article in articles for segment in build_script([article], rendering).segments]
+    texts = [
+        segment.spoken for article in articles for segment in render(draft([article], rendering), rendering).segments
+    ]
     engine.synthesize("Warming up.")  # both sides start with their voices loaded
     figures = {"segments": len(texts)}
     figures["one_process_s"] = best(lambda: engine.synthesize_all(texts), args.runs)
@@ -458,6 +468,99 @@ def cluster_bench(args) -> None:
     print(f"  median per-task overhead (submit to result of a no-op task): {figures['task_overhead_ms']:.1f} ms")
     if args.json:
         Path(args.json).write_text(json.dumps({k: round(v, 3) for k, v in figures.items()}, indent=2) + "\n")
+
+
+def push_bench(args) -> None:
+    """Push a show of 50 episodes (the sample rendered once, the others its copies as other days'
+    episodes) to moto's S3 server on 127.0.0.1, then the same show with one episode more; and the
+    first push of 5 of them, to see that the memory a push takes does not grow with the show."""
+    import logging
+    import os
+    import re
+    import shutil
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import copy_episode
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_REGION="us-east-1",
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    import boto3
+
+    boto3.client("s3").create_bucket(Bucket="pods")
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        site = work / "site"
+        run([*BRIEFING, "make", str(SAMPLE), "--publish", "-o", str(site), "-q", "--base-url", f"{endpoint}/pods/x"])
+        small = work / "small"
+        for count, folder in ((5, small), (50, site)):
+            if folder is small:
+                shutil.copytree(site, small)
+            while len(list(folder.glob("episodes/*.mp3"))) < count:
+                copy_episode(
+                    folder,
+                    f"2026-{len(list(folder.glob('episodes/*.mp3'))) // 28 + 1:02d}-"
+                    f"{len(list(folder.glob('episodes/*.mp3'))) % 28 + 1:02d}",
+                )
+            run([*BRIEFING, "feed", "rebuild", "-d", str(folder)])
+
+        def pushed(folder: Path, prefix: str) -> tuple[int, float]:
+            """(requests, peak resident MB) of one `feed push` process."""
+            command = [
+                *BRIEFING,
+                "feed",
+                "push",
+                str(folder),
+                f"s3://pods/{prefix}",
+                "-q",
+                "--base-url",
+                f"{endpoint}/pods/{prefix}",
+            ]
+            # its lines about 127.0.0.1 not being reachable by apps are true and beside the point here
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            output = process.stdout.read()
+            _, status, usage = os.wait4(process.pid, 0)  # this process's own peak, not its siblings'
+            assert status == 0, output
+            requests = int(re.search(r"\((\d+) requests\)", output).group(1))
+            return requests, usage.ru_maxrss / 1024
+
+        total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) / 1024**2
+        figures["small_requests"], figures["small_peak_mb"] = pushed(small, "small")
+        figures["first_requests"], figures["first_peak_mb"] = pushed(site, "show")
+        copy_episode(site, "2026-12-31")
+        run([*BRIEFING, "feed", "rebuild", "-d", str(site)])
+        figures["again_requests"], figures["again_peak_mb"] = pushed(site, "show")
+        files_per_episode = len(list(site.glob("episodes/2026-12-31*")))
+    server.stop()
+    print(f"pushing a show to an S3 API on 127.0.0.1 (moto); the show: 50 episodes, {total:.0f} MB")
+    print(
+        f"  first push of 5 episodes     {figures['small_requests']:4d} requests, "
+        f"peak {figures['small_peak_mb']:.0f} MB"
+    )
+    print(
+        f"  first push of 50 episodes    {figures['first_requests']:4d} requests, "
+        f"peak {figures['first_peak_mb']:.0f} MB"
+        f"  (goal: streamed, no more memory than for 5)"
+    )
+    print(
+        f"  again, one episode new       {figures['again_requests']:4d} requests"
+        f"  (goal: 1 listing + the new episode's {files_per_episode} files + feed and page)"
+    )
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import base64
 import json
 import shutil
 import subprocess
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -146,3 +147,19 @@ TEXTS = [
     "Officials said the talks would resume next week in Geneva, after a pause of almost a month.",
     "That is all.",
 ]
+
+
+# test_push.py and scripts/bench.py --push
+def copy_episode(folder: Path, date: str) -> str:
+    """Another episode from the folder's first: its files under a new stem, its record with a new
+    guid and date. Returns the stem."""
+    episodes = folder / "episodes"
+    original = sorted(path for path in episodes.glob("*.json") if not path.name.endswith(".chapters.json"))[0]
+    stem = original.name.removesuffix(".json")
+    new = date + stem[10:]
+    for path in episodes.glob(f"{stem}.*"):
+        shutil.copy(path, episodes / (new + path.name[len(stem) :]))
+    record = json.loads((episodes / f"{new}.json").read_text())
+    record.update(guid=f"guid-{new}", published=f"{date}T06:00:00+00:00", date=date)
+    (episodes / f"{new}.json").write_text(json.dumps(record))
+    return new

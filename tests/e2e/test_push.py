@@ -13,12 +13,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import podcastparser
 import pytest
 import requests
 from conftest import finished, runner
+from helpers import copy_episode
 from lxml import etree
 
 from briefing import MakeOptions, make
@@ -93,21 +93,6 @@ def show_folder(tmp_path_factory):
         copy_episode(folder, f"2026-01-0{day}")
     rebuild(folder, show)
     return folder
-
-
-def copy_episode(folder: Path, date: str) -> str:
-    """Another episode from the folder's first: its files under a new stem, its record with a new
-    guid and date. Returns the stem."""
-    episodes = folder / "episodes"
-    original = sorted(path for path in episodes.glob("*.json") if not path.name.endswith(".chapters.json"))[0]
-    stem = original.name.removesuffix(".json")
-    new = date + stem[10:]
-    for path in episodes.glob(f"{stem}.*"):
-        shutil.copy(path, episodes / (new + path.name[len(stem) :]))
-    record = json.loads((episodes / f"{new}.json").read_text())
-    record.update(guid=f"guid-{new}", published=f"{date}T06:00:00+00:00", date=date)
-    (episodes / f"{new}.json").write_text(json.dumps(record))
-    return new
 
 
 def fetched(url: str, timeout: float = 10):
