@@ -305,6 +305,7 @@ class EpisodeRecord:
     published: dt.datetime | None = None
     check: CheckRecord | None = None
     chapters: tuple[Chapter, ...] = ()  # records from before chapters were kept have none
+    source_key: str | None = None  # once published: what it was made from (publish/episode.py source_key)
 
     def to_json(self) -> str:
         data = {
@@ -352,6 +353,8 @@ class EpisodeRecord:
         ]
         if self.guid:
             data.update(guid=self.guid, published=self.published.isoformat() if self.published else None)
+        if self.source_key:
+            data["source_key"] = self.source_key
         if self.check:
             data["check"] = {
                 "model": self.check.model,
@@ -439,6 +442,7 @@ class EpisodeRecord:
                 Chapter(_text(c, "title"), float(c["start"]), float(c["end"]), c.get("url"))
                 for c in data.get("chapters") or ()
             ),
+            source_key=data.get("source_key") if isinstance(data.get("source_key"), str) else None,
         )
 
 

@@ -3,6 +3,8 @@ audio and every side file, all or none) and, when publishing, lists it in the fe
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,14 +73,16 @@ def write(
     output_dir = ensure_writable_dir(podcast.episodes_dir(folder) if options.to_feed else folder)
     stem = f"{script.date:%Y-%m-%d}-{slugify(script.title)}"
     kind = audio_format(sound.audio_format)
-    audio_file = output_dir / f"{stem}{kind.suffix}"
     record = sound.record
     listed = None
     with writing_errors(output_dir), podcast.feed_lock(folder):
         podcast.clear_leftovers(folder)
         if options.to_feed:
+            key = source_key(script)
+            stem = podcast.episode_stem(folder, stem, key)
             guid, published = podcast.identity(folder, stem)
-            record = replace(record, guid=guid, published=published)
+            record = replace(record, guid=guid, published=published, source_key=key)
+        audio_file = output_dir / f"{stem}{kind.suffix}"
         with StagedFiles() as staged:
             staged_audio = staged.path(audio_file)
             sound.write_audio(staged_audio)
@@ -112,6 +116,17 @@ def published_warnings(folder: Path, show: Show, options: PublishOptions) -> lis
         return push(folder, options.to, show.base_url).warnings
     problem = reachability(show.url(FEED)) if show.base_url else None
     return [problem] if problem else []
+
+
+def source_key(script: Script) -> str:
+    """What an episode is made from, as one key: each story's address, or for a text with no address
+    (a file, standard input, a pasted text) a hash of what it says. Two stories with one headline
+    differ in it; the same page published again does not."""
+    stories = []
+    for number, story in enumerate(script.stories):
+        text = " ".join(segment.text for segment in script.segments if segment.story == number)
+        stories.append(story.url or hashlib.sha256(text.encode()).hexdigest())
+    return hashlib.sha256(json.dumps(stories).encode()).hexdigest()[:32]
 
 
 def episode_tags(script: Script, record: EpisodeRecord, cover_png: bytes) -> Tags:

@@ -91,6 +91,25 @@ def feed_lock(folder: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def episode_stem(folder: Path, stem: str, source_key: str) -> str:
+    """The name an episode made from source_key is published under: stem, unless an episode made
+    from another source has it (two stories with one headline on one day): then stem-2, stem-3...
+    Publishing the same source again takes its own name again (and replaces it). Call it holding
+    feed_lock(folder)."""
+    for number in range(1, 10_000):
+        candidate = stem if number == 1 else f"{stem}-{number}"
+        path = episodes_dir(folder) / f"{candidate}.json"
+        try:
+            record = EpisodeRecord.from_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return candidate
+        except (OSError, ValueError):
+            continue  # a damaged record: its episode is not overwritten either
+        if record.source_key in (None, source_key):  # the same source (None: from before sources were kept)
+            return candidate
+    raise BriefingError(f"too many episodes named {stem} in {folder}")
+
+
 def identity(folder: Path, stem: str) -> tuple[str, dt.datetime]:
     """(guid, first published) of the episode STEM: kept when it is published again, new otherwise."""
     try:

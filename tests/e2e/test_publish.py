@@ -495,3 +495,25 @@ def test_a_damaged_record_is_reported_and_never_blocks_the_feed(podcast, tmp_pat
     published = runner().invoke(main, ["make", source, "--publish", "-o", str(folder), "--base-url", BASE])
     assert published.exit_code == 0 and f"damaged episode record {record.name}" in published.stderr
     assert {entry.title for entry in feedparser.parse(feed_bytes(folder)).entries} == {first.title, "A later story"}
+
+
+def test_two_stories_with_one_headline_on_one_day_are_two_episodes(tmp_path):
+    """The second no longer replaces the first: an episode is its source (its address, or what a
+    text says), so another source under the same headline gets its own name and feed item, and the
+    same source published again replaces its own episode."""
+    folder = tmp_path / "site"
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Live updates\n\nThe council met on Monday and agreed the budget.")
+    second.write_text("Live updates\n\nFloods closed the coast road on Tuesday morning.")
+    options = MakeOptions(output_dir=folder, show=SHOW, publish=PublishOptions(to_feed=True))
+    one = make([str(first)], options)
+    two = make([str(second)], options)
+    assert Path(one.audio).name != Path(two.audio).name and Path(two.audio).stem.endswith("live-updates-2")
+    assert sorted(episode.stem for episode in published_episodes(folder)) == sorted(
+        [Path(one.audio).stem, Path(two.audio).stem]
+    )
+    guid = {episode.stem: episode.guid for episode in published_episodes(folder)}
+    again = make([str(first)], options)  # the same source: its own episode again
+    assert again.audio == one.audio and len(published_episodes(folder)) == 2
+    assert {episode.stem: episode.guid for episode in published_episodes(folder)} == guid
+    assert len(feedparser.parse(feed_bytes(folder)).entries) == 2
