@@ -64,8 +64,6 @@ def public_address(url: str, resolve=None) -> str:
             raise BriefingError(f"{host} does not resolve") from None
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
     for address in addresses:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
         if not is_public(address):
             raise BriefingError(f"{host} is a private or local address ({address})")
     if not addresses:
@@ -73,10 +71,68 @@ def public_address(url: str, resolve=None) -> str:
     return str(addresses[0])
 
 
+# IANA's special-purpose address registries (and multicast): none of these is somewhere on the public
+# internet that a submitted page may be fetched from. IPv6 outside 2000::/3 is not global unicast at
+# all; the IPv6 forms that carry an IPv4 address are judged by that address (see embedded_ipv4).
+NOT_PUBLIC_IPV4 = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",  # this network
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local, where cloud metadata services answer
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation (TEST-NET-1)
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "192.168.0.0/16",  # private
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation (TEST-NET-2)
+        "203.0.113.0/24",  # documentation (TEST-NET-3)
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the limited broadcast address
+    )
+)
+GLOBAL_UNICAST_IPV6 = ipaddress.ip_network("2000::/3")
+NOT_PUBLIC_IPV6 = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "2001::/23",  # IETF protocol assignments (Teredo's 2001::/32 among them: its client is judged first)
+        "2001:db8::/32",  # documentation
+        "2002::/16",  # 6to4 (its IPv4 address is judged first)
+        "3fff::/20",  # documentation
+    )
+)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix; 64:ff9b:1::/48, local use, is not public
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to, when it is a form that carries one: IPv4-mapped,
+    IPv4-compatible, NAT64 (64:ff9b::/96: on a NAT64 network 64:ff9b::a9fe:a9fe reaches
+    169.254.169.254), 6to4 and Teredo (its client)."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address in NAT64 or (address in IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    return None
+
+
 def is_public(address) -> bool:
-    """Whether an IP address is reachable on the public internet (not loopback, private,
-    link-local, multicast or reserved)."""
-    return address.is_global and not address.is_multicast
+    """Whether an IP address is somewhere on the public internet: not in any special-purpose block
+    (loopback, private, link-local, shared, documentation, benchmarking, multicast, reserved), and
+    for an IPv6 form that carries an IPv4 address, that address is public too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = embedded_ipv4(address)
+        if inner is not None:
+            return is_public(inner)
+        return address in GLOBAL_UNICAST_IPV6 and not any(address in network for network in NOT_PUBLIC_IPV6)
+    return not any(address in network for network in NOT_PUBLIC_IPV4)
 
 
 def reachability(url: str) -> str | None:

@@ -97,3 +97,64 @@ def test_a_script_link_must_be_a_web_address():
     script = "+++\ntitle = 'T'\n+++\n# Story\n<!-- url: javascript:alert(document.cookie) -->\nOne paragraph.\n"
     with pytest.raises(BriefingError, match="line 5: a story's url must be an http\\(s\\) address"):
         parse_script(script, "edited.md")
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        # every special-purpose IPv4 block, at its start, and a public address beside some
+        ("0.0.0.1", False),
+        ("10.0.0.1", False),
+        ("100.64.0.1", False),
+        ("127.0.0.1", False),
+        ("169.254.169.254", False),
+        ("172.16.0.1", False),
+        ("192.0.0.8", False),
+        ("192.0.2.1", False),
+        ("192.88.99.1", False),
+        ("192.168.1.1", False),
+        ("198.18.0.1", False),
+        ("198.51.100.1", False),
+        ("203.0.113.1", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("255.255.255.255", False),
+        ("8.8.8.8", True),
+        ("172.32.0.1", True),
+        ("100.128.0.1", True),
+        # IPv6: special blocks, and every form that carries an IPv4 address, judged by that address
+        ("::", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+        ("::a9fe:a9fe", False),  # IPv4-compatible 169.254.169.254
+        ("::808:808", True),
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64: the cloud metadata address on a NAT64 network
+        ("64:ff9b::a00:1", False),
+        ("64:ff9b::808:808", True),
+        ("64:ff9b:1::808:808", False),  # local-use NAT64
+        ("100::1", False),  # discard-only
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo, client 192.0.2.45
+        ("2001:0:5ef5:79fd:0:59d:a0e5:ba1", True),  # Teredo, client 95.26.244.94
+        ("2001:2::1", False),  # benchmarking
+        ("2001:db8::1", False),
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2002:808:808::1", True),
+        ("3fff::1", False),  # documentation
+        ("5f00::1", False),  # segment routing
+        ("fc00::1", False),
+        ("fd12:3456::1", False),
+        ("fe80::1", False),
+        ("fec0::1", False),  # site-local
+        ("ff02::1", False),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_only_public_addresses_are_fetched_for_others(address, public):
+    import ipaddress
+
+    from briefing.addresses import is_public, private_address
+
+    assert is_public(ipaddress.ip_address(address)) is public
+    literal = f"[{address}]" if ":" in address else address
+    assert (private_address(f"http://{literal}/story") is None) is public
