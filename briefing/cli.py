@@ -478,7 +478,15 @@ def serve_command(folder, given, accept_submissions, token, allow_private, confi
         config = load_config(config_path)
         options = config.options({"output_dir": folder, "show.base_url": listening.base_url})
         with submission_service(
-            folder, listening.host, listening.port, options, token, allow_private, config.schedules, echo=click.echo
+            folder,
+            listening.host,
+            listening.port,
+            options,
+            token,
+            allow_private,
+            config.schedules,
+            click.echo,
+            listening.client_timeout,
         ) as routes:
             serve(folder, listening, click.echo, routes, warn)
 

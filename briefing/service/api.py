@@ -4,7 +4,9 @@ http(s) addresses before they are queued (and again at every redirect when fetch
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -17,27 +19,34 @@ from .jobs import Jobs
 from .token import authorised
 
 MAX_BODY = 512 * 1024  # bytes of a submission: a long article's text fits many times over
+BODY_SECONDS = 10.0  # for the whole body once the headers are in: a stalled upload is cut off
 MAX_TEXT_WORDS = 20_000
-SUBMISSIONS_PER_MINUTE = 30
+MAX_TITLE = 300  # characters: a headline, spoken as such (a longer one blocked the queue for minutes)
+SUBMISSIONS_PER_MINUTE = 30  # accepted ones, per token: refused requests do not count
+MAX_WAITING = 100  # queued and rendering jobs; past this, 429 until the queue drains
 
 
 class RateLimit:
-    """At most `count` submissions in any `seconds`."""
+    """At most `count` submissions in any `seconds`, for each key (a client's token)."""
 
     def __init__(self, count: int = SUBMISSIONS_PER_MINUTE, seconds: float = 60.0):
         self.count, self.seconds = count, seconds
-        self.times: deque[float] = deque()
+        self.times: dict[str, deque[float]] = {}
         self.lock = threading.Lock()
 
-    def allow(self) -> bool:
+    def wait(self, key: str) -> float:
+        """Seconds until key may submit again; 0 when it may now."""
         with self.lock:
             now = time.monotonic()
-            while self.times and now - self.times[0] > self.seconds:
-                self.times.popleft()
-            if len(self.times) >= self.count:
-                return False
-            self.times.append(now)
-            return True
+            times = self.times.setdefault(key, deque())
+            while times and now - times[0] > self.seconds:
+                times.popleft()
+            return 0.0 if len(times) < self.count else self.seconds - (now - times[0])
+
+    def count_one(self, key: str) -> None:
+        """Count an accepted submission."""
+        with self.lock:
+            self.times.setdefault(key, deque()).append(time.monotonic())
 
 
 class Refused(Exception):
@@ -54,6 +63,8 @@ def json_object(body: bytes) -> dict:
         data = json.loads(body)
     except ValueError:
         raise Refused(400, 'the body must be JSON: {"url": ...} or {"title": ..., "text": ...}') from None
+    except RecursionError:
+        raise Refused(400, "the body is nested too deeply") from None
     if not isinstance(data, dict):
         raise Refused(400, "the body must be a JSON object")
     return data
@@ -71,39 +82,58 @@ def submit(data: dict, jobs: Jobs, allow_private: bool):
     if isinstance(text, str) and text.strip():
         if len(text.split()) > MAX_TEXT_WORDS:
             raise Refused(413, f"text is at most {MAX_TEXT_WORDS} words")
-        return jobs.submit(title=title if isinstance(title, str) and title.strip() else None, text=text)
+        if title is not None and not isinstance(title, str):
+            raise Refused(400, "title must be text")
+        if title and (len(title) > MAX_TITLE or any(mark in title for mark in "\n\r\u2028\u2029")):
+            raise Refused(400, f"title is one line of at most {MAX_TITLE} characters")
+        return jobs.submit(title=title if title and title.strip() else None, text=text)
     raise Refused(400, "give a url, or a text (and a title)")
 
 
-def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False):
-    """The API's Starlette routes; wake() tells the renderer there is work."""
-    limit = RateLimit()
+def refused(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
 
-    def refused(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": message}, status_code=status)
 
-    async def read_body(request) -> bytes | None:
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                return None
-        return body
+def busy(message: str, seconds: float) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=429, headers={"Retry-After": str(math.ceil(seconds))})
+
+
+async def read_body(request, seconds: float = BODY_SECONDS) -> bytes:
+    """The body, or Refused: too large (413), or not all there within seconds (408)."""
+    body = b""
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise Refused(413, f"a submission is at most {MAX_BODY} bytes")
+    except TimeoutError:
+        raise Refused(408, f"the body did not arrive within {seconds:g} seconds") from None
+    return body
+
+
+def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False, body_seconds: float = BODY_SECONDS):
+    """The API's Starlette routes; wake() tells the renderer there is work; a submission's body must
+    arrive whole within body_seconds of its headers."""
+    limit = RateLimit(SUBMISSIONS_PER_MINUTE)  # read now: tests lower it
 
     async def articles(request):
         if not authorised(request.headers.get("authorization"), token):
             return refused(401, "a valid token is needed (Authorization: Bearer TOKEN)")
         if request.method == "GET":
             return JSONResponse({"articles": [job.public() for job in jobs.recent()]})
-        body = await read_body(request)
-        if body is None:
-            return refused(413, f"a submission is at most {MAX_BODY} bytes")
-        if not limit.allow():
-            return refused(429, f"at most {SUBMISSIONS_PER_MINUTE} submissions a minute")
+        key = request.headers.get("authorization", "")
         try:
+            body = await read_body(request, body_seconds)
+            wait = limit.wait(key)
+            if wait:
+                return busy(f"at most {SUBMISSIONS_PER_MINUTE} submissions a minute", wait)
+            if jobs.waiting() >= MAX_WAITING:
+                return busy(f"{MAX_WAITING} articles are waiting already: try again when they are done", 60)
             job, new = submit(json_object(body), jobs, allow_private)
         except Refused as refusal:
             return refused(refusal.status, str(refusal))
+        limit.count_one(key)
         wake()
         return JSONResponse({"id": job.id, "status": job.status}, status_code=202 if new else 200)
 

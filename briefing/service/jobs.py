@@ -101,6 +101,11 @@ class Jobs:
             )
             return self._job(self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()), True
 
+    def waiting(self) -> int:
+        """How many jobs are queued or rendering."""
+        with self.lock:
+            return self.db.execute("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'rendering')").fetchone()[0]
+
     def get(self, job_id: str) -> Job | None:
         with self.lock:
             return self._job(self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone())

@@ -13,7 +13,7 @@ from ..options import MakeOptions
 from ..publish.layout import PAGE
 from ..publish.podcast import rebuild
 from ..publish.serve import lan_addresses, terminal_qr
-from .api import api_routes
+from .api import BODY_SECONDS, api_routes
 from .jobs import Jobs
 from .renderer import Renderer
 from .schedules import Scheduler
@@ -32,6 +32,7 @@ def submission_service(
     allow_private: bool = False,
     schedules: tuple[Schedule, ...] = (),
     echo=print,
+    body_seconds: float = BODY_SECONDS,
 ):
     """The API's routes, with the renderer running behind them until the block ends. Refused on a
     non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
@@ -56,7 +57,7 @@ def submission_service(
     if everywhere:
         echo(f"scan to add articles from your phone:\n{terminal_qr(sign_in)}")
     try:
-        yield api_routes(jobs, token, renderer.wake.set, allow_private)
+        yield api_routes(jobs, token, renderer.wake.set, allow_private, body_seconds)
     finally:
         scheduler.stop()
         renderer.stop()

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 
 from briefing import MakeOptions, make
 from briefing.model import Show
@@ -60,7 +61,11 @@ def page(server):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        # bypass_csp: Playwright's wait_for_function evaluates a string, which the page's policy forbids
+        # its own scripts (test_the_page_runs_under_its_content_security_policy checks the page under it)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
+        )
         page = context.new_page()
         page.requests = []
         page.on("request", lambda request: page.requests.append(request.url))
@@ -231,3 +236,23 @@ def test_controls_are_labelled_and_keyboard_operable(page):
     page.locator(".episode").first.get_by_role("button", name="Forward 15 seconds").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('audio').currentTime >= 14.9", timeout=5000)
+
+
+def test_the_page_runs_under_its_content_security_policy(server):
+    """The policy every answer carries allows the page's own files alone; nothing on it is refused,
+    and its script runs (the speed control works)."""
+    from playwright.sync_api import sync_playwright
+
+    headers = requests.get(server.url + "/", timeout=10).headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        refused = []
+        page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
+        page.goto(server.url + "/")
+        page.locator(".episode").first.locator(".speed").select_option("1.5")
+        assert page.evaluate("document.querySelector('audio').playbackRate") == 1.5
+        browser.close()
+    assert refused == []

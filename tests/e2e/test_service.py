@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import time
 
 import feedparser
@@ -333,3 +334,35 @@ def test_https_is_checked_against_the_name_while_connecting_to_the_checked_addre
             )
     finally:
         server.shutdown()
+
+
+def test_requests_the_api_refuses_are_one_json_error_and_lock_no_one_out(service):
+    """Deep JSON, long or multi-line titles are 400 with one JSON error; refused requests do not
+    count against the rate limit, so a client sending junk locks no one out."""
+    deep = b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    answer = requests.post(f"{service.url}/api/articles", data=deep, headers=AUTH, timeout=30)
+    assert answer.status_code == 400 and answer.json() == {"error": "the body is nested too deeply"}
+    for title in ("x" * 301, "Headline\n\nA paragraph that is not the headline", "one\u2028two"):
+        answer = submit(service, {"title": title, "text": "Enough words for a story here."})
+        assert answer.status_code == 400 and "one line of at most 300 characters" in answer.json()["error"]
+    for _ in range(35):  # more than the limit's 30 a minute
+        assert submit(service, {"nonsense": True}).status_code == 400
+    accepted = submit(service, {"title": "Still open", "text": "The council met on Monday and agreed the budget."})
+    assert accepted.status_code == 202
+    assert all(name in accepted.headers for name in ("Content-Security-Policy", "X-Content-Type-Options"))
+
+
+def test_a_body_that_stalls_after_its_headers_is_cut_off(tmp_path):
+    served = Served(tmp_path / "site", "--accept-submissions", "--token", TOKEN, "--client-timeout", "1")
+    try:
+        connection = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        connection.sendall(
+            b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {TOKEN}\r\nContent-Length: 1000\r\n\r\n".encode()
+            + b'{"text": "'
+        )
+        reply = connection.recv(65536)  # waits for the server: it answers once the body is overdue
+        connection.close()
+        assert reply.startswith(b"HTTP/1.1 408") and b"did not arrive within 1 seconds" in reply
+    finally:
+        served.stop()

@@ -1,3 +1,6 @@
+const qr = document.querySelector('.feed-qr');  // the feed's QR code: not there without a base URL
+if (qr && qr.complete && !qr.naturalWidth) qr.remove();
+else if (qr) qr.addEventListener('error', () => qr.remove());
 const show = document.body.dataset.show;
 document.querySelectorAll('.episode').forEach((episode) => {
   const audio = episode.querySelector('audio');
