@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import time
 import wave
 from dataclasses import dataclass, field
@@ -44,6 +45,15 @@ def used_now(path: Path) -> None:
     os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
 
 
+def _drop(entry: Path) -> None:
+    """Remove a cache entry, whatever is there under its name (a file, or a folder someone made):
+    the cache heals itself rather than fail."""
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)
+
+
 @dataclass
 class SegmentCache:
     folder: Path = field(default_factory=default_folder)
@@ -61,7 +71,7 @@ class SegmentCache:
 
     def discard(self, key: str) -> None:
         """Forget a segment, so the next render synthesises it afresh."""
-        self.path(key).unlink(missing_ok=True)
+        _drop(self.path(key))
 
     def get(self, key: str):
         """The cached clip, or None (a missing or unreadable entry counts as a miss)."""
@@ -85,7 +95,7 @@ class SegmentCache:
             self.misses += 1
             return None
         except (OSError, EOFError, wave.Error):
-            path.unlink(missing_ok=True)  # corrupt: made again by the caller
+            _drop(path)  # corrupt: made again by the caller
             self.misses += 1
             return None
         used_now(path)
@@ -124,7 +134,7 @@ class SegmentCache:
             if not encoded:
                 raise ValueError("no audio")
         except (TypeError, ValueError):
-            path.unlink(missing_ok=True)
+            _drop(path)
             return None
         return encoded, details
 
@@ -165,7 +175,7 @@ class SegmentCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
-            path.unlink(missing_ok=True)
+            _drop(path)
             return None
         used_now(path)
         return data[32:]
@@ -199,7 +209,7 @@ class SegmentCache:
         for _, _, size, entry in sorted(stats):
             if total <= self.max_bytes:
                 break
-            entry.unlink(missing_ok=True)
+            _drop(entry)
             total -= size
             removed += 1
         return removed
@@ -207,7 +217,7 @@ class SegmentCache:
     def clear(self) -> int:
         entries = self.entries()
         for entry in entries:
-            entry.unlink(missing_ok=True)
+            _drop(entry)
         return len(entries)
 
     def info(self) -> dict:

@@ -470,25 +470,27 @@ def serve_command(folder, given, accept_submissions, token, allow_private, confi
         listening = load_config(config_path).serve_options(given)
         warn = functools.partial(click.echo, err=True)
         if not accept_submissions:
-            serve(folder, listening, click.echo, warn=warn)
-            return
-        # starlette, the SQLite queue and the scheduler: 0.2 s to import, for the service alone
-        from .service.server import submission_service
+            stopped_by = serve(folder, listening, click.echo, warn=warn)
+        else:
+            # starlette, the SQLite queue and the scheduler: 0.2 s to import, for the service alone
+            from .service.server import submission_service
 
-        config = load_config(config_path)
-        options = config.options({"output_dir": folder, "show.base_url": listening.base_url})
-        with submission_service(
-            folder,
-            listening.host,
-            listening.port,
-            options,
-            token,
-            allow_private,
-            config.schedules,
-            click.echo,
-            listening.client_timeout,
-        ) as routes:
-            serve(folder, listening, click.echo, routes, warn)
+            config = load_config(config_path)
+            options = config.options({"output_dir": folder, "show.base_url": listening.base_url})
+            with submission_service(
+                folder,
+                listening.host,
+                listening.port,
+                options,
+                token,
+                allow_private,
+                config.schedules,
+                click.echo,
+                listening.client_timeout,
+            ) as routes:
+                stopped_by = serve(folder, listening, click.echo, routes, warn)
+    if stopped_by:
+        interrupts.stopped(stopped_by)
 
 
 @main.group("cache")

@@ -93,3 +93,14 @@ def leave(number: int | None = None) -> None:
             sys.stdout.flush()
         finally:
             os._exit(code)
+
+
+def stopped(number: int) -> None:
+    """A service stopped by a signal, once it has closed what it holds: one line, and exit 0 for
+    SIGTERM (a service manager's stop is no crash) or 130 for Ctrl-C, at once. Threads still
+    working (a render in progress, which resumes on the next start) are not waited for, nor let to
+    run on into the interpreter's shutdown, where ONNX Runtime's threads aborted the process."""
+    sys.stderr.write(f"briefing: {MESSAGES.get(number, 'stopped')}\n")
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(0 if number == signal.SIGTERM else 128 + number)

@@ -129,7 +129,8 @@ def read_url(url: str, limits: FetchLimits = FetchLimits()) -> Article:
     """Fetch and read a web page. Only http(s): this is how everything reached from a feed, an
     OPML list or (with redirects) a page is read, so none of it can name a local file."""
     fetched = fetch_url(web_address(url, "the page"), limits)
-    kind = "html" if "html" in fetched.content_type else "text"
+    # A page served with no Content-Type is sniffed (its tags must not be read out as text).
+    kind = "html" if "html" in fetched.content_type else "text" if fetched.content_type else None
     return parse_document(fetched.body, url, kind=kind, url=fetched.url, charset=fetched.charset)
 
 

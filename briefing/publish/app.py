@@ -271,12 +271,23 @@ def guarded_protocol(request_seconds: float, stall_seconds: float, per_client: i
     return GuardedConnection
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, remembering the signal that stopped it (SIGINT or SIGTERM)."""
+
+    stopped_by: int | None = None
+
+    def handle_exit(self, sig: int, frame) -> None:
+        self.stopped_by = self.stopped_by or sig
+        super().handle_exit(sig, frame)
+
+
 def run(
     app, host: str, port: int, client_timeout: float, stall_timeout: float, tls: tuple[Path, Path] | None = None
-) -> None:
-    """Serve app on host:port until Ctrl-C (over TLS with tls, (certificate, key)), ending clients
-    that send too slowly or read too slowly. No access log: a private feed's token is in its path."""
-    uvicorn.run(
+) -> int | None:
+    """Serve app on host:port until SIGINT or SIGTERM, which it returns (over TLS with tls,
+    (certificate, key)), ending clients that send too slowly or read too slowly. No access log: a
+    private feed's token is in its path."""
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -289,3 +300,9 @@ def run(
         http=guarded_protocol(client_timeout, stall_timeout, MAX_PER_CLIENT),
         limit_concurrency=MAX_CONNECTIONS,
     )
+    server = Server(config)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn raises the signal again once it has shut down: it is returned instead
+        pass
+    return server.stopped_by

@@ -19,6 +19,7 @@ import io
 import json
 import re
 import uuid
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -169,7 +170,9 @@ def check_artwork(path: Path):
     # Format and size are read from the header before any pixel is decoded: a 20000 px image
     # (or a decompression bomb) is refused without the memory it would take.
     try:
-        image = Image.open(path)
+        with warnings.catch_warnings():  # a large image is refused below, in one line, not warned about first
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
     except Image.DecompressionBombError:
         raise BriefingError(f"artwork {path} is far larger than {ARTWORK_MAX} px square") from None
     except (OSError, UnidentifiedImageError, ValueError):

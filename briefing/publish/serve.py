@@ -166,11 +166,11 @@ def serve(
     echo=print,
     extra_routes: list = (),
     warn=lambda line: print(line, file=sys.stderr),
-) -> None:
+) -> int | None:
     """Serve folder until Ctrl-C; on all interfaces, print the LAN addresses and a QR code of the feed.
     Clients have client_timeout seconds to send each request, and a response that can send nothing
     for stall_timeout seconds is ended. warn(line) says when the feed's address is out of reach of
-    some apps, and why."""
+    some apps, and why. Returns the signal that stopped it (SIGINT or SIGTERM)."""
     from . import app as web  # starlette and uvicorn: 0.25 s to import, for `briefing serve` alone
 
     host, port, scheme = options.host, options.port, options.scheme
@@ -192,7 +192,7 @@ def serve(
     if problem:
         warn(f"briefing: warning: {problem}")
     tls = (options.tls_cert, options.tls_key) if options.tls_cert else None
-    web.run(app, host, port, options.client_timeout, options.stall_timeout, tls)
+    return web.run(app, host, port, options.client_timeout, options.stall_timeout, tls)
 
 
 def _in_url(address: str) -> str:

@@ -66,15 +66,30 @@ def parse_lexicon(text: str, source: str) -> Lexicon:
         raise BriefingError(f"lexicon {source}: expected a [words] table only")
     entries = []
     for word, value in words.items():
-        if isinstance(value, str):
+        if not word.strip():
+            raise BriefingError(f"lexicon {source}: an entry's word is empty")
+        if isinstance(value, str) and value.strip():
             entries.append(Entry(word, say=value))
-        elif (
-            isinstance(value, dict) and set(value) <= {"say", "ipa", "case"} and (value.get("say") or value.get("ipa"))
-        ):
+        elif _is_entry_table(value):
             entries.append(Entry(word, say=value.get("say"), ipa=value.get("ipa"), case=bool(value.get("case", False))))
         else:
-            raise BriefingError(f"lexicon {source}: entry {word!r} needs a respelling or a table of say, ipa and case")
+            raise BriefingError(
+                f"lexicon {source}: entry {word!r} needs a respelling, or a table of say and ipa (text) and case "
+                "(true or false)"
+            )
     return Lexicon(tuple(entries))
+
+
+def _is_entry_table(value) -> bool:
+    """A {say, ipa, case} table with text for say or ipa (at least one) and true or false for case."""
+    if not isinstance(value, dict) or not set(value) <= {"say", "ipa", "case"}:
+        return False
+    texts = [value.get(key) for key in ("say", "ipa") if key in value]
+    return (
+        all(isinstance(text, str) and text.strip() for text in texts)
+        and bool(texts)
+        and isinstance(value.get("case", False), bool)
+    )
 
 
 def load_lexicon(path: str | Path) -> Lexicon:

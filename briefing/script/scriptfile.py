@@ -225,6 +225,9 @@ class _Reader:
 
 def parse_script(text: str, source: str) -> Draft:
     """A Draft from a Markdown script; a malformed script raises BriefingError naming the line."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BriefingError(f"{source} line {line}: a NUL character: this is not a text file")
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER:
         raise BriefingError(f"{source} line 1: a briefing script starts with {FRONT_MATTER} front matter")
@@ -246,6 +249,13 @@ def parse_script(text: str, source: str) -> Draft:
             f"{source} line 2: unknown front-matter key {sorted(unknown)[0]!r} "
             f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})"
         )
+    for key in ("title", "show", "voice"):
+        if key in meta and not isinstance(meta[key], str):
+            raise BriefingError(f"{source} line 2: front matter: {key} must be text in quotes, not {meta[key]!r:.40}")
+    if "sources" in meta and not (
+        isinstance(meta["sources"], list) and all(isinstance(item, str) for item in meta["sources"])
+    ):
+        raise BriefingError(f"{source} line 2: front matter: sources must be a list of addresses in quotes")
     date = meta.get("date", dt.date.today())
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise BriefingError(f"{source} line 2: front matter: date must be a date such as 2026-11-24")

@@ -79,7 +79,8 @@ class Renderer:
         when it fails)."""
 
         def progress(stage: str, done: int, total: int) -> None:
-            self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
+            if not self.stopping.is_set():  # once stopping, the database is being closed
+                self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
 
         try:
             if job.schedule:

@@ -86,7 +86,7 @@ def site(tmp_path_factory):
 def server(site):
     served = Served(site)
     yield served
-    assert served.stop() == 0  # Ctrl-C stops it cleanly
+    assert served.stop() == 130  # Ctrl-C stops it cleanly, as it stops every command
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def test_a_configured_base_url_is_kept(site):
     try:
         assert f'url="{BASE}/episodes/' in requests.get(served.url + "/feed.xml").text
     finally:
-        assert served.stop() == 0
+        assert served.stop() == 130  # Ctrl-C
 
 
 def test_port_in_use_is_one_line(site):
@@ -270,12 +270,11 @@ def test_port_in_use_is_one_line(site):
 
 
 def test_lan_mode_prints_addresses_and_a_qr_code(site, monkeypatch):
-    import uvicorn
-
+    from briefing.publish import app as web
     from briefing.publish import serve as serving
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(web, "run", lambda app, host, port, *timeouts: calls.append({"host": host, "port": port}))
     monkeypatch.setattr(serving, "lan_addresses", lambda: ["192.168.1.20"])
     monkeypatch.setattr(serving, "check_port", lambda host, port: None)
     lines = []
@@ -352,7 +351,7 @@ def test_slow_and_silent_clients_are_disconnected_and_slow_readers_are_not(site)
         assert body == (site / "episodes" / f"{stem}.mp3").read_bytes()
         assert requests.head(served.url + "/feed.xml").status_code == 200  # still serving
     finally:
-        assert served.stop() == 0
+        assert served.stop() == 130  # Ctrl-C
 
 
 def test_headers_past_the_size_limit_are_refused_not_a_crash(server, mp3):
@@ -410,7 +409,7 @@ def test_publishing_without_a_base_url_is_for_listening_through_serve(tmp_path, 
             assert enclosure.startswith(f"http://{host}/episodes/") and enclosure.endswith(".mp3")
             assert requests.get(served.url + enclosure.removeprefix(f"http://{host}")).status_code == 200
     finally:
-        assert served.stop() == 0
+        assert served.stop() == 130  # Ctrl-C
 
 
 def stalled_download(port: int, path: str, source: str) -> socket.socket:
@@ -474,4 +473,4 @@ def test_stalled_readers_cannot_starve_the_server(big_site):
     finally:
         for connection in stalled + silent:
             connection.close()
-        assert served.stop() == 0
+        assert served.stop() == 130  # Ctrl-C

@@ -366,3 +366,30 @@ def test_a_body_that_stalls_after_its_headers_is_cut_off(tmp_path):
         assert reply.startswith(b"HTTP/1.1 408") and b"did not arrive within 1 seconds" in reply
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "line"), [(signal.SIGTERM, 0, "stopped"), (signal.SIGINT, 130, "interrupted")]
+)
+def test_a_stop_while_rendering_is_clean_and_the_render_resumes_on_the_next_start(tmp_path, stop, code, line):
+    """A service manager's stop (SIGTERM) or Ctrl-C while a job renders: the service stops taking
+    jobs, closes the queue and leaves within 2 s with one line and 0 or 130, never an abort (ONNX
+    Runtime's threads used to run on into the interpreter's shutdown: SIGABRT); the job renders
+    again on the next start and is published once."""
+    folder = tmp_path / "site"
+    text = " ".join(f"Paragraph {n} says that the port reopened on Monday after the storm." for n in range(30))
+    served = Served(folder, "--accept-submissions", "--token", TOKEN)
+    job_id = submit(served, {"title": "Ports reopen", "text": text}).json()["id"]
+    until(served, job_id, statuses=("rendering",))
+    served.process.send_signal(stop)
+    started = time.monotonic()
+    assert served.process.wait(timeout=10) == code
+    assert time.monotonic() - started < 2
+    errors = served.process.stderr.read()
+    assert errors.splitlines()[-1] == f"briefing: {line}" and "terminate called" not in errors
+    restarted = Served(folder, "--accept-submissions", "--token", TOKEN)
+    try:
+        assert until(restarted, job_id)["status"] == "published"
+    finally:
+        restarted.stop()
+    assert [entry.title for entry in feedparser.parse((folder / "feed.xml").read_bytes()).entries] == ["Ports reopen"]

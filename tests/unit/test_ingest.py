@@ -108,6 +108,14 @@ def test_url_html_page(local_server):
     assert article.paragraphs[0].startswith("Italian officials confirmed")
 
 
+def test_a_page_served_without_a_content_type_is_read_as_html(local_server):
+    """Sniffed: its tags are never spoken as text."""
+    server = local_server(lambda method, path, body: Reply(200, ARTICLE_HTML))
+    article = read_source(server.url + "/story")
+    assert article.title == "Drones over Sabratha" and article.outlet == "The Daily"
+    assert not any("<" in paragraph for paragraph in article.paragraphs)
+
+
 def test_url_charset_from_headers(local_server):
     text = "Café crème\n\nUn très bon article.".encode("cp1252")
     server = local_server(lambda m, p, b: Reply(200, text, {"Content-Type": "text/plain; charset=windows-1252"}))
