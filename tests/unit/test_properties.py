@@ -2,11 +2,13 @@
 nothing except what a named cleaning rule removed, and chunks never exceed an engine's limit."""
 
 import datetime as dt
+import json
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefing.errors import BriefingError
 from briefing.model import Draft, Paragraph, Section, Story
 from briefing.script.cleaning import clean
 from briefing.script.compose import speak_sentence, split_sentences
@@ -94,9 +96,9 @@ def test_chunks_fit_the_limit_and_keep_every_word(sentence, limit):
 
 
 @SETTINGS
-@given(
-    st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()), min_size=1, max_size=5),
-    st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t),
+@given(  # any text a text file holds: a NUL makes it no text file, and the script is refused (test_bad_input)
+    st.lists(st.text(min_size=1, max_size=60).filter(lambda t: t.strip() and "\x00" not in t), min_size=1, max_size=5),
+    st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and not set(t) & {"\n", "\r", "\x00"}),
 )
 def test_script_files_round_trip_any_text(paragraphs, title):
     texts = [" ".join(p.split()) for p in paragraphs]
@@ -148,3 +150,42 @@ def test_no_text_rule_takes_more_than_a_second_on_hostile_text(text):
         assert time.process_time() - started < 1.0, (
             f"{name} took {time.process_time() - started:.2f} s on {text[:80]!r}..."
         )
+
+
+@SETTINGS
+@given(st.text(max_size=400))
+def test_the_script_reader_refuses_any_text_in_one_line_or_reads_it(text):
+    """Whatever a script file holds, reading it gives a draft or one BriefingError, never another error."""
+    for candidate in (text, "+++\n" + text, '+++\ntitle = "T"\n+++\n' + text):
+        try:
+            parse_script(candidate, "x.md")
+        except BriefingError as error:
+            assert str(error).startswith("x.md")  # says which file, and (at the CLI) is one line
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.sampled_from(["url", "title", "text", "x"]), inner, max_size=4)
+            ),
+            max_leaves=12,
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
+def test_the_api_refuses_any_body_with_a_status_or_queues_it(body):
+    """Any request body: a job queued, or Refused with a 4xx status; never another error."""
+    from briefing.service import api
+
+    class Queue:
+        def submit(self, **fields):
+            return fields, True
+
+    try:
+        api.submit(api.json_object(body), Queue(), allow_private=False)
+    except api.Refused as refusal:
+        assert 400 <= refusal.status < 500
