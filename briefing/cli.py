@@ -341,8 +341,8 @@ def feed_rebuild(folder, show):
     """Rewrite feed.xml and the cover from the episodes in the folder."""
     with user_errors():
         catalogue = publish.rebuild(folder, show)
-    for damaged in catalogue.damaged:
-        click.echo(f"briefing: {damaged}", err=True)
+    for line in catalogue.healed + catalogue.damaged:
+        click.echo(f"briefing: {line}", err=True)
     click.echo(str(folder / FEED))
 
 

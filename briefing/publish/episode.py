@@ -96,7 +96,7 @@ def write(
             podcast.write_page_for(folder, show, listed.episodes)
             if options.keep:
                 podcast.prune(folder, options.keep, show)
-            warnings = tuple(published_warnings(folder, show, options))
+            warnings = tuple(listed.healed + published_warnings(folder, show, options))
     return WrittenEpisode(
         audio_file,
         output_dir / f"{stem}.txt",

@@ -129,12 +129,14 @@ class Catalogue:
 
     episodes: list[PublishedEpisode]
     damaged: list[str] = field(default_factory=list)
+    damaged_stems: list[str] = field(default_factory=list)  # the episodes whose record cannot be read
+    healed: list[str] = field(default_factory=list)  # a line for each record made again (see heal)
 
 
 def read_catalogue(folder: Path) -> Catalogue:
     """Every episode record in the folder. An episode whose audio is missing is not complete (a run
     killed while writing): it is passed over silently, as the next run clears it."""
-    found, damaged = [], []
+    found, damaged, damaged_stems = [], [], []
     for record in sorted(episodes_dir(folder).glob("*.json")):
         if record.name.endswith(".chapters.json"):
             continue
@@ -143,7 +145,11 @@ def read_catalogue(folder: Path) -> Catalogue:
             audio = record.with_suffix(audio_format(episode.audio_format).suffix)
         except (OSError, ValueError, BriefingError) as error:
             if any(record.with_suffix(suffix).is_file() for suffix in media_types()):
-                damaged.append(f"damaged episode record {record.name} ({error}): left out of the feed")
+                damaged.append(
+                    f"damaged episode record {record.name} ({error}): left out of the feed "
+                    "(briefing feed rebuild makes it again)"
+                )
+                damaged_stems.append(record.stem)
             continue
         try:
             found.append(PublishedEpisode(record.stem, episode, audio.stat().st_size))
@@ -151,7 +157,7 @@ def read_catalogue(folder: Path) -> Catalogue:
             continue
         except ValueError as error:
             damaged.append(f"damaged episode record {record.name} ({error}): left out of the feed")
-    return Catalogue(newest_first(found), damaged)
+    return Catalogue(newest_first(found), damaged, damaged_stems)
 
 
 def published_episodes(folder: Path) -> list[PublishedEpisode]:
@@ -232,7 +238,8 @@ def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedE
     exactly the episodes whose files are all there."""
     show = with_identity(with_known_base_url(show, folder), folder)
     ensure_cover(folder, show)
-    catalogue = read_catalogue(folder)
+    healed = heal(folder)
+    catalogue = replace(read_catalogue(folder), healed=healed)
     if adding is not None:
         catalogue = replace(
             catalogue,
@@ -301,9 +308,29 @@ def prune(folder: Path, keep: int, show: Show) -> list[str]:
 
 
 def rebuild(folder: Path, show: Show) -> Catalogue:
-    """Rewrite the feeds and the page from the episode records; returns what they list."""
+    """Rewrite the feeds and the page from the episode records (a damaged one made again first:
+    see heal); returns what they list."""
     with feed_lock(folder):
         return write_feed(folder, show)
+
+
+def heal(folder: Path) -> list[str]:
+    """Make every damaged episode record again whose audio is there, from the audio, its side files
+    and the feed that still lists it (recover.py), so no episode is left out of the feed; a line
+    for each. Call it holding feed_lock(folder), before the feed is rewritten."""
+    stems = read_catalogue(folder).damaged_stems
+    if not stems:
+        return []
+    from .recover import recover  # mutagen's generic reader: imported when a record is damaged alone
+
+    made_again = []
+    for stem in stems:
+        record = recover(folder, stem)
+        if record is not None:
+            with StagedFiles() as staged:
+                staged.path(episodes_dir(folder) / f"{stem}.json").write_text(record.to_json(), encoding="utf-8")
+            made_again.append(f"the record of {stem} was damaged: made again from its audio and side files")
+    return made_again
 
 
 def lint(folder: Path, url: str | None = None, timeout: float = 10.0) -> LintReport:
