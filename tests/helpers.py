@@ -54,6 +54,11 @@ CASES = [
     (["{d}/good.txt", "--since", "soon"], "--since takes an age"),
     (["{d}/good.txt", "--cache-max", "lots"], "a size must look like"),
     (["{d}/good.txt", "--publish", "--base-url", "https://x.org", "--artwork", "{d}/wide.png"], "it must be square"),
+    (["{d}/voice-number.md"], "voice-number.md line 2: front matter: voice must be text"),
+    (["{d}/nul.md"], "nul.md line 5: a NUL character"),
+    (["{d}/good.txt", "--lexicon", "{d}/lexicon-table.toml"], "entry 'Haftar' needs a respelling"),
+    (["{d}/good.txt", "--lexicon", "{d}/lexicon-empty.toml"], "an entry's word is empty"),
+    (["{d}/good.txt", "--publish", "--base-url", "https://x.org", "--artwork", "{d}/huge.png"], "12000 px square"),
     ([], "no sources given"),
 ]
 

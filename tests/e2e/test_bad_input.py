@@ -38,9 +38,14 @@ def files(tmp_path, local_server):
     write("bad-script.md", '+++\ntitle = "T"\n+++\n# Story\nText\n[pause soon]\n')
     write("bad-front.md", '+++\ntitle = "T\n+++\n# Story\nText\n')
     write("lexicon.toml", "[words\n")
+    write("voice-number.md", '+++\ntitle = "T"\nvoice = 5\n+++\n# Story\nText\n')
+    write("nul.md", '+++\ntitle = "T"\n+++\n# Story\nSome \x00 text\n')
+    write("lexicon-table.toml", "[words]\nHaftar = { say = { x = 1 } }\n")
+    write("lexicon-empty.toml", '[words]\n"" = "nothing"\n')
     write("not-music.mp3", "not audio")
     write("a-file", "x")
     Image.new("RGB", (2000, 1400)).save(tmp_path / "wide.png")
+    Image.new("1", (12000, 12000)).save(tmp_path / "huge.png")  # past PIL's decompression-bomb warning
     (tmp_path / "folder").mkdir()
 
     def answer(method, path, body):

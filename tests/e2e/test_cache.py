@@ -62,6 +62,25 @@ def test_a_corrupt_entry_is_made_again(tmp_path):
     assert render(tmp_path, source, cache)["cache"]["misses"] == 0
 
 
+def test_an_entry_that_is_a_folder_heals_in_make_and_cache_clear(tmp_path):
+    """A folder where an entry belongs (a stray program, a copy gone wrong) is taken away and the
+    entry made again: never a traceback."""
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE)
+    cache = tmp_path / "cache"
+    render(tmp_path, source, cache)
+    for entry in sorted(cache.glob("*/*"))[:3]:  # clips, pieces or gains alike
+        entry.unlink()
+        (entry / "inside").mkdir(parents=True)
+    again = render(tmp_path, source, cache)
+    assert again["cache"]["misses"] >= 1 and not [path for path in cache.glob("*/*") if path.is_dir()]
+    for entry in sorted(cache.glob("*/*"))[:2]:
+        entry.unlink()
+        entry.mkdir()
+    cleared = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(cache)])
+    assert cleared.exit_code == 0 and cleared.stdout.startswith("removed ") and not list(cache.glob("*/*"))
+
+
 def test_no_cache_and_the_bound(tmp_path):
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE)
