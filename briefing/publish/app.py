@@ -177,8 +177,10 @@ def gate(app, folder: Path, trusted_proxies: frozenset[str]):
     """The app behind two checks made on every request. A reverse proxy at a trusted address says
     the scheme and host the listener used (X-Forwarded-Proto, Host), so the feed's URLs are https
     when it is. Once the show has listeners, only their private paths (/p/TOKEN/...) and the API
-    are answered, the rest with 404; the listeners are read on each request, so a revoked token
-    stops working at once, and a token is compared in constant time and never logged."""
+    are answered, the rest with 404; the listeners file is checked on each request (read again when
+    it changed), so a revoked token stops working at once, and a token is compared in constant time and never logged."""
+
+    listeners_now = Listeners.watched(folder)
 
     async def gated(scope, receive, send):
         if scope["type"] != "http":
@@ -189,7 +191,7 @@ def gate(app, folder: Path, trusted_proxies: frozenset[str]):
         if (scope.get("client") or ("",))[0] in trusted_proxies and forwarded in ("http", "https"):
             scope.update({"scheme": forwarded, PROXIED_SCOPE: True})
         path = scope["path"]
-        listeners = Listeners.load(folder)
+        listeners = listeners_now()
         if path.startswith(f"/{PRIVATE}/"):
             token = path[len(PRIVATE) + 2 :].partition("/")[0]
             if not listeners.knows(token):

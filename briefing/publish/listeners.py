@@ -63,6 +63,26 @@ class Listeners:
             raise BriefingError(f"no listener {name!r} (listeners: {known})")
         return self.tokens_by_name.pop(name)
 
+    @classmethod
+    def watched(cls, folder: Path):
+        """() -> the folder's listeners now: read again only when their file has changed (its size
+        or modification time), so a server asks the disk one stat a request, and a revocation
+        counts from the next request."""
+        path = Path(folder) / LISTENERS
+        seen: dict = {}
+
+        def current() -> Listeners:
+            try:
+                stat = path.stat()
+                version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            except FileNotFoundError:
+                version = None
+            if seen.get("version", ()) != version:
+                seen.update(version=version, listeners=cls.load(folder))
+            return seen["listeners"]
+
+        return current
+
     def tokens(self) -> list[str]:
         return sorted(self.tokens_by_name.values())
 

@@ -238,8 +238,10 @@ def stage_feed(folder: Path, show: Show, staged: StagedFiles, adding: PublishedE
     exactly the episodes whose files are all there."""
     show = with_identity(with_known_base_url(show, folder), folder)
     ensure_cover(folder, show)
-    healed = heal(folder)
-    catalogue = replace(read_catalogue(folder), healed=healed)
+    catalogue = read_catalogue(folder)
+    if catalogue.damaged_stems:  # read again only when a record was made again
+        healed = heal(folder, catalogue.damaged_stems)
+        catalogue = replace(read_catalogue(folder), healed=healed)
     if adding is not None:
         catalogue = replace(
             catalogue,
@@ -314,13 +316,10 @@ def rebuild(folder: Path, show: Show) -> Catalogue:
         return write_feed(folder, show)
 
 
-def heal(folder: Path) -> list[str]:
-    """Make every damaged episode record again whose audio is there, from the audio, its side files
+def heal(folder: Path, stems: list[str]) -> list[str]:
+    """Make the damaged episode records of stems again where their audio is there, from the audio, its side files
     and the feed that still lists it (recover.py), so no episode is left out of the feed; a line
     for each. Call it holding feed_lock(folder), before the feed is rewritten."""
-    stems = read_catalogue(folder).damaged_stems
-    if not stems:
-        return []
     from .recover import recover  # mutagen's generic reader: imported when a record is damaged alone
 
     made_again = []
