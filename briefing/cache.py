@@ -54,6 +54,15 @@ def _drop(entry: Path) -> None:
         entry.unlink(missing_ok=True)
 
 
+def _write_entry(entry: Path, data: bytes) -> None:
+    """Write an entry whole; a folder in its place is taken away first (a rename cannot replace
+    one, and an entry whose key is not known until its audio is made is never read before it is
+    written, so reading would not heal it)."""
+    if entry.is_dir():
+        _drop(entry)
+    write_whole(entry, lambda handle: handle.write(data))
+
+
 @dataclass
 class SegmentCache:
     folder: Path = field(default_factory=default_folder)
@@ -112,7 +121,7 @@ class SegmentCache:
             wav.setframerate(clip.frame_rate)
             wav.writeframes(clip.raw_data)
         data = buffer.getvalue()
-        write_whole(self.path(key), lambda handle: handle.write(hashlib.sha256(key.encode() + data).digest() + data))
+        _write_entry(self.path(key), hashlib.sha256(key.encode() + data).digest() + data)
 
     @staticmethod
     def material_key(material: dict) -> str:
@@ -182,7 +191,7 @@ class SegmentCache:
 
     def _store_checked(self, path: Path, body: bytes) -> None:
         """An entry behind a digest of its body, so damage is found when it is read."""
-        write_whole(path, lambda handle: handle.write(hashlib.sha256(body).digest() + body))
+        _write_entry(path, hashlib.sha256(body).digest() + body)
 
     def entries(self) -> list[Path]:
         """Every entry, of any format version (so entries an older version made are pruned and
