@@ -24,7 +24,7 @@ import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ffmpeg import audio_segment_class
+from .ffmpeg import AudioSegment
 from .files import user_cache_folder, write_whole
 
 FORMAT_VERSION = 2  # 2: segment entries carry a digest
@@ -109,7 +109,7 @@ class SegmentCache:
             return None
         used_now(path)
         self.hits += 1
-        return audio_segment_class()(data=pcm, sample_width=width, frame_rate=rate, channels=channels)
+        return AudioSegment(data=pcm, sample_width=width, frame_rate=rate, channels=channels)
 
     def put(self, key: str, clip) -> None:
         """Store a clip atomically; a cache that cannot be written only costs speed."""

@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from . import interrupts
 from .batch import BatchOptions, batch
@@ -85,14 +88,10 @@ class Commands(click.Group):
 @contextmanager
 def synthesis_progress(quiet: bool):
     """A rich progress bar on stderr, fed by make's progress callback; none when quiet or not on a terminal."""
-    from rich.console import Console  # rich: 75 ms, for the plan and the bar alone
-
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
         yield None
         return
-    # on a terminal alone
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
         TextColumn("{task.description:<13}"),
@@ -263,9 +262,6 @@ def script_command(sources, given, config, output, explain_dropped, spoken):
 
 def print_plan(plan) -> None:
     """The dry-run plan as a table on stdout."""
-    from rich.console import Console  # rich: 75 ms, for the plan and the bar alone
-    from rich.table import Table  # with rich.console above
-
     table = Table(
         title="Briefing plan" + ("" if plan.calibrated else " (pace not yet calibrated for this voice: a guess)")
     )

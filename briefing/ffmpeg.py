@@ -19,8 +19,15 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+import imageio_ffmpeg
+
 from .errors import BriefingError
 from .files import keep, kept
+
+with warnings.catch_warnings():  # pydub warns when no ffmpeg is on PATH: it never runs one (see decode)
+    warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pydub import AudioSegment  # after the filter, which must come first
 
 # The loudness meter: its per-frame lines go to the verbose log level, which ffmpeg does not print
 # by default (framelog=quiet says the same but exists only from ffmpeg 6).
@@ -64,8 +71,6 @@ CHECKS_FILE = "ffmpeg-checks.json"  # in the user cache folder: each ffmpeg's ve
 
 def bundled_ffmpeg() -> str:
     """The ffmpeg the imageio-ffmpeg package ships (a recent static build)."""
-    import imageio_ffmpeg  # here: 8 ms of import that a render with the system's ffmpeg never needs
-
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
@@ -129,18 +134,6 @@ def checked_can_master(executable: str) -> bool:
     return verdict
 
 
-def audio_segment_class():
-    """pydub's AudioSegment class, imported without its "ffmpeg not found" warning.
-
-    We never let pydub run ffmpeg itself (decoding goes through decode() below), so its converter
-    is left alone and no ffmpeg is looked for here."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from pydub import AudioSegment as segment_class  # pydub: 27 ms, once audio is made
-    return segment_class
-
-
 def command(args: list[str]) -> list[str]:
     """The ffmpeg command line for args: quiet, never asking, overwriting its output."""
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
@@ -186,4 +179,4 @@ def decode(
         stdin=data,
         what=f"decoding {what}",
     )
-    return audio_segment_class()(data=result.stdout, sample_width=2, frame_rate=sample_rate, channels=1)
+    return AudioSegment(data=result.stdout, sample_width=2, frame_rate=sample_rate, channels=1)

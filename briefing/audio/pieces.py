@@ -214,7 +214,7 @@ class PieceMaster:
     def _find_gain(self) -> None:
         """The gain, found on the pieces of the gain's scope (the opening, or all), and kept."""
         pcm = b"".join(self.stitched[number][0] for number in self.gain_scope)
-        audio = ffmpeg.audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
+        audio = ffmpeg.AudioSegment(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
         gain, _, goal = master.find_gain(audio, self.options)
         self.gain, self.loss = round(round(gain / GAIN_STEP) * GAIN_STEP, 2), goal - self.options.loudness
         key = self._gain_key(self.gain_scope)

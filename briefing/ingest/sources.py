@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from charset_normalizer import from_bytes
+
 from ..addresses import WEB_SCHEMES, is_web_address, public_address, web_address
 from ..errors import BriefingError
 from ..model import Article
@@ -234,8 +236,6 @@ def _reads_as_western(data: bytes) -> bool:
 
 def _legacy_encoding(data: bytes, source: str) -> str:
     """The code page charset_normalizer finds for text that is not UTF-8."""
-    from charset_normalizer import from_bytes  # 27 ms, for text not in UTF-8 alone
-
     results = from_bytes(data)
     best = results.best()
     if best is None:

@@ -9,6 +9,8 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont
+
 from .fonts import font_for
 
 BACKGROUND_TOP = (18, 32, 56)
@@ -19,8 +21,6 @@ TEXT = (250, 250, 245)
 
 def cover_png(show: str, size: int = 1400) -> bytes:
     """A square size x size RGB PNG: gradient, accent bar, the show name wrapped to fit."""
-    from PIL import Image, ImageDraw, ImageFont  # PIL: 27 ms, for drawing alone (a warm render takes the cached cover)
-
     image = Image.new("RGB", (size, size))
     draw = ImageDraw.Draw(image)
     for y in range(size):
@@ -59,8 +59,6 @@ def cover_png(show: str, size: int = 1400) -> bytes:
 def title_font(path: Path | None, size: int):
     """The title's font at size, in its bold instance when it is a variable font; Pillow's own font
     when the machine has none."""
-    from PIL import ImageFont  # PIL: as above
-
     if path is None:
         return ImageFont.load_default(size=size)
     font = ImageFont.truetype(
@@ -92,8 +90,6 @@ def embedded_cover(show: str, artwork: Path | None = None) -> bytes:
     """PNG art for an MP3's tags: the user's artwork made RGB and scaled down, else generated art."""
     if artwork is None:
         return cover_png(show, EMBEDDED_SIZE)
-    from PIL import Image  # PIL: as above
-
     with Image.open(artwork) as image:
         image = image.convert("RGB")
         if image.width > EMBEDDED_SIZE:

@@ -17,6 +17,9 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
+import fontpkg
+from fontTools.ttLib import TTFont, TTLibError
+
 # Where systems keep fonts when fontconfig is not there to say: a wide-coverage sans first.
 SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -64,8 +67,6 @@ def candidate_fonts(text: str) -> Iterator[Path]:
 
 @lru_cache(maxsize=1)
 def pip_fonts() -> tuple[Path, ...]:
-    import fontpkg  # 80 ms, for drawing alone
-
     paths = []
     for family in PIP_FAMILIES:
         try:
@@ -102,8 +103,6 @@ def fontconfig_fonts(text: str) -> list[Path]:
 @lru_cache(maxsize=64)
 def character_map(path: Path) -> frozenset[int]:
     """Every character the font has a glyph for (of its first face, for a collection)."""
-    from fontTools.ttLib import TTFont, TTLibError  # 65 ms, for drawing alone
-
     try:
         with TTFont(str(path), lazy=True, fontNumber=0) as font:
             return frozenset(font.getBestCmap() or {})

@@ -18,6 +18,9 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
+import qrcode.image.svg
+from PIL import Image
+
 from ..addresses import web_link
 from ..files import StagedFiles
 from .layout import FEED, FEED_QR, ICON_SIZES, MANIFEST, PAGE, SCRIPT, SERVICE_WORKER, STYLESHEET, episode_path, icon
@@ -135,8 +138,6 @@ def manifest(show) -> str:
 
 def feed_qr_svg(feed_url: str) -> str:
     """The QR code of the feed's address, as SVG (black on white, quiet zone included)."""
-    import qrcode.image.svg  # 25 ms to import (with its PIL drawing), for a folder with a base URL or the server
-
     return qrcode.make(feed_url, image_factory=qrcode.image.svg.SvgPathFillImage, border=4).to_string(
         encoding="unicode"
     )
@@ -145,8 +146,6 @@ def feed_qr_svg(feed_url: str) -> str:
 def write_page(folder: Path, show, episodes: list, cover: Path) -> None:
     """index.html, sw.js, manifest.webmanifest, the icons (from the cover) and, with a base URL, the
     feed's QR code (`briefing serve` draws it for the listener's address), all written atomically."""
-    from PIL import Image  # PIL: 15 ms to import, for publishing alone
-
     folder = Path(folder)
     with StagedFiles() as staged:
         staged.path(folder / PAGE).write_text(page_html(show, episodes, folder), encoding="utf-8")

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
+
 from ..audio.formats import audio_format, media_types
 from ..errors import BriefingError
 from ..files import StagedFiles, write_whole
@@ -32,6 +34,7 @@ from .artwork import cover_png
 from .feed import LintReport, PublishedEpisode, feed_formats, podcast_guid
 from .layout import COVER, FEED, LOCK, SHOW_STATE, episodes_dir
 from .page import write_page
+from .recover import recover
 
 COVER_SIZE = 3000
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -171,8 +174,6 @@ def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
 
 def check_artwork(path: Path):
     """The user's artwork as an RGB image, or BriefingError saying what Apple would refuse."""
-    from PIL import Image, UnidentifiedImageError  # PIL: 15 ms to import, for publishing alone
-
     # Format and size are read from the header before any pixel is decoded: a 20000 px image
     # (or a decompression bomb) is refused without the memory it would take.
     try:
@@ -203,8 +204,6 @@ def check_artwork(path: Path):
 
 def ensure_cover(folder: Path, show: Show) -> None:
     """cover.png: the user's artwork (checked, made RGB) or generated artwork with the show's title."""
-    from PIL import Image, PngImagePlugin  # PIL: 15 ms to import, for publishing alone
-
     target = Path(folder) / COVER
     marker = (
         f"{show.artwork.resolve()}:{show.artwork.stat().st_mtime_ns}" if show.artwork else f"generated:{show.title}"
@@ -320,7 +319,6 @@ def heal(folder: Path, stems: list[str]) -> list[str]:
     """Make the damaged episode records of stems again where their audio is there, from the audio, its side files
     and the feed that still lists it (recover.py), so no episode is left out of the feed; a line
     for each. Call it holding feed_lock(folder), before the feed is rewritten."""
-    from .recover import recover  # mutagen's generic reader: imported when a record is damaged alone
 
     made_again = []
     for stem in stems:

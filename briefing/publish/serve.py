@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import qrcode
+
 from ..addresses import is_web_address, reachability
 from ..errors import BriefingError
 from ..settings import check_settings, setting
@@ -144,7 +146,6 @@ def terminal_qr(text: str) -> str:
     """A QR code of text for a phone camera to scan from the terminal: two modules a character (the
     upper half block), every cell with its own black and white, quiet zone included, so it reads
     the same on light and dark terminals (block characters alone come out inverted on one of them)."""
-    import qrcode  # 45 ms, for a server on every address alone
 
     code = qrcode.QRCode(border=4)
     code.add_data(text)

@@ -15,6 +15,8 @@ import string
 from collections.abc import Callable
 from functools import lru_cache, partial
 
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+from english_words import get_english_words_set
 from num2words import num2words
 
 # Titles read in full before a name ("Gen. Haftar" -> "General Haftar"); British style drops the stop.
@@ -1021,8 +1023,6 @@ def is_english_word(word: str) -> bool:
 def english_words() -> frozenset[str]:
     """Every lower-case word of Webster's Second (234,000; loaded once, when a capitalised word is first
     met: 0.1 s, so commands that meet none never pay it)."""
-    from english_words import get_english_words_set  # 26 ms, for British spelling alone
-
     return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
 
 
@@ -1056,7 +1056,6 @@ def pause_at_dashes_and_parentheses(text: str) -> str:
 def american_spelling(text: str) -> str:
     """British spellings respelled the American way for American voices, whose phonemizer knows
     those ("tyre" -> "tire", "programme" -> "program", "Centre" -> "Center"); the breame package's table."""
-    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS  # 1.5 ms, on first use
 
     def respell(match: re.Match) -> str:
         word = match.group(0)

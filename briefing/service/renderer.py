@@ -30,12 +30,15 @@ class Renderer:
         # Every job is published to the folder's feed; what others send is fetched from public
         # addresses only; Piper speaks in this process on one core unless told otherwise, so the
         # other stays free for listeners (and no worker is forked beside the server's threads).
-        settings = options.voice.settings
+        engines = options.voice.engines
         self.options = replace(
             options,
             publish=replace(options.publish, to_feed=True),
             ingest=replace(options.ingest, fetch=replace(options.ingest.fetch, allow_private=allow_private)),
-            voice=replace(options.voice, settings=replace(settings, workers=settings.workers or 1)),
+            voice=replace(
+                options.voice,
+                engines=replace(engines, piper=replace(engines.piper, workers=engines.piper.workers or 1)),
+            ),
         )
         self.wake = threading.Event()
         self.stopping = threading.Event()

@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
+
 from ..config import Schedule
 from .jobs import Jobs
 
@@ -20,10 +22,6 @@ TICK_SECONDS = 20.0  # how often the schedules are looked at; a slot is queued w
 
 def trigger(schedule: Schedule):
     """The schedule's cron trigger, in its time zone (the machine's when it names none)."""
-    # APScheduler is imported here: 50 ms that only a service with schedules needs.
-
-    from apscheduler.triggers.cron import CronTrigger  # 0.11 s, for schedules alone
-
     hour, minute = schedule.at.split(":")
     zone = ZoneInfo(schedule.timezone) if schedule.timezone else dt.datetime.now().astimezone().tzinfo
     return CronTrigger(day_of_week=schedule.days, hour=int(hour), minute=int(minute), timezone=zone)

@@ -23,13 +23,14 @@ from .base import (
     register,
     synthesize_in_turn,
 )
-from .speaker import Speaker, Spoken, VoiceOptions
+from .speaker import EngineOptions, Speaker, Spoken, VoiceOptions
 
 __all__ = [
     "DEFAULT_ENGINE",
     "MAX_RATE",
     "MIN_RATE",
     "Engine",
+    "EngineOptions",
     "EngineSettings",
     "Speaker",
     "Spoken",

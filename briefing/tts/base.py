@@ -6,12 +6,19 @@ imported by briefing/tts/__init__.py), or, from another package, name the class 
 group "briefing.engines" (as httpie's and datasette's plugins do); register() also takes a class
 at run time. The budget, --dry-run, the CLI's help and the cluster ask the registry, never a list
 of names of their own.
+
+Settings every engine reads (voice, language, rate) are EngineSettings'. An engine's own settings
+are its Options: a frozen dataclass of setting() fields (piper's --workers, gtts's --tld), which
+the registry gathers into EngineOptions (engine_options_fields), so the engine's command-line
+flags, briefing.toml keys and checks come from its own file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import ClassVar
 
 from ..errors import BriefingError
@@ -37,11 +44,6 @@ class EngineSettings:
         group="voice",
     )
     lang: str = setting("en", "Language (gtts, espeak)", flag="--lang", group="voice")
-    tld: str = setting("com", "gTTS accent host, e.g. co.uk, com.au", flag="--tld", group="voice")
-    workers: int | None = setting(
-        None, "Piper: processes speaking at once", shown="one per core", flag="--workers", low=1, high=256
-    )
-    variation: bool = True  # piper: False turns off the voice's random variation, so a render repeats exactly
     # piper's length scale, espeak's words a minute, gtts time-stretched
     rate: float = setting(
         1.0, "Speaking rate", flag="--rate", toml="voice.rate", low=MIN_RATE, high=MAX_RATE, group="voice"
@@ -73,6 +75,8 @@ class Engine:
       accepts_ipa   takes IPA phonemes in [[ ]] blocks, so the lexicon gives it phonemes
       default_pace  (seconds a word, seconds a segment): the budget's guess before calibration
       on_cluster    can speak on a Dask cluster (use_cluster)
+      Options       a frozen dataclass of its own settings (setting() fields), or None; create()
+                    is given an instance of it
     Each instance has `voice`, `sample_rate` (of the clips it returns: mono, 16-bit pydub) and
     `language` (the voice's language and region, such as en_US, en-gb or en-co.uk: the script is
     read in British or American style from it).
@@ -83,13 +87,15 @@ class Engine:
     accepts_ipa: ClassVar[bool] = False
     default_pace: ClassVar[tuple[float, float]] = (0.36, 0.2)
     on_cluster: ClassVar[bool] = False
+    Options: ClassVar[type | None] = None
     voice: str
     sample_rate: int
     language: str = "en"
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> Engine:
-        """The engine for these settings, or BriefingError saying why it cannot be made here."""
+    def create(cls, settings: EngineSettings, options=None) -> Engine:
+        """The engine for these settings (and its own Options, when it has them), or BriefingError
+        saying why it cannot be made here."""
         raise NotImplementedError
 
     @classmethod
@@ -144,8 +150,6 @@ def engines() -> dict[str, type[Engine]]:
     installed packages (entry points; one that fails to load is left out)."""
     global _plugins_loaded
     if not _plugins_loaded:
-        from importlib.metadata import entry_points  # here: 3 ms of import that most runs never need
-
         _plugins_loaded = True
         for point in entry_points(group=ENTRY_POINT_GROUP):
             try:
@@ -176,9 +180,25 @@ def is_engine(name: str) -> bool:
     return True
 
 
-def create_engine(name: str, settings: EngineSettings = EngineSettings()) -> Engine:
-    """The engine called `name`, ready to speak, or BriefingError saying why it cannot be."""
-    return engine_class(name).create(settings)
+def create_engine(name: str, settings: EngineSettings = EngineSettings(), engines=None) -> Engine:
+    """The engine called `name`, ready to speak, or BriefingError saying why it cannot be.
+    engines: the EngineOptions chosen (each engine's own settings); defaults where it has none."""
+    found = engine_class(name)
+    options = getattr(engines, name, None)
+    if options is None and found.Options is not None:
+        options = found.Options()
+    return found.create(settings, options)
+
+
+def engine_options_fields() -> list[tuple]:
+    """The fields of EngineOptions (tts/speaker.py): one for each registered engine that has
+    Options, named after the engine, its Options' defaults by default, so the settings machinery
+    finds each engine's settings under voice.engines.NAME."""
+    return [
+        (name, engine.Options, dataclasses.field(default_factory=engine.Options))
+        for name, engine in sorted(_ENGINES.items())
+        if engine.Options is not None
+    ]
 
 
 def list_voices() -> list[VoiceInfo]:

@@ -8,7 +8,7 @@ import subprocess
 import wave
 
 from ..errors import BriefingError
-from ..ffmpeg import audio_segment_class
+from ..ffmpeg import AudioSegment
 from .base import Engine, EngineSettings, VoiceInfo, register
 
 DEFAULT_WORDS_A_MINUTE = 175  # espeak-ng's own default pace
@@ -43,10 +43,10 @@ class EspeakEngine(Engine):
             raise BriefingError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
         with wave.open(io.BytesIO(result.stdout)) as wav:
             rate, pcm = wav.getframerate(), wav.readframes(wav.getnframes())
-        return audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> EspeakEngine:
+    def create(cls, settings: EngineSettings, options=None) -> EspeakEngine:
         if espeak_exe() is None:
             raise BriefingError("engine 'espeak' needs espeak-ng on PATH (e.g. apt-get install espeak-ng)")
         voice = settings.voice or ("en-us" if settings.lang == "en" else settings.lang)

@@ -14,21 +14,28 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import BriefingError
 from ..ffmpeg import decode
 from ..retry import RetryPolicy, parse_retry_after
+from ..settings import check_settings, setting
 from .base import Engine, EngineSettings, VoiceInfo, register
 
 MAX_CHARS = 100  # Google's limit per request
 SAMPLE_RATE = 24000  # what the service sends
 
 
-def _routed_gtts_class():
-    from gtts import gTTS  # 0.19 s to import, for this engine alone
+def _library():
+    """The gtts package (with gtts.lang), imported on first use: 0.19 s, for this engine alone."""
+    import gtts  # as the docstring says
 
-    class RoutedGTTS(gTTS):
+    return gtts
+
+
+def _routed_gtts_class():
+    class RoutedGTTS(_library().gTTS):
         """gTTS whose requests go to `endpoint` instead of translate.google.<tld> when one is set."""
 
         def __init__(self, *args, endpoint: str | None = None, **kwargs):
@@ -48,10 +55,18 @@ def _routed_gtts_class():
 CONCURRENT_REQUESTS = 4
 
 
-def languages() -> dict[str, str]:
-    from gtts.lang import tts_langs  # gTTS: as above
+@dataclass(frozen=True)
+class GTTSOptions:
+    """gTTS's own settings."""
 
-    return tts_langs()
+    tld: str = setting("com", "gTTS accent host, e.g. co.uk, com.au", flag="--tld", group="voice")
+
+    def __post_init__(self) -> None:
+        check_settings(self)
+
+
+def languages() -> dict[str, str]:
+    return _library().lang.tts_langs()
 
 
 @register
@@ -61,6 +76,7 @@ class GTTSEngine(Engine):
     accepts_ipa = False
     default_pace = (0.38, 0.35)
     sample_rate = SAMPLE_RATE
+    Options = GTTSOptions
 
     def __init__(
         self,
@@ -99,8 +115,6 @@ class GTTSEngine(Engine):
 
     def fetch_mp3(self, text: str) -> bytes:
         """The MP3 bytes for text (at most MAX_CHARS), retrying failures that may pass."""
-        from gtts import gTTSError  # gTTS: 0.19 s, for this engine alone
-
         if len(text) > MAX_CHARS:
             raise ValueError(f"gTTS request of {len(text)} characters exceeds {MAX_CHARS}")
         request = self._gtts(
@@ -120,7 +134,7 @@ class GTTSEngine(Engine):
                 if not mp3:
                     raise BriefingError(f"gTTS sent no audio for {text[:40]!r}")
                 return mp3
-            except gTTSError as error:
+            except _library().gTTSError as error:
                 response = error.rsp
                 status = response.status_code if response is not None else None
                 may_pass = status is None or status == 429 or status >= 500
@@ -152,12 +166,13 @@ class GTTSEngine(Engine):
             return list(pool.map(one, range(len(texts)), texts))
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> GTTSEngine:
-        """The gTTS engine for settings.lang and settings.tld, or for a voice named LANG-TLD (en-co.uk)."""
-        lang, tld = settings.lang, settings.tld
+    def create(cls, settings: EngineSettings, options: GTTSOptions | None = None) -> GTTSEngine:
+        """The gTTS engine for settings.lang and options.tld, or for a voice named LANG-TLD (en-co.uk)."""
+        options = options or GTTSOptions()
+        lang, tld = settings.lang, options.tld
         if settings.voice:
             lang, _, tld = settings.voice.partition("-")
-            tld = tld or settings.tld
+            tld = tld or options.tld
         if lang not in languages():
             raise BriefingError(f"gTTS does not speak language {lang!r} (see `briefing voices`)")
         return cls(lang, tld, endpoint=os.environ.get("BRIEFING_GTTS_ENDPOINT") or None, rate=settings.rate)

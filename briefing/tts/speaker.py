@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 
 from ..cache import SegmentCache
@@ -17,7 +17,16 @@ from ..errors import BriefingError
 from ..model import Progress, Script, Segment
 from ..settings import check_settings, setting
 from . import cluster as clusters
-from .base import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, is_engine
+from .base import DEFAULT_ENGINE, Engine, EngineSettings, create_engine, engine_class, engine_options_fields, is_engine
+
+# Each engine's own settings (its Options), gathered from the registry: the built-in engines are
+# registered by the package's __init__ before this module is imported.
+EngineOptions = make_dataclass(
+    "EngineOptions",
+    engine_options_fields(),
+    frozen=True,
+    namespace={"__module__": __name__},  # so it pickles
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class VoiceOptions:
         DEFAULT_ENGINE, "Speech engine, as `briefing voices` lists them", flag="--engine", group="voice"
     )
     settings: EngineSettings = field(default_factory=EngineSettings)
+    engines: EngineOptions = field(default_factory=EngineOptions)
     second: str | None = setting(
         None,
         "A second voice for headlines, intro, outro and quotes: VOICE of the same engine, or ENGINE:VOICE "
@@ -75,7 +85,7 @@ class Speaker:
         self.options = options
         if options.fallback_engine:
             engine_class(options.fallback_engine)  # an unknown one is named now, not when the first engine fails
-        self.main = create_engine(options.engine, options.settings)
+        self.main = create_engine(options.engine, options.settings, options.engines)
         self._others: dict[str, Engine] = {}
         self._fallback: Engine | None = None
         self.cluster = None
@@ -91,7 +101,7 @@ class Speaker:
                 engine, _, named = voice.partition(":")
             else:
                 engine, named = self.options.engine, voice
-            made = create_engine(engine, replace(self.options.settings, voice=named or None))
+            made = create_engine(engine, replace(self.options.settings, voice=named or None), self.options.engines)
             self._others[voice] = self._on_cluster(made)
         return self._others[voice]
 
@@ -136,7 +146,7 @@ class Speaker:
         """The fallback engine, made only once it is needed; None when there is none."""
         if self.options.fallback_engine and self._fallback is None:
             settings = EngineSettings(lang=self.options.settings.lang, rate=self.options.settings.rate)
-            self._fallback = create_engine(self.options.fallback_engine, settings)
+            self._fallback = create_engine(self.options.fallback_engine, settings, self.options.engines)
         return self._fallback
 
     def cache_key(self, cache: SegmentCache, segment: Segment) -> str:

@@ -195,9 +195,7 @@ def test_pieces_that_miss_the_target_say_so(piper_engine, long_speech):
         """20 dB quieter, with one full-scale sample: levelling is held back by the peak, so it stays quiet."""
         samples = np.frombuffer(clip.apply_gain(-20).raw_data, "<i2").copy()
         samples[len(samples) // 2] = 32767
-        return ffmpeg.audio_segment_class()(
-            data=samples.tobytes(), sample_width=2, frame_rate=clip.frame_rate, channels=1
-        )
+        return ffmpeg.AudioSegment(data=samples.tobytes(), sample_width=2, frame_rate=clip.frame_rate, channels=1)
 
     clips = [quiet_with_a_click(clip) if index in after_opening else clip for index, clip in enumerate(clips)]
     _, mastered = master_in_pieces(

@@ -16,12 +16,14 @@ pytest.importorskip("distributed", reason="the cluster extra (dask distributed) 
 from briefing import MakeOptions, make
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.options import CacheOptions, VoiceOptions
-from briefing.tts import EngineSettings  # noqa: E402
+from briefing.tts import EngineOptions  # noqa: E402
 from briefing.tts.cluster import connect, plain_text_warning  # noqa: E402
-from briefing.tts.piper import PiperEngine  # noqa: E402
+from briefing.tts.piper import PiperEngine, PiperOptions  # noqa: E402
 
 SENTENCES = [f"Sentence number {n} of the story says that the council met again on Tuesday." for n in range(24)]
-STEADY = EngineSettings(variation=False)  # no random variation: local and cluster renders can be compared exactly
+STEADY = EngineOptions(
+    piper=PiperOptions(variation=False)
+)  # no random variation: local and cluster renders can be compared exactly
 
 
 def free_port() -> int:
@@ -84,14 +86,14 @@ def test_a_cluster_render_matches_a_local_render(tmp_path, cluster):
     local = make(
         sources,
         MakeOptions(
-            output_dir=tmp_path / "local", voice=VoiceOptions(settings=STEADY), cache=CacheOptions(enabled=False)
+            output_dir=tmp_path / "local", voice=VoiceOptions(engines=STEADY), cache=CacheOptions(enabled=False)
         ),
     )
     remote = make(
         sources,
         MakeOptions(
             output_dir=tmp_path / "remote",
-            voice=VoiceOptions(settings=STEADY, cluster=cluster.address),
+            voice=VoiceOptions(engines=STEADY, cluster=cluster.address),
             cache=CacheOptions(enabled=False),
         ),
     )

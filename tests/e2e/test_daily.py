@@ -303,8 +303,8 @@ def test_the_voice_loads_while_the_pages_download(local_server, tmp_path):
     # Workers forked before the pages are read do not inherit what reading them takes (about 60 MB
     # each over an hour-long feed briefing), and load the voice meanwhile.
     from briefing.options import VoiceOptions
-    from briefing.tts import EngineSettings
-    from briefing.tts.piper import pool
+    from briefing.tts import EngineOptions
+    from briefing.tts.piper import PiperOptions, pool
 
     pool._shut_down_pools()  # as in a new process: none forked yet
     running_when_read = []
@@ -314,6 +314,8 @@ def test_the_voice_loads_while_the_pages_download(local_server, tmp_path):
         return Reply(200, page(*STORIES["oil"]), {"Content-Type": "text/html; charset=utf-8"})
 
     server = local_server(handler)
-    options = MakeOptions(output_dir=tmp_path / "out", voice=VoiceOptions(settings=EngineSettings(workers=2)))
+    options = MakeOptions(
+        output_dir=tmp_path / "out", voice=VoiceOptions(engines=EngineOptions(piper=PiperOptions(workers=2)))
+    )
     episode = make([f"{server.url}/oil"], options)
     assert running_when_read == [True] and Path(episode.audio).stat().st_size > 0

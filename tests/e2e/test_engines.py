@@ -10,7 +10,7 @@ from conftest import decode_to_array
 
 from briefing import MakeOptions, make
 from briefing.errors import BriefingError
-from briefing.ffmpeg import audio_segment_class
+from briefing.ffmpeg import AudioSegment
 from briefing.options import CacheOptions, VoiceOptions
 from briefing.tts import Engine, EngineSettings, VoiceInfo, create_engine, engine_class, engine_names, register
 
@@ -27,7 +27,7 @@ class ToneEngine(Engine):
         self.voice, self.sample_rate = voice, 16000
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> "ToneEngine":
+    def create(cls, settings: EngineSettings, options=None) -> "ToneEngine":
         return cls(settings.voice or "beeps")
 
     @classmethod
@@ -41,7 +41,7 @@ class ToneEngine(Engine):
             for word in text.split()
         ] or [np.zeros(800)]
         pcm = (np.concatenate(beeps) * 32767).astype("<i2").tobytes()
-        return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
 
 
 def test_a_registered_engine_is_known_everywhere():

@@ -123,9 +123,9 @@ def test_fallback_engine_finishes_offline_at_one_loudness(tmp_path, local_server
         GTTSEngine,
         "create",
         classmethod(
-            lambda cls, settings: GTTSEngine(
+            lambda cls, settings, options: GTTSEngine(
                 settings.lang,
-                settings.tld,
+                options.tld,
                 endpoint=server.url,
                 policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05),
             )

@@ -174,12 +174,12 @@ def test_preview_writes_a_short_mastered_mp3(tmp_path):
 
 
 def test_the_fast_voice_is_made_once_found_by_name_and_made_again_when_damaged(tmp_path, monkeypatch):
-    from briefing.tts.piper import voices
+    from briefing.tts.piper import quantizing, voices
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     made = []
-    real = voices.quantize
-    monkeypatch.setattr(voices, "quantize", lambda *args: made.append(args) or real(*args))
+    real = quantizing.quantize
+    monkeypatch.setattr(quantizing, "quantize", lambda *args: made.append(args) or real(*args))
     fast = voices.find_voice("joe-int8")
     assert fast.name == "joe-int8" and fast.model.parent == tmp_path / "cache" / "briefing" / "voices"
     assert voices.find_voice("joe-int8") == fast and len(made) == 1  # kept: made once
@@ -194,7 +194,7 @@ def test_the_fast_voice_runs_integer_convolutions_and_sounds_like_the_voice(tmp_
     import numpy as np
     import onnx
 
-    from briefing.tts.piper import voices
+    from briefing.tts.piper import runtime, voices
     from briefing.tts.piper.graph import convolutions_to_quantize
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -213,7 +213,7 @@ def test_the_fast_voice_runs_integer_convolutions_and_sounds_like_the_voice(tmp_
     text = "Shares in the shipping firm fell by nearly twelve per cent on Monday, analysts said."
     said = [
         np.frombuffer(
-            voices.speak(voices.load_voice(voice.model, voice.config, threads=1), text, variation=False), "<i2"
+            runtime.speak(runtime.load_voice(voice.model, voice.config, threads=1), text, variation=False), "<i2"
         )
         / 32768
         for voice in (plain, fast)
@@ -243,20 +243,20 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     import onnxruntime
     from piper import PiperVoice
 
-    from briefing.tts.piper import voices
+    from briefing.tts.piper import runtime, voices
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     joe, text = voices.find_voice("joe"), "The optimised copy speaks."
-    copy = voices.optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
+    copy = runtime.optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
     assert not copy.exists()
-    first = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
+    first = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
     assert copy.is_file() and not list(
         copy.parent.glob(".optimising-*")
     )  # made on first load, nothing left half written
     assert capfd.readouterr().err == ""  # not ONNX Runtime's warning that the copy is for this machine
     # The voice as shipped, loaded by Piper itself: the copy's convolutions, made two-dimensional,
     # give the same samples but for rounding (4 in 32767 measured).
-    original = voices.speak(
+    original = runtime.speak(
         PiperVoice.load(joe.model, config_path=joe.config, download_dir=tmp_path), text, variation=False
     )
     assert len(original) == len(first)
@@ -267,16 +267,16 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     monkeypatch.setattr(
         onnxruntime, "InferenceSession", lambda model, **kw: loaded.append(model) or session_class(model, **kw)
     )
-    again = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
+    again = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
     assert loaded == [str(copy)] and again == first  # loaded from the copy, and says the very same samples
     copy.write_bytes(copy.read_bytes()[:5000])  # damaged
     loaded.clear()
-    remade = voices.speak(voices.load_voice(joe.model, joe.config, threads=1), text, variation=False)
+    remade = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
     assert (
         remade == first and loaded[0] == str(copy) and isinstance(loaded[1], bytes) and copy.stat().st_size > 1_000_000
     )
     loaded.clear()
-    voices.load_voice(
+    runtime.load_voice(
         joe.model, joe.config, threads=2
     )  # on several threads, the model's own 1-D convolutions: a copy of its own
-    assert loaded == [str(joe.model)] and voices.optimised_copy_path(joe.model, two_dimensional=False).is_file()
+    assert loaded == [str(joe.model)] and runtime.optimised_copy_path(joe.model, two_dimensional=False).is_file()

@@ -5,7 +5,7 @@ import pytest
 
 from briefing.audio import master, mix
 from briefing.errors import BriefingError
-from briefing.ffmpeg import audio_segment_class, decode
+from briefing.ffmpeg import AudioSegment, decode
 from briefing.model import Segment
 
 RATE = 22050
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("each_ffmpeg")  # users have their own ffmp
 def tone(seconds: float, frequency: float = 440.0, level: float = 0.3):
     t = np.arange(int(seconds * RATE)) / RATE
     pcm = (np.sin(2 * np.pi * frequency * t) * level * 32767).astype("<i2").tobytes()
-    return audio_segment_class()(data=pcm, sample_width=2, frame_rate=RATE, channels=1)
+    return AudioSegment(data=pcm, sample_width=2, frame_rate=RATE, channels=1)
 
 
 def test_stitch_places_clips_and_pauses_exactly():

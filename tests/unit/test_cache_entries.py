@@ -1,8 +1,7 @@
 """The cache's entries as files: each kind written over a folder left where it belongs."""
 
-from pydub import AudioSegment
-
 from briefing.cache import GAIN_SUFFIX, PIECE_SUFFIX, SegmentCache
+from briefing.ffmpeg import AudioSegment
 
 
 def test_an_entry_is_written_over_a_folder_in_its_place(tmp_path):

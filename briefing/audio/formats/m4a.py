@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from mutagen.mp4 import MP4, MP4Cover
+
 from ... import ffmpeg
 from ...errors import BriefingError
 from ...model import Chapter
@@ -57,9 +59,6 @@ class M4a(AudioFormat):
     def write_tags(cls, path: Path, tags: Tags) -> None:
         """Chapters (QuickTime chapter track and Nero chapters, both written by ffmpeg, in a copy
         of the file renamed over it), then the iTunes tags and cover (mutagen)."""
-        # mutagen.mp4 is imported here: 11 ms that commands writing no audio never need.
-        from mutagen.mp4 import MP4, MP4Cover
-
         if tags.chapters:
             chaptered = path.with_name(f".{path.name}.chapters{cls.suffix}")
             try:

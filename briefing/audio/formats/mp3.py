@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, WXXX, CTOCFlags
+from mutagen.id3._tags import save_frame  # the one frame writer mutagen has; no public name
+
 from ...errors import BriefingError
 from .base import AudioFormat, Tags, register
 
@@ -58,9 +61,6 @@ class Mp3(AudioFormat):
     def write_tags(cls, path: Path, tags: Tags) -> None:
         """ID3v2.4: text frames, cover art, and chapters (CHAP frames, with the source URL of each
         story, under a CTOC table of contents)."""
-        # mutagen.id3 is imported here: 10 ms that commands writing no audio never need.
-        from mutagen.id3 import APIC, CHAP, COMM, CTOC, TALB, TCON, TDRC, TIT2, TLEN, TPE1, WXXX, CTOCFlags
-
         id3 = chaptered_id3()
         id3.add(TIT2(encoding=3, text=tags.title))
         id3.add(TPE1(encoding=3, text=tags.show))
@@ -102,8 +102,6 @@ def chaptered_id3():
     mutagen orders frames by size, which scatters the chapters (chp3, chp0, CTOC, chp1...): players
     that ignore the table of contents, ffmpeg's among them, list chapters in file order, and a
     conversion to M4A then has them out of order too."""
-    from mutagen.id3 import ID3  # 20 ms, for writing tags alone
-    from mutagen.id3._tags import save_frame  # the one frame writer mutagen has; no public name
 
     class ChapteredID3(ID3):
         def _write(self, config):

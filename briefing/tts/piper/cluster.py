@@ -13,7 +13,8 @@ import weakref
 from distributed import WorkerPlugin, as_completed, get_worker
 
 from ...errors import BriefingError
-from .voices import find_voice, load_voice, speak
+from .runtime import load_voice, speak
+from .voices import find_voice
 
 VOICE_PLUGIN = "briefing-voices"  # the worker plugin holding each worker's loaded voices
 

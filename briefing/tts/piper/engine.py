@@ -1,15 +1,29 @@
 """The Piper engine: a sentence at a time in this process, in worker processes (pool.py), or as
-tasks on a Dask cluster (cluster.py); all three speak through voices.py."""
+tasks on a Dask cluster (cluster.py); all three speak through runtime.py. Its voices are found
+by voices.py."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from ...ffmpeg import audio_segment_class
+from ...ffmpeg import AudioSegment
+from ...settings import check_settings, setting
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
-from .pool import speak_in_processes, start_workers
-from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices, load_voice, speak
+from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices
+
+
+@dataclass(frozen=True)
+class PiperOptions:
+    """Piper's own settings."""
+
+    workers: int | None = setting(
+        None, "Piper: processes speaking at once", shown="one per core", flag="--workers", low=1, high=256
+    )
+    variation: bool = True  # False turns off the voice's random variation, so a render repeats exactly
+
+    def __post_init__(self) -> None:
+        check_settings(self)
 
 
 @register
@@ -25,6 +39,7 @@ class PiperEngine(Engine):
     accepts_ipa = True  # [[ ]] blocks of IPA, from the lexicon
     default_pace = (0.36, 0.15)
     on_cluster = True
+    Options = PiperOptions
 
     def __init__(self, voice: str | None = None, workers: int | None = None, variation: bool = True, rate: float = 1.0):
         self.files = find_voice(voice)
@@ -43,8 +58,9 @@ class PiperEngine(Engine):
         self._voice = None  # loaded on first use: a render served from the segment cache never needs it
 
     @classmethod
-    def create(cls, settings: EngineSettings) -> PiperEngine:
-        return cls(settings.voice, settings.workers, settings.variation, settings.rate)
+    def create(cls, settings: EngineSettings, options: PiperOptions | None = None) -> PiperEngine:
+        options = options or PiperOptions()
+        return cls(settings.voice, options.workers, options.variation, settings.rate)
 
     @classmethod
     def voices(cls) -> list[VoiceInfo]:
@@ -95,15 +111,17 @@ class PiperEngine(Engine):
         web pages, each is about 60 MB smaller (what it would have inherited of the reading:
         573 and 523 MB against 612 and 636 at the end of an hour-long feed briefing)."""
         if self.cluster is None and self.workers > 1:
-            start_workers(self.files, self.workers)
+            pool, _ = _speaking()
+            pool.start_workers(self.files, self.workers)
 
     def _clip(self, pcm: bytes):
-        return audio_segment_class()(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)
 
     def synthesize(self, text: str):
+        _, runtime = _speaking()
         if self._voice is None:
-            self._voice = load_voice(self.files.model, self.files.config)
-        return self._clip(speak(self._voice, text, self.variation, self.rate))
+            self._voice = runtime.load_voice(self.files.model, self.files.config)
+        return self._clip(runtime.speak(self._voice, text, self.variation, self.rate))
 
     def synthesize_all(self, texts: list[str], done=None) -> list:
         """Clips in the order given; done(position, clip) as each is made."""
@@ -115,7 +133,15 @@ class PiperEngine(Engine):
         workers = min(self.workers, len(texts))
         if workers <= 1:
             return synthesize_in_turn(self, texts, done)
-        return [
-            self._clip(pcm)
-            for pcm in speak_in_processes(self.files, texts, workers, self.variation, self.rate, as_clip)
-        ]
+        pool, _ = _speaking()
+        spoken = pool.speak_in_processes(self.files, texts, workers, self.variation, self.rate, as_clip)
+        return [self._clip(pcm) for pcm in spoken]
+
+
+def _speaking():
+    """The modules that speak (runtime.py, and pool.py with it), imported on first use: ONNX
+    Runtime, numpy and Piper take 0.35 s that `briefing --help`, `briefing voices` and a render
+    served from the segment cache never need."""
+    from . import pool, runtime  # as the docstring says
+
+    return pool, runtime

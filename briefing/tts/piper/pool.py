@@ -22,7 +22,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ...errors import BriefingError
-from .voices import PiperVoiceFiles, load_voice, runtime, speak
+from .runtime import load_voice, speak  # ONNX Runtime and Piper: imported before forking, so workers start with them
+from .voices import PiperVoiceFiles
 
 PARENT_CHECK_SECONDS = 0.5
 
@@ -70,14 +71,9 @@ def _key(files: PiperVoiceFiles, workers: int) -> tuple:
 
 def _pool(files: PiperVoiceFiles, workers: int):
     """The live worker processes speaking this voice, forked on first use."""
-    # Imported here: multiprocessing takes 4 ms to import, which a render served from the cache never needs.
-
     key = _key(files, workers)
     pool = _pools.get(key)
     if pool is None:
-        runtime()  # ONNX Runtime (numpy first) and Piper imported before forking: each worker starts with them
-        import piper  # noqa: F401
-
         if not _pools:
             atexit.register(_shut_down_pools)
         # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
