@@ -483,6 +483,7 @@ def serve_command(folder, given, accept_submissions, token, allow_private, confi
                 config.schedules,
                 click.echo,
                 listening.client_timeout,
+                listening.scheme,
             ) as routes:
                 stopped_by = serve(folder, listening, click.echo, routes, warn)
     if stopped_by:

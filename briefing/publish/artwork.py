@@ -5,18 +5,25 @@ the right)."""
 from __future__ import annotations
 
 import io
-import textwrap
+import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .fonts import font_for
+from .fonts import font_runs
 
 BACKGROUND_TOP = (18, 32, 56)
 BACKGROUND_BOTTOM = (40, 86, 120)
 ACCENT = (242, 169, 59)
 TEXT = (250, 250, 245)
+# A character of a script written without spaces between words (CJK ideographs, kana, Hangul, their
+# punctuation), or a run of anything else: the units a line may break between.
+UNSPACED = re.compile(
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|"
+    r"[^\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
+)
 
 
 def cover_png(show: str, size: int = 1400) -> bytes:
@@ -30,23 +37,21 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     margin = size // 10
     draw.rectangle([margin, margin, margin + size // 6, margin + size // 40], fill=ACCENT)
 
-    # Largest font size at which the wrapped name fits the width and the upper two thirds.
-    path = font_for(show)
-    no_spaces = " " not in show.strip()  # Chinese and Japanese titles: wrapped anywhere
-    for font_size in range(size // 5, size // 30, -max(1, size // 200)):
-        font = title_font(path, font_size)
-        width_chars = max(4, int((size - 2 * margin) / (font_size * (1.0 if no_spaces else 0.55))))
-        lines = textwrap.wrap(show, width=width_chars, break_long_words=no_spaces) or [show]
-        boxes = [draw.textbbox((0, 0), line, font=font) for line in lines]
-        if max(b[2] - b[0] for b in boxes) <= size - 2 * margin and len(lines) * font_size * 1.2 <= size * 0.6:
-            break
-    right_to_left = is_right_to_left(show)
-    y = margin * 2
+    lines, font_size = fitted_lines(show, size - 2 * margin, size * 0.6)
+    fonts = fonts_by_character(show)
+    y = margin * 2 + font_size  # the first line's baseline
     for line in lines:
-        if right_to_left:  # shaped and ordered by raqm, set from the right margin
-            draw.text((size - margin, y), line, font=font, fill=TEXT, anchor="ra")
+        runs = [(text, title_font(path, font_size)) for text, path in line_runs(line, fonts)]
+        if is_right_to_left(show):  # set from the right margin, runs right to left; each shaped by raqm
+            x = size - margin
+            for text, font in runs:
+                x -= font.getlength(text)
+                draw.text((x, y), text, font=font, fill=TEXT, anchor="ls")
         else:
-            draw.text((margin, y), line, font=font, fill=TEXT)
+            x = margin
+            for text, font in runs:
+                draw.text((x, y), text, font=font, fill=TEXT, anchor="ls")
+                x += font.getlength(text)
         y += int(font_size * 1.2)
     caption = ImageFont.load_default(size=max(12, size // 28))
     draw.text((margin, size - margin - size // 28), "news briefing · spoken", font=caption, fill=ACCENT)
@@ -56,6 +61,64 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     return buffer.getvalue()
 
 
+def breakable_units(text: str) -> list[str]:
+    """What a line may break between: words (each with the spaces after it), and each character of
+    a script written without spaces (Chinese, Japanese); never inside a word."""
+    return [unit for word in re.findall(r"\S+\s*", text) for unit in UNSPACED.findall(word)]
+
+
+def wrapped(units: list[str], fits) -> list[str] | None:
+    """The units filled into lines that fits(line) accepts, or None when a unit alone is too wide."""
+    lines, line = [], ""
+    for unit in units:
+        if fits((line + unit).rstrip()):
+            line += unit
+        elif line and fits(unit.rstrip()):
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            return None
+    return [*lines, line.rstrip()]
+
+
+def fitted_lines(show: str, width: float, height: float) -> tuple[list[str], int]:
+    """The largest type (a step of 0.5% of the width) at which the name fits width and height
+    without breaking a word, and its lines; the smallest step at worst."""
+    fonts = fonts_by_character(show)
+    units = breakable_units(show) or [show]
+    step = max(1, int(width // 160))
+    sizes = range(int(width // 4), int(width // 24), -step)
+    for font_size in sizes:
+        lines = wrapped(units, lambda line, at=font_size: line_width(line, fonts, at) <= width)
+        if lines is not None and len(lines) * font_size * 1.2 <= height:
+            return lines, font_size
+    font_size = sizes[-1]
+    return wrapped(units, lambda line: True), font_size
+
+
+def fonts_by_character(show: str) -> dict[str, Path | None]:
+    """Each character of the name: the font of its run (fonts.font_runs)."""
+    return {character: path for text, path in font_runs(show) for character in text if not character.isspace()}
+
+
+def line_width(line: str, fonts: dict[str, Path | None], font_size: int) -> float:
+    return sum(title_font(path, font_size).getlength(text) for text, path in line_runs(line, fonts))
+
+
+def line_runs(line: str, fonts: dict[str, Path | None]) -> list[tuple[str, Path | None]]:
+    """A line of the name cut into runs of one font (fonts: each character's), spaces with the
+    character before them."""
+    runs: list[tuple[str, Path | None]] = []
+    for character in line:
+        path = runs[-1][1] if runs and character.isspace() else fonts.get(character)
+        if runs and runs[-1][1] == path:
+            runs[-1] = (runs[-1][0] + character, path)
+        else:
+            runs.append((character, path))
+    return runs
+
+
+@lru_cache(maxsize=512)
 def title_font(path: Path | None, size: int):
     """The title's font at size, in its bold instance when it is a variable font; Pillow's own font
     when the machine has none."""
@@ -82,7 +145,7 @@ def is_right_to_left(text: str) -> bool:
     return False
 
 
-ARTWORK_VERSION = 2  # part of cached covers' keys: raise it when the drawing changes
+ARTWORK_VERSION = 3  # part of cached covers' keys: raise it when the drawing changes
 EMBEDDED_SIZE = 1400  # for ID3 art: Apple's minimum, and small enough to keep MP3s light
 
 

@@ -5,13 +5,15 @@ through pip (the fontpkg packages, SIL Open Font Licence); the system's fonts co
 found through fontconfig where it is (Hebrew, CJK and the rest when a font for them is installed)
 or in the usual folders of Linux, macOS and Windows. The title is drawn with the first font that
 has a glyph for every one of its characters (read from the font's character map), else with the
-one that has the most: never boxes where a font on the machine could draw the letters.
+one that has the most, and each character that one lacks with a font that has it (font_runs): a
+title mixing scripts, or with emoji, shows no box where any font on the machine could draw it.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
@@ -50,6 +52,29 @@ def font_for(text: str) -> Path | None:
     return best
 
 
+def font_runs(text: str) -> list[tuple[str, Path | None]]:
+    """text cut into runs, each with the font to draw it: the title's font (font_for) where it has
+    the character, else the first font that has it. Marks, joiners and variation selectors stay
+    with the character before them, and spaces with the run they are in."""
+    main = font_for(text)
+    runs: list[tuple[str, Path | None]] = []
+    for character in text:
+        attached = character.isspace() or unicodedata.category(character) in ("Mn", "Me", "Cf")
+        font = runs[-1][1] if runs and attached else _font_with(ord(character), main)
+        if runs and runs[-1][1] == font:
+            runs[-1] = (runs[-1][0] + character, font)
+        else:
+            runs.append((character, font))
+    return runs
+
+
+def _font_with(code: int, main: Path | None) -> Path | None:
+    """main when it has the character, else the first candidate that does (main when none has it)."""
+    if main is None or code in character_map(main):
+        return main
+    return next((path for path in candidate_fonts(chr(code)) if code in character_map(path)), main)
+
+
 def candidate_fonts(text: str) -> Iterator[Path]:
     """The pip fonts, then the system's fonts that fontconfig says can draw text, then the usual
     files; lazily, so a title the pip fonts draw never costs a call to fontconfig."""
@@ -76,27 +101,30 @@ def pip_fonts() -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def fontconfig_fonts(text: str) -> list[Path]:
+@lru_cache(maxsize=256)
+def fontconfig_fonts(text: str) -> tuple[Path, ...]:
     """Font files fontconfig knows that have every character of text (none without fontconfig)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return []
+        return ()
     charset = " ".join(f"{ord(character):x}" for character in sorted(set(text)) if not character.isspace())
     try:
         listed = subprocess.run(
             [fc_list, "--format", "%{file}\n", f":charset={charset}"], capture_output=True, text=True, timeout=10
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return []
+        return ()
     # A bold sans reads best on a cover; sort so they come first, and keep the rest in order.
     files = [Path(line) for line in listed.splitlines() if line.endswith((".ttf", ".otf", ".ttc"))]
-    return sorted(
-        files,
-        key=lambda path: (
-            "Sans" not in path.name,
-            "Bold" not in path.name,
-            "Oblique" in path.name or "Italic" in path.name,
-        ),
+    return tuple(
+        sorted(
+            files,
+            key=lambda path: (
+                "Sans" not in path.name,
+                "Bold" not in path.name,
+                "Oblique" in path.name or "Italic" in path.name,
+            ),
+        )
     )
 
 

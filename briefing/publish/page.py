@@ -71,6 +71,7 @@ def episode_html(folder: Path, episode, index: int) -> str:
     speeds = "".join(f'<option value="{s}"{" selected" if s == 1.0 else ""}>{s:g}×</option>' for s in SPEEDS)
     return template("episode.html").substitute(
         index=index,
+        stem=e(stem),
         title=title,
         published=published,
         duration=_clock(record.duration, rounded=True),

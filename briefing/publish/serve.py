@@ -177,7 +177,7 @@ def serve(
     host, port, scheme = options.host, options.port, options.scheme
     everywhere = host in ("0.0.0.0", "::")
     addresses = (lan_addresses() or ["127.0.0.1"]) if everywhere else [host]
-    first = f"{scheme}://{_in_url(addresses[0])}:{port}/"
+    first = f"{scheme}://{in_url(addresses[0])}:{port}/"
     app = web.create_app(
         folder, options.base_url, own_names(host, port), first, extra_routes, frozenset(options.trusted_proxies)
     )
@@ -185,7 +185,7 @@ def serve(
     feed_url = options.base_url.rstrip("/") + f"/{FEED}" if options.base_url else first + FEED
     if everywhere:
         for address in addresses:
-            echo(f"page: {scheme}://{_in_url(address)}:{port}/   feed: {scheme}://{_in_url(address)}:{port}/{FEED}")
+            echo(f"page: {scheme}://{in_url(address)}:{port}/   feed: {scheme}://{in_url(address)}:{port}/{FEED}")
         echo(f"scan to subscribe ({feed_url}):\n{terminal_qr(feed_url)}")
     else:
         echo(f"page: {first}   feed: {first}{FEED}   (Ctrl-C stops)")
@@ -196,7 +196,8 @@ def serve(
     return web.run(app, host, port, options.client_timeout, options.stall_timeout, tls)
 
 
-def _in_url(address: str) -> str:
+def in_url(address: str) -> str:
+    """An address as a URL's host: an IPv6 one in brackets."""
     return f"[{address}]" if ":" in address else address
 
 

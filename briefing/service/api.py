@@ -1,12 +1,15 @@
-"""/api/articles: submit an article (a URL, or a title and text) with the token, and follow it from
-queued to published. Bodies are bounded, submissions limited per token, URLs checked to be public
-http(s) addresses before they are queued (and again at every redirect when fetched)."""
+"""/api/articles: submit an article (a URL, or a title and text) with the token, follow it from
+queued to published, retry a failed one (POST), cancel or delete one (DELETE); /api/episodes/STEM:
+delete a published episode (DELETE), as `briefing feed remove` does. Bodies are bounded,
+submissions limited per token, URLs checked to be public http(s) addresses before they are queued
+(and again at every redirect when fetched)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import math
+import re
 import threading
 import time
 from collections import deque
@@ -15,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..addresses import is_web_address, private_address
+from ..errors import BriefingError
 from .jobs import Jobs
 from .token import authorised
 
@@ -24,6 +28,8 @@ MAX_TEXT_WORDS = 20_000
 MAX_TITLE = 300  # characters: a headline, spoken as such (a longer one blocked the queue for minutes)
 SUBMISSIONS_PER_MINUTE = 30  # accepted ones, per token: refused requests do not count
 MAX_WAITING = 100  # queued and rendering jobs; past this, 429 until the queue drains
+EPISODE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")  # an episode's file name without its suffix
+UNAUTHORISED = "a valid token is needed (Authorization: Bearer TOKEN)"
 
 
 class RateLimit:
@@ -112,14 +118,42 @@ async def read_body(request, seconds: float = BODY_SECONDS) -> bytes:
     return body
 
 
-def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False, body_seconds: float = BODY_SECONDS):
+def token_checked(token: str, handler):
+    """handler, answering 401 to a request without the token."""
+
+    async def checked(request):
+        if not authorised(request.headers.get("authorization"), token):
+            return refused(401, UNAUTHORISED)
+        return await handler(request)
+
+    return checked
+
+
+def withdraw(job, jobs: Jobs, cancel) -> JSONResponse:
+    """DELETE of a job: a queued or finished one is deleted; a rendering one is cancelled (it stops
+    at its next step, leaving nothing written, and the job goes then)."""
+    if jobs.delete(job.id) is not None:
+        return JSONResponse({**job.public(), "status": "deleted"})
+    if cancel(job.id):
+        return JSONResponse({**job.public(), "status": "cancelling"}, status_code=202)
+    return refused(409, "the article has just been published: delete its episode instead")
+
+
+def api_routes(
+    jobs: Jobs,
+    token: str,
+    wake,
+    allow_private: bool = False,
+    body_seconds: float = BODY_SECONDS,
+    cancel=lambda job_id: False,
+    remove_episode=None,
+):
     """The API's Starlette routes; wake() tells the renderer there is work; a submission's body must
-    arrive whole within body_seconds of its headers."""
+    arrive whole within body_seconds of its headers. cancel(id) stops a rendering job (False when
+    it is not rendering); remove_episode(stem) deletes a published episode and rewrites the feed."""
     limit = RateLimit(SUBMISSIONS_PER_MINUTE)  # read now: tests lower it
 
     async def articles(request):
-        if not authorised(request.headers.get("authorization"), token):
-            return refused(401, "a valid token is needed (Authorization: Bearer TOKEN)")
         if request.method == "GET":
             return JSONResponse({"articles": [job.public() for job in jobs.recent()]})
         key = request.headers.get("authorization", "")
@@ -138,17 +172,28 @@ def api_routes(jobs: Jobs, token: str, wake, allow_private: bool = False, body_s
         return JSONResponse({"id": job.id, "status": job.status}, status_code=202 if new else 200)
 
     async def article(request):
-        if not authorised(request.headers.get("authorization"), token):
-            return refused(401, "a valid token is needed (Authorization: Bearer TOKEN)")
         job = jobs.get(request.path_params["job"])
         if job is None:
             return refused(404, "no such article")
         if request.method == "POST":  # retry a failed one
             job = jobs.retry(job.id) or job
             wake()
+        elif request.method == "DELETE":
+            return withdraw(job, jobs, cancel)
         return JSONResponse(job.public())
 
+    async def episode(request):
+        stem = request.path_params["stem"]
+        if remove_episode is None or not EPISODE_STEM.fullmatch(stem):
+            return refused(404, "no such episode")
+        try:
+            removed = await asyncio.to_thread(remove_episode, stem)
+        except BriefingError:
+            return refused(404, "no such episode")
+        return JSONResponse({"removed": [path.name for path in removed]})
+
     return [
-        Route("/api/articles", articles, methods=["GET", "POST"]),
-        Route("/api/articles/{job}", article, methods=["GET", "POST"]),
+        Route("/api/articles", token_checked(token, articles), methods=["GET", "POST"]),
+        Route("/api/articles/{job}", token_checked(token, article), methods=["GET", "POST", "DELETE"]),
+        Route("/api/episodes/{stem}", token_checked(token, episode), methods=["DELETE"]),
     ]

@@ -146,6 +146,25 @@ class Jobs:
                 (error, _now(), job_id),
             )
 
+    def titled(self, job_id: str, title: str) -> None:
+        """A URL job's headline, as soon as its page is read (the queue shows it while it renders)."""
+        with self.lock:
+            self.db.execute("UPDATE jobs SET title = ? WHERE id = ? AND title IS NULL", (title, job_id))
+
+    def delete(self, job_id: str) -> Job | None:
+        """The job, taken off the queue and the list: a queued or finished one (None when there is
+        no such job, or it is rendering: that one is cancelled through the renderer)."""
+        with self.lock:
+            row = self.db.execute(
+                "DELETE FROM jobs WHERE id = ? AND status != 'rendering' RETURNING *", (job_id,)
+            ).fetchone()
+            return self._job(row)
+
+    def forget(self, job_id: str) -> None:
+        """Drop a job whatever its status: a rendering job once its render has been stopped."""
+        with self.lock:
+            self.db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
     def retry(self, job_id: str) -> Job | None:
         """A failed job queued again (None when there is no such failed job)."""
         with self.lock:

@@ -11,12 +11,17 @@ from pathlib import Path
 
 from ..config import Schedule
 from ..errors import BriefingError
-from ..ingest.sources import parse_text
+from ..ingest.sources import parse_text, read_source
 from ..options import MakeOptions
 from ..pipeline import make
 from .jobs import Job, Jobs
 
 IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission also wakes it at once)
+
+
+class Cancelled(Exception):
+    """Raised in the render of a job the user cancelled, at its next step (a segment spoken, a
+    stage begun): the pipeline's staged writes leave nothing of it behind."""
 
 
 class Renderer:
@@ -42,11 +47,20 @@ class Renderer:
         )
         self.wake = threading.Event()
         self.stopping = threading.Event()
+        self.rendering: str | None = None  # the id of the job being rendered
+        self.cancelled: set[str] = set()
         self.thread = threading.Thread(target=self._run, name="briefing-renderer", daemon=True)
 
     def start(self) -> None:
         self.jobs.resume()  # a server killed mid-render: those jobs are queued again
         self.thread.start()
+
+    def cancel(self, job_id: str) -> bool:
+        """Stop rendering job_id at its next step and drop the job; False when it is not rendering."""
+        if self.rendering != job_id:
+            return False
+        self.cancelled.add(job_id)
+        return True
 
     def stop(self) -> None:
         self.stopping.set()
@@ -77,26 +91,42 @@ class Renderer:
             writing=replace(self.options.writing, minutes=schedule.minutes, title=schedule.title),
         )
 
+    def _make(self, job: Job, progress):
+        """The job's episode: a schedule's briefing, a page (its headline shown in the queue as soon
+        as the page is read), or a submitted text."""
+        if job.schedule:
+            return make([], self.scheduled(job.schedule), progress)
+        if job.url:
+            progress("reading", 0, 1)
+            article = read_source(job.url, self.options.ingest.fetch)
+            self.jobs.titled(job.id, article.title)
+            return make([], self.options, progress, articles=[article])
+        article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
+        return make([], self.options, progress, articles=[article])
+
     def render(self, job: Job) -> None:
         """Make the job's episode and record how it went (how far while it renders, its error line
         when it fails)."""
 
         def progress(stage: str, done: int, total: int) -> None:
+            if job.id in self.cancelled:
+                raise Cancelled(job.id)
             if not self.stopping.is_set():  # once stopping, the database is being closed
                 self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
 
+        self.rendering = job.id
         try:
-            if job.schedule:
-                episode = make([], self.scheduled(job.schedule), progress)
-            elif job.url:
-                episode = make([job.url], self.options, progress)
-            else:
-                article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
-                episode = make([], self.options, progress, articles=[article])
+            episode = self._make(job, progress)
+        except Cancelled:
+            self.jobs.forget(job.id)
+            return
         except BriefingError as error:
             self.jobs.failed(job.id, str(error))
             return
         except Exception as error:  # a bug must not take the renderer down with it: the job says what
             self.jobs.failed(job.id, f"{type(error).__name__}: {error}")
             return
+        finally:
+            self.rendering = None
+            self.cancelled.discard(job.id)
         self.jobs.published(job.id, Path(os.path.relpath(episode.audio, self.options.output_dir)).as_posix())

@@ -11,8 +11,8 @@ from ..config import Schedule
 from ..errors import BriefingError
 from ..options import MakeOptions
 from ..publish.layout import PAGE
-from ..publish.podcast import rebuild
-from ..publish.serve import lan_addresses, terminal_qr
+from ..publish.podcast import rebuild, remove_episode
+from ..publish.serve import in_url, lan_addresses, terminal_qr
 from .api import BODY_SECONDS, api_routes
 from .jobs import Jobs
 from .renderer import Renderer
@@ -33,6 +33,7 @@ def submission_service(
     schedules: tuple[Schedule, ...] = (),
     echo=print,
     body_seconds: float = BODY_SECONDS,
+    scheme: str = "http",
 ):
     """The API's routes, with the renderer running behind them until the block ends. Refused on a
     non-loopback address unless the user chose the token (--token or $BRIEFING_TOKEN)."""
@@ -52,12 +53,20 @@ def submission_service(
         echo(f"scheduled: {schedule.name}")
     everywhere = host in ("0.0.0.0", "::")
     address = (lan_addresses() or ["127.0.0.1"])[0] if everywhere else host
-    sign_in = f"http://{address}:{port}/#token={token}"
+    sign_in = f"{scheme}://{in_url(address)}:{port}/#token={token}"
     echo(f"accepting articles at /api/articles (Authorization: Bearer {token}); add them from a browser at {sign_in}")
-    if everywhere:
+    if host not in LOOPBACK:  # a phone can reach it: on every address, or on a LAN address given
         echo(f"scan to add articles from your phone:\n{terminal_qr(sign_in)}")
     try:
-        yield api_routes(jobs, token, renderer.wake.set, allow_private, body_seconds)
+        yield api_routes(
+            jobs,
+            token,
+            renderer.wake.set,
+            allow_private,
+            body_seconds,
+            cancel=renderer.cancel,
+            remove_episode=lambda stem: remove_episode(Path(folder), stem, options.show),
+        )
     finally:
         scheduler.stop()
         renderer.stop()

@@ -139,7 +139,7 @@ def test_a_saved_episode_plays_offline(page, site):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: the page and its files are kept
     keep = page.locator(".episode").first.locator(".offline")
     keep.tap()
-    page.wait_for_function("document.querySelector('.offline').textContent === 'Saved for offline'", timeout=15000)
+    page.wait_for_selector(".episode .unsave:not([hidden])", timeout=15000)
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
     page.context.set_offline(True)
@@ -256,3 +256,17 @@ def test_the_page_runs_under_its_content_security_policy(server):
         assert page.evaluate("document.querySelector('audio').playbackRate") == 1.5
         browser.close()
     assert refused == []
+
+
+def test_axe_finds_nothing_and_the_newest_player_is_on_the_first_screen(page):
+    """axe-core (npm) at a phone's size and a desktop's, with episodes, chapters and the feed's QR
+    code; on the phone, the newest episode's player shows without scrolling."""
+    from e2e.test_service import AXE, axe_violations
+
+    if not AXE.is_file():
+        pytest.skip("axe-core (npm) is not installed (scripts/test installs it)")
+    box = page.locator("main .episode audio").first.bounding_box()
+    assert box["y"] + box["height"] <= 844, box
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert axe_violations(page) == []

@@ -34,6 +34,7 @@ def free_port() -> int:
 
 class Served:
     def __init__(self, folder: Path, *extra: str):
+        self.folder = Path(folder)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(

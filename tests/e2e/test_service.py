@@ -8,6 +8,7 @@ import re
 import signal
 import socket
 import time
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -210,6 +211,7 @@ def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(servi
             page.wait_for_selector(".add:not([hidden])", timeout=15000)
             assert "token" not in page.url  # taken out of the address bar at once
             assert page.locator(".bookmarklet").get_attribute("href").startswith("javascript:location.href=")
+            page.get_by_role("button", name="Add an article").tap()
             page.fill("input[name=title]", STORY[0])
             page.fill("textarea[name=text]", STORY[1])
             page.tap("button[type=submit]")
@@ -219,7 +221,7 @@ def test_the_page_signs_in_from_the_qr_code_adds_articles_and_takes_shares(servi
                 f"{service.url}/?title=Shared&text="
                 + requests.utils.quote("Oil exports resume. Tankers loaded at Ras Lanuf on Monday.")
             )
-            page.wait_for_function("document.querySelectorAll('.queue .job').length === 2", timeout=15000)
+            page.locator(".queue .job").nth(1).wait_for(timeout=15000)
             assert "?" not in page.url
         finally:
             browser.close()
@@ -395,3 +397,200 @@ def test_a_stop_while_rendering_is_clean_and_the_render_resumes_on_the_next_star
     finally:
         restarted.stop()
     assert [entry.title for entry in feedparser.parse((folder / "feed.xml").read_bytes()).entries] == ["Ports reopen"]
+
+
+def wait_for(check, seconds: float = 240, what: str = "the condition"):
+    """check()'s first true value, polled (what the test observes), or AssertionError after seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not come within {seconds} s")
+
+
+def job_of(server, job_id: str) -> dict | None:
+    answer = requests.get(f"{server.url}/api/articles/{job_id}", headers=AUTH, timeout=10)
+    return answer.json() if answer.status_code == 200 else None
+
+
+def test_a_url_job_is_titled_once_read_a_failed_one_retried_and_jobs_deleted(tmp_path, local_server):
+    """The queue shows a page's headline while it renders; a failed job is tried again on POST;
+    DELETE takes a queued or finished job off the list."""
+    answers = {"status": 404}
+    page = (
+        b"<html><head><title>Ras Lanuf reopens</title></head><body><article><h1>Ras Lanuf reopens</h1><p>Tankers "
+        b"loaded crude at the terminal on Monday for the first time in two years, officials said.</p></article>"
+        b"</body></html>"
+    )
+    site = local_server(
+        lambda method, path, body: Reply(answers["status"], page, {"Content-Type": "text/html; charset=utf-8"})
+    )
+    served = Served(tmp_path / "site", "--accept-submissions", "--token", TOKEN, "--allow-private")
+    try:
+        job_id = submit(served, {"url": site.url + "/oil"}).json()["id"]
+        failed = until(served, job_id)
+        assert failed["status"] == "failed" and "404" in failed["error"] and failed["title"] is None
+        answers["status"] = 200
+        assert requests.post(f"{served.url}/api/articles/{job_id}", headers=AUTH, timeout=10).json()["status"] in (
+            "queued",
+            "rendering",
+        )
+        titled = wait_for(lambda: (job := job_of(served, job_id)) and job["title"] and job, what="the headline")
+        assert titled["title"] == "Ras Lanuf reopens"
+        assert until(served, job_id)["status"] == "published"
+        deleted = requests.delete(f"{served.url}/api/articles/{job_id}", headers=AUTH, timeout=10)
+        assert deleted.status_code == 200 and deleted.json()["status"] == "deleted" and job_of(served, job_id) is None
+        assert "Ras Lanuf reopens" in (tmp_path / "site" / "feed.xml").read_text()  # the episode stays
+        assert requests.delete(f"{served.url}/api/articles/{job_id}", headers=AUTH, timeout=10).status_code == 404
+        assert requests.delete(f"{served.url}/api/articles/{job_id}", timeout=10).status_code == 401
+    finally:
+        served.stop()
+
+
+def test_a_rendering_job_is_cancelled_leaving_nothing_and_an_episode_is_deleted(tmp_path):
+    """DELETE of a rendering job stops it at its next step: no episode, no file half written, the
+    job gone; one queued behind it is taken off the queue; DELETE /api/episodes/STEM removes a
+    published episode from the folder and the feed, and names nothing outside it."""
+    folder = tmp_path / "site"
+    long_text = " ".join(f"Paragraph {n} says that the port reopened on Monday after the storm." for n in range(40))
+    served = Served(folder, "--accept-submissions", "--token", TOKEN)
+    try:
+        short = until(served, submit(served, {"title": STORY[0], "text": STORY[1]}).json()["id"])
+        stem = short["episode"].split("/")[-1].rsplit(".", 1)[0]
+        rendering = submit(served, {"title": "Ports reopen", "text": long_text}).json()["id"]
+        queued = submit(served, {"title": "Oil exports", "text": STORY[1]}).json()["id"]
+        until(served, rendering, statuses=("rendering",))
+        files_before = sorted(path.name for path in (folder / "episodes").iterdir())
+        answer = requests.delete(f"{served.url}/api/articles/{rendering}", headers=AUTH, timeout=10)
+        assert answer.status_code == 202 and answer.json()["status"] == "cancelling"
+        assert requests.delete(f"{served.url}/api/articles/{queued}", headers=AUTH, timeout=10).json()["status"] == (
+            "deleted"
+        )
+        started = time.monotonic()
+        wait_for(lambda: job_of(served, rendering) is None, what="the cancelled job's end")
+        print(f"cancelled in {time.monotonic() - started:.2f} s")
+        assert sorted(path.name for path in (folder / "episodes").iterdir()) == files_before
+        assert not [path for path in folder.rglob("*") if path.name.startswith(".") and ".part" in path.name]
+        assert [
+            job["id"] for job in requests.get(f"{served.url}/api/articles", headers=AUTH, timeout=10).json()["articles"]
+        ] == [short["id"]]
+        for bad in ("..", "..%2Ffeed", "%2E%2E", "feed.xml", ".briefing"):  # ".." never reaches the route: 405
+            assert requests.delete(f"{served.url}/api/episodes/{bad}", headers=AUTH, timeout=10).status_code in (
+                404,
+                405,
+            )
+        assert requests.delete(f"{served.url}/api/episodes/{stem}", timeout=10).status_code == 401
+        removed = requests.delete(f"{served.url}/api/episodes/{stem}", headers=AUTH, timeout=10)
+        assert removed.status_code == 200 and f"{stem}.json" in removed.json()["removed"]
+        assert not list((folder / "episodes").glob(f"{stem}.*")) and STORY[0] not in (folder / "feed.xml").read_text()
+        assert (folder / "feed.xml").is_file() and feedparser.parse((folder / "feed.xml").read_bytes()).entries == []
+    finally:
+        served.stop()
+
+
+AXE = Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations of any impact on the page as it is (rule, impact, the first element)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text() + "; true")  # as the debugger does: the page's own policy stays on
+    found = page.evaluate("axe.run(document).then((result) => result.violations)")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in found]
+
+
+def cached(page) -> dict:
+    """The page's Cache Storage: each cache's URLs."""
+    return page.evaluate(
+        """caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name)
+            .then((cache) => cache.keys()).then((keys) => [name, keys.map((key) => key.url)]))))
+            .then(Object.fromEntries)"""
+    )
+
+
+def test_the_page_on_a_phone_signs_in_an_open_tab_and_acts_on_the_queue(service):
+    """At 390x844, then 1280x800: a sign-in link into a tab already open; an article added from the
+    form's button, its progress and its episode arriving without a reload; a rendering job
+    cancelled (nothing written); an episode saved for offline once and removed; the episode deleted
+    from the podcast; axe-core finds nothing, signed out, with the queue and with episodes; the
+    newest episode's player is on the first screen."""
+    from e2e.test_page import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM) or not AXE.is_file():
+        pytest.skip("Debian's chromium or axe-core (npm) is not installed (scripts/test installs them)")
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(service.folder)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page = context.new_page()
+            refused = []  # the page runs under its own Content-Security-Policy: nothing may be refused
+            page.on("console", lambda message: "Content Security" in message.text and refused.append(message.text))
+            page.goto(f"{service.url}/")
+            assert axe_violations(page) == []  # signed out, no episode yet
+            page.evaluate("window.stillThisPage = true")
+            page.evaluate(f"location.hash = '#token={TOKEN}'")  # the QR code's link, into the open tab
+            page.wait_for_selector(".add:not([hidden])", timeout=15000)
+            assert "token" not in page.url and "Signed in" in page.locator(".signed-in").inner_text()
+            assert page.locator(".api-auth").text_content() == f"Bearer {TOKEN}"
+            assert page.locator(".api-url").text_content() == f"{service.url}/api/articles"
+            page.get_by_role("button", name="Add an article").tap()
+            page.fill("input[name=title]", STORY[0])
+            page.fill("textarea[name=text]", STORY[1])
+            page.tap("button[type=submit]")
+            page.wait_for_selector(".queue .job.rendering, .queue .job.published", timeout=120_000)
+            assert axe_violations(page) == []  # with the queue
+            page.wait_for_selector("main .episode", timeout=240_000)  # the new episode's card, without a reload
+            assert page.locator(".queue .job.published a").inner_text() == "Listen"
+            long_text = " ".join(f"Paragraph {n} says that the port reopened after the storm." for n in range(40))
+            page.fill("input[name=title]", "Ports reopen")
+            page.fill("textarea[name=text]", long_text)
+            page.tap("button[type=submit]")
+            page.locator(".queue .job.rendering").get_by_role("button", name="Cancel").tap(timeout=120_000)
+            page.locator(".queue .job.rendering, .queue .job.queued").first.wait_for(state="detached", timeout=60000)
+            assert page.evaluate("window.stillThisPage") is True
+            assert len(list((folder / "episodes").glob("*.mp3"))) == 1  # the cancelled one wrote nothing
+
+            page.reload()  # no job waits: the form is closed, and the player is on the first screen
+            box = page.locator("main .episode audio").first.bounding_box()
+            assert box["y"] + box["height"] <= 844, box
+            assert axe_violations(page) == []
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.locator(".episode .offline").first.tap()
+            page.wait_for_selector(".episode .unsave:not([hidden])", timeout=30000)
+            page.wait_for_selector(".saved-space:has-text('Saved for offline: 1 episode')", timeout=15000)
+            saved = cached(page)
+            audio = page.evaluate("document.querySelector('audio').src")
+            assert saved["briefing-episodes"] == [audio]
+            assert not [url for urls in saved.values() for url in urls if "/api/" in url]
+            assert audio not in saved.get("briefing-page", [])
+            page.locator(".episode .unsave").first.tap()
+            page.wait_for_selector(".episode .offline:not([hidden])", timeout=15000)
+            assert cached(page)["briefing-episodes"] == []
+
+            page.set_viewport_size({"width": 1280, "height": 800})
+            assert axe_violations(page) == []
+            page.once("dialog", lambda dialog: dialog.accept())
+            page.locator(".episode .delete-episode").first.tap()
+            page.locator("main .episode").first.wait_for(state="detached", timeout=30000)
+            assert refused == []
+        finally:
+            browser.close()
+    assert not list((folder / "episodes").glob("*.mp3")) and STORY[0] not in (folder / "feed.xml").read_text()
+
+
+@pytest.mark.parametrize(("host", "shown"), [("192.168.1.5", True), ("0.0.0.0", True), ("127.0.0.1", False)])
+def test_the_sign_in_qr_code_is_printed_for_any_address_a_phone_can_reach(tmp_path, host, shown):
+    from briefing.options import MakeOptions
+    from briefing.service.server import submission_service
+
+    said = []
+    with submission_service(tmp_path, host, 8000, MakeOptions(output_dir=tmp_path), token=TOKEN, echo=said.append):
+        pass
+    assert any(line.startswith("scan to add articles from your phone") for line in said) is shown
+    if host == "192.168.1.5":
+        assert f"http://192.168.1.5:8000/#token={TOKEN}" in said[-2]
