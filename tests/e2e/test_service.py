@@ -554,6 +554,9 @@ def test_the_page_on_a_phone_signs_in_an_open_tab_and_acts_on_the_queue(service)
             page.locator(".queue .job.rendering, .queue .job.queued").first.wait_for(state="detached", timeout=60000)
             assert page.evaluate("window.stillThisPage") is True
             assert len(list((folder / "episodes").glob("*.mp3"))) == 1  # the cancelled one wrote nothing
+            page.locator(".queue .job.published").get_by_role("button", name="Remove from list").tap()
+            page.locator(".queue .job").first.wait_for(state="detached", timeout=30000)
+            assert len(list((folder / "episodes").glob("*.mp3"))) == 1  # the job goes, its episode stays
 
             page.reload()  # no job waits: the form is closed, and the player is on the first screen
             box = page.locator("main .episode audio").first.bounding_box()
