@@ -190,6 +190,9 @@ UNITS = {
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "kph": ("kilometer per hour", "kilometers per hour"),
     "kW": ("kilowatt", "kilowatts"),
+    "mA": ("milliamp", "milliamps"),
+    "kV": ("kilovolt", "kilovolts"),
+    "V": ("volt", "volts"),
     "MW": ("megawatt", "megawatts"),
     "GW": ("gigawatt", "gigawatts"),
     "kWh": ("kilowatt hour", "kilowatt hours"),
@@ -206,6 +209,8 @@ UNITS = {
     "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
     "km2": ("square kilometer", "square kilometers"),
     "km²": ("square kilometer", "square kilometers"),
+    "mi2": ("square mile", "square miles"),
+    "mi²": ("square mile", "square miles"),
     "m2": ("square meter", "square meters"),
     "m²": ("square meter", "square meters"),
     "sq mi": ("square mile", "square miles"),
@@ -452,8 +457,14 @@ SERIES_WORDS = frozenset(
         "Round",
         "Tier",
         "Unit",
+        "Episode",
+        "Season",
+        "Bowl",
+        "Schedule",
     }
 )
+# Ordinary words before which a three-digit number is still a designation, read in pairs.
+DESIGNATION_WORDS = frozenset({"flight", "route", "highway", "interstate", "room", "gate", "bus", "model", "train"})
 # Capitalised words before a number that are not names of things with model numbers.
 NOT_MODEL_NAMES = frozenset(
     {
@@ -533,8 +544,14 @@ CARDINAL_MAX_DIGITS = 15  # past the quadrillions a number is a code or noise (n
 
 
 def _digits(digits: str) -> str:
-    """Digits one by one, zero said "o" as in "point o five" or "five five five, o one"."""
+    """Digits of a code one by one, zero said "o" as in "five five five, o one"."""
     return " ".join("o" if digit == "0" else DIGIT_WORDS[int(digit)] for digit in digits)
+
+
+def _decimals(digits: str) -> str:
+    """The digits after a decimal point one by one: a lone zero is "zero" ("4.0" -> "point zero"),
+    others "o" as in "2.05" -> "point o five"."""
+    return "zero" if digits == "0" else _digits(digits)
 
 
 def _american(words: str) -> str:
@@ -548,7 +565,7 @@ def _cardinal(number: int) -> str:
 
 
 def _words(number: str) -> str:
-    """Cardinal words for a written number: "5,000" -> "five thousand", "4.50" -> "four point five zero"."""
+    """Cardinal words for a written number: "5,000" -> "five thousand", "4.50" -> "four point five o"."""
     whole, _, decimals = number.replace(",", "").partition(".")
     if len(whole) > CARDINAL_MAX_DIGITS:
         words = _digits(whole)
@@ -558,7 +575,7 @@ def _words(number: str) -> str:
         except ValueError:
             return number
     if decimals:
-        words += " point " + _digits(decimals)
+        words += " point " + _decimals(decimals)
     return words
 
 
@@ -858,6 +875,11 @@ def expand_ordinals(text: str) -> str:
     return re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: _ordinal(int(m.group(1))), text)
 
 
+def expand_ratios(text: str) -> str:
+    """A ratio whose second term no clock has: "a 1:50000 map" -> "a 1 to 50000 map" (scales, odds)."""
+    return re.sub(r"(?<![\d:])(\d{1,3})\s?:\s?(\d{1,3}(?:,\d{3})+|\d{3,})(?![\d:,])", r"\1 to \2", text)
+
+
 def expand_times(text: str) -> str:
     """Clock times: "3:30" -> "three thirty", "10:05" -> "ten o five", "9:00" -> "nine o'clock",
     "10:30am" and "10.30pm" -> "ten thirty a m", "3pm" -> "three p m" (dotted "p.m." is the acronym
@@ -895,7 +917,23 @@ def expand_decades(text: str) -> str:
         return re.sub(r"y$", "ies", words) if words.endswith("y") else words + "s"
 
     text = re.sub(r"\b(1[1-9]|20)(\d0)s\b", lambda m: plural(_year(int(m.group(0)[:-1]))), text)
-    return re.sub(r"[’']([2-9]0)s\b", lambda m: plural(_cardinal(int(m.group(1)))), text)
+    return re.sub(r"(?:[’']\s?|(?<![\w.,’']))([2-9]0)s\b", lambda m: plural(_cardinal(int(m.group(1)))), text)
+
+
+def read_number_plurals(text: str) -> str:
+    """A number made plural, as of a model or a score: "four CN-235s" -> "four CN two thirty-fives",
+    "the 75s" -> "the seventy-fives" (decades are expand_decades')."""
+
+    def plural(match: re.Match) -> str:
+        number = match.group(1)
+        words = _pairs(number) if len(number) == 3 else _cardinal(int(number))
+        return (
+            re.sub(r"y$", "ies", words)
+            if words.endswith("y")
+            else re.sub(r"x$", "xes", words) + ("" if words.endswith("x") else "s")
+        )
+
+    return re.sub(r"(?<![\w.,-])([1-9]\d{1,2})s\b", plural, text)
 
 
 def _roman_value(numeral: str) -> int:
@@ -904,51 +942,60 @@ def _roman_value(numeral: str) -> int:
 
 
 def expand_roman_numerals(text: str) -> str:
-    """Roman numerals after names: "Louis XIV" -> "Louis the fourteenth", "World War II" -> "World War two".
+    """Roman numerals after names: "Louis XIV" -> "Louis the fourteenth" after a ruler's name, a
+    cardinal after any other ("World War II" -> "World War two", "Rocky II" -> "Rocky two") and after
+    a word that numbers a series, capitalised or not ("class V" -> "class five").
 
-    One-letter numerals (I, V, X) only count after a ruler's name or words such as War or Part,
-    so the pronoun "I" stays a pronoun.
+    One-letter numerals (I, V, X) only count after a ruler's name or a series word, so the pronoun
+    "I" stays a pronoun.
     """
 
     def spoken(match: re.Match) -> str:
         name, numeral = match.group(1), match.group(2)
-        if len(numeral) == 1 and name not in REGNAL_NAMES and name not in SERIES_WORDS:
+        series = name.capitalize() in SERIES_WORDS
+        if len(numeral) == 1 and name not in REGNAL_NAMES and not series:
             return match.group(0)
         value = _roman_value(numeral)
         return f"{name} the {_ordinal(value)}" if name in REGNAL_NAMES else f"{name} {_cardinal(value)}"
 
-    return re.sub(r"\b([A-Z][A-Za-z]+)\s+(" + _ROMAN + r")\b(?![.'’]?\w|\.\s*[A-Z]\b)", spoken, text)
+    lower_series = "|".join(word.lower() for word in SERIES_WORDS)
+    return re.sub(
+        r"\b([A-Z][A-Za-z]+|" + lower_series + r")\s+(" + _ROMAN + r")\b(?![.'’]?\w|\.\s*[A-Z]\b)", spoken, text
+    )
 
 
 def expand_years(text: str) -> str:
-    """Four-digit numbers from 1100 to 2099 standing alone read as years: "1981" -> "nineteen eighty-one"."""
-    return re.sub(r"(?<![\d,.$£€])\b(1[1-9]\d\d|20\d\d)\b(?![\d,]\d|\.\d)", lambda m: _year(int(m.group(1))), text)
+    """Four-digit numbers from 1010 to 2099 standing alone read as years: "1981" -> "nineteen eighty-one",
+    "1078" -> "ten seventy-eight"."""
+    return re.sub(
+        r"(?<![\d,.$£€])\b(10[1-9]\d|1[1-9]\d\d|20\d\d)\b(?![\d,]\d|\.\d)", lambda m: _year(int(m.group(1))), text
+    )
 
 
 def split_letter_number_codes(text: str) -> str:
     """Codes of capitals and digits are read letters then number: "G7" -> "G 7", "F-16" -> "F 16", "COVID-19" ->
     "COVID 19"."""
-    return re.sub(r"\b([A-Z]{1,5})-?(\d{1,4})\b(?!\.\d)", r"\1 \2", text)
+    return re.sub(r"\b([A-Z]{1,5})-?(\d{1,4}s?)\b(?!\.\d)", r"\1 \2", text)
+
+
+def _pairs(number: str) -> str:
+    """A three-digit designation in pairs: "737" -> "seven thirty-seven", "307" -> "three o seven"."""
+    tail = int(number[1:])
+    rest = "hundred" if tail == 0 else f"o {DIGIT_WORDS[tail]}" if tail < 10 else _cardinal(tail)
+    return f"{DIGIT_WORDS[int(number[0])]} {rest}"
 
 
 def read_model_numbers(text: str) -> str:
     """Three-digit model and route numbers after a name are read in pairs, as people say them:
-    "Boeing 737" -> "Boeing seven thirty-seven", "A 320" -> "A three twenty", "Route 66" stays."""
-
-    def pairs(match: re.Match) -> str:
-        number = match.group(2)
-        tail = int(number[1:])
-        rest = "hundred" if tail == 0 else f"o {DIGIT_WORDS[tail]}" if tail < 10 else _cardinal(tail)
-        said = f"{DIGIT_WORDS[int(number[0])]} {rest}"
-        return f"{match.group(1)} {said}"
+    "Boeing 737" -> "Boeing seven thirty-seven", "A 320" -> "A three twenty", "Flight 370" -> "Flight three
+    seventy"; after an ordinary word they are quantities ("His 307 yards", "Circular 230"); "Route 66" stays."""
 
     def name(match: re.Match) -> str:
         word = match.group(1)
-        return (
-            pairs(match)
-            if word.lower() not in NOT_MODEL_NAMES and word.rstrip(".") not in MONTH_BY_NAME.values()
-            else match.group(0)
-        )
+        designation = word.isupper() or word.lower() in DESIGNATION_WORDS or not is_english_word(word)
+        if designation and word.lower() not in NOT_MODEL_NAMES and word.rstrip(".") not in MONTH_BY_NAME.values():
+            return f"{word} {_pairs(match.group(2))}"
+        return match.group(0)
 
     return re.sub(
         r"\b([A-Z][A-Za-z]*|[A-Z]{1,3})\s([1-9]\d\d)\b(?![,.]\d|\s?(?:%|percent|" + _UNIT + r")\b)", name, text
@@ -963,7 +1010,7 @@ def expand_numbers(text: str) -> str:
         lambda m: " point ".join(_words(part) for part in m.group(0).split(".")),
         text,
     )
-    text = re.sub(r"(?<![\w.])\.(\d+)\b(?!\.\d)", lambda m: "point " + _digits(m.group(1)), text)
+    text = re.sub(r"(?<![\w.])\.(\d+)\b(?!\.\d)", lambda m: "point " + _decimals(m.group(1)), text)
     return re.sub(r"(?<![\w.])(" + _NUMBER + r")(?![\w])", lambda m: _words(m.group(1)), text)
 
 
@@ -1115,11 +1162,13 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
     expand_fractions,
     expand_vulgar_fractions,
     expand_ordinals,
+    expand_ratios,
     expand_times,
     expand_decades,
     expand_roman_numerals,
     expand_years,
     split_letter_number_codes,
+    read_number_plurals,
     read_model_numbers,
     expand_numbers,
     spell_dotted_acronyms,
