@@ -42,11 +42,12 @@ TITLE_ABBREVIATIONS = {
     "Hon": "Honourable",
     "Fr": "Father",
     "Mt": "Mount",
+    "Pvt": "Private",
     "Ft": "Fort",
 }
 # After a name: "Martin Luther King Jr." -> "Martin Luther King Junior".
 NAME_SUFFIXES = {"Jr": "Junior", "Sr": "Senior"}
-UNDOTTED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Capt", "Sgt", "Lt", "Rev")
+UNDOTTED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Capt", "Sgt", "Lt", "Rev", "Mt", "Pvt")
 # Abbreviations read the same wherever they stand.
 PLAIN_ABBREVIATIONS = {
     "e.g.": "for example",
@@ -66,6 +67,14 @@ PLAIN_ABBREVIATIONS = {
     "dept": "department",
     "vs": "versus",
     "pp.": "pages",
+    "Bros.": "Brothers",
+    "Bros": "Brothers",
+    "bros": "brothers",
+    "Pvt.": "Private",
+    "Hwy.": "Highway",
+    "Hwy": "Highway",
+    "eds.": "editors",
+    "Eds.": "Editors",
     "vol.": "volume",
     "Vol.": "Volume",
     "est.": "established",
@@ -624,16 +633,18 @@ def expand_title_abbreviations(text: str) -> str:
 
 
 def expand_saint_street(text: str) -> str:
-    """ "St." is Saint before a name ("St. Petersburg") and Street after one ("Downing St.")."""
-    text = re.sub(r"\bSt\.?" + _NAME_AHEAD, "Saint", text)
+    """ "St." is Saint before a name ("St. Petersburg", "st Kilda") and Street after one ("Downing
+    St.", "York st")."""
+    text = re.sub(r"\b[Ss]t\.?" + _NAME_AHEAD, "Saint", text)
     text = re.sub(r"(?<=[A-Za-z]\s)St\.\s*$", "Street.", text)
-    return re.sub(r"(?<=[A-Za-z]\s)St\.", "Street", text)
+    text = re.sub(r"(?<=[A-Za-z]\s)St\.", "Street", text)
+    return re.sub(r"\b([A-Z][a-z]+\s)[Ss]t\b(?!\.?\s*[A-Z])", r"\1Street", text)
 
 
 def expand_name_suffixes(text: str) -> str:
     """ "Jr." and "Sr." after a name: "Martin Luther King Jr." -> "Martin Luther King Junior"."""
     return re.sub(
-        r"\b([A-Z][a-z]+)(,?)\s+([JS]r|[js]r)\b\.?(?=\s|$|[,;:)])",
+        r"\b([A-Z][a-z]+)(\s?,?)\s+([JS]r|[js]r)\b\.?(?=\s|$|[,;:)])",
         lambda m: f"{m.group(1)}{m.group(2)} {NAME_SUFFIXES[m.group(3).capitalize()]}",
         text,
     )
@@ -662,8 +673,10 @@ def title_case_datelines(text: str) -> str:
 
 
 def expand_number_sign(text: str) -> str:
-    """ "No. 10" and "#7" -> "number 10", "number 7"."""
+    """ "No. 10" and "#7" -> "number 10", "number 7"; "vol 24" -> "volume 24"; "p. 8" -> "page 8"."""
     text = re.sub(r"\b[Nn]o\.\s*(?=\d)", "number ", text)
+    text = re.sub(r"(?<![\w.])pp?\.\s*(?=\d)", lambda m: "pages " if m.group(0).startswith("pp") else "page ", text)
+    text = re.sub(r"\b([Vv])ol\.?\s*(?=\d)", lambda m: "Volume " if m.group(1) == "V" else "volume ", text)
     return re.sub(r"#\s?(?=\d)", "number ", text)
 
 
@@ -1046,6 +1059,34 @@ def read_capitals(text: str) -> str:
     return re.sub(r"\b([A-Z]{2,})(s?)\b", read, text)
 
 
+# Words without a vowel that are said as words, not spelled.
+SAID_WITHOUT_VOWELS = frozenset(
+    {"hmm", "hm", "shh", "sh", "psst", "brr", "pfft", "nth", "tsk", "mr", "mrs", "ms", "dr"}
+)
+
+
+def spell_initialisms(text: str) -> str:
+    """Letters no one can say as a word are spelled, as a voice would: a word of two to five
+    letters without a vowel ("pp" -> "p p", "Mss" -> "M s s", "Lt" -> "L t"), and a short one
+    whose capitals follow a small letter ("PbS" -> "P b S", "cDNA" -> "c D N A", "NTDs" -> "N T D's")."""
+
+    def spelled(match: re.Match) -> str:
+        word = match.group(0)
+        letters, plural = (word[:-1], "'s") if word.endswith("s") and word[:-1].isupper() else (word, "")
+        return " ".join(letters) + plural
+
+    def read(match: re.Match) -> str:
+        word = match.group(0)
+        vowelless = not re.search(r"[aeiouyAEIOUY]", word) and word.lower() not in SAID_WITHOUT_VOWELS
+        lower = re.sub(r"[A-Z]", "", word.rstrip("s") if word[:-1].isupper() else word)
+        camel = (
+            sum(c.isupper() for c in word) >= 2 and re.search(r"[a-z][A-Z]", word) and not re.search("[aeiou]", lower)
+        )
+        return spelled(match) if vowelless or camel else word
+
+    return re.sub(r"(?<![\w'’.-])[A-Za-z]{2,5}(?![\w'’-])", read, text)
+
+
 def is_english_word(word: str) -> bool:
     """A word of English (or a plain inflection of one: RULES, MATCHED), from Webster's Second
     International (the english-words package: from 1934, so it holds no DNA or FBI)."""
@@ -1173,6 +1214,7 @@ NORMALIZERS: tuple[Callable[[str], str], ...] = (
     expand_numbers,
     spell_dotted_acronyms,
     read_capitals,
+    spell_initialisms,
     name_greek_letters,
     expand_symbols,
     pause_at_dashes_and_parentheses,
