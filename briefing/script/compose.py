@@ -15,6 +15,7 @@ from ..errors import BriefingError
 from ..ingest.sources import same_words
 from ..model import Article, Draft, DroppedBlock, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
+from .headlines import spoken_headline
 from .speech import DATELINE, NORMALIZERS, normalize
 
 
@@ -231,9 +232,11 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
     if not articles:
         raise BriefingError("nothing to brief: no articles")
     date = options.date or dt.date.today()
-    sections = [Section("intro", intro(options.show, date, [article.title for article in articles]))]
-    for article in articles:
+    headlines = [spoken_headline(article.title, article.outlet, article.url) for article in articles]
+    sections = [Section("intro", intro(options.show, date, [headline for headline, _ in headlines]))]
+    for article, (headline, cut) in zip(articles, headlines, strict=True):
         kept, dropped = clean(article.paragraphs, options.rules)
+        dropped = cut + dropped
         # A body paragraph that only repeats the headline is not read twice.
         repeated = [paragraph for paragraph in kept if same_words(paragraph, article.title)]
         kept = [paragraph for paragraph in kept if paragraph not in repeated]
@@ -243,12 +246,12 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
         if not any(character.isalnum() for paragraph in kept for character in paragraph):
             raise BriefingError(f"{article.source}: nothing to say (no letters or digits, only symbols or punctuation)")
         story = Story(
-            article.title, article.source, article.url, article.outlet, dropped, article.published, article.extraction
+            headline, article.source, article.url, article.outlet, dropped, article.published, article.extraction
         )
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
     outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
     sections.append(Section("outro", (outro,)))
-    title = articles[0].title if len(articles) == 1 else f"{options.show}, {written_date(date)}"
+    title = headlines[0][0] if len(articles) == 1 else f"{options.show}, {written_date(date)}"
     return Draft(title=title, show=options.show, date=date, sections=tuple(sections))
 
 
