@@ -16,7 +16,7 @@ from ..ingest.sources import same_words
 from ..model import Article, Draft, DroppedBlock, Paragraph, Script, Section, Segment, Story
 from .cleaning import RULES, CleaningRule, clean
 from .headlines import spoken_headline
-from .speech import DATELINE, NORMALIZERS, normalize
+from .speech import DATELINE, NORMALIZERS, normalize, speak_other_scripts, speakable
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class ScriptOptions:
     rules: tuple[CleaningRule, ...] = RULES  # boilerplate rules applied to each article
     max_chars: int | None = None  # the engine's request limit, None for no limit
     speech: tuple[Callable[[str], str], ...] = NORMALIZERS  # normalisation rules, a lexicon's first
+    # said first in the intro, outro and headlines, for an English voice: names in other scripts
+    frame_speech: tuple[Callable[[str], str], ...] = (speak_other_scripts,)
     sentence_pause: float = 0.3
     paragraph_pause: float = 0.8
     intro_pause: float = 0.6  # between the intro's lines
@@ -217,9 +219,15 @@ def _sentence(text: str) -> str:
     return text if re.search(r"[.!?…]['\"”’)]*$", text) else text + "."
 
 
+def spoken_show(show: str) -> str:
+    """The show's name as the intro and outro say it: "your briefing" when an English voice could
+    say nothing of it (a name in Hebrew or Arabic letters, or emoji alone); tags and the page keep it."""
+    return show if speakable(show) else "your briefing"
+
+
 def intro(show: str, date: dt.date, titles: list[str]) -> tuple[Paragraph, ...]:
     """The show's opening: its name and the date, then the stories when there are several."""
-    opening = [Paragraph(f"This is {show}, for {written_date(date)}.")]
+    opening = [Paragraph(f"This is {spoken_show(show)}, for {written_date(date)}.")]
     if len(titles) > 1:
         titles = [title.rstrip(".") for title in titles]
         opening.append(Paragraph(f"Today: {'; '.join(titles[:-1])}; and {titles[-1]}."))
@@ -249,7 +257,7 @@ def draft(articles: list[Article] | tuple[Article, ...], options: ScriptOptions 
             headline, article.source, article.url, article.outlet, dropped, article.published, article.extraction
         )
         sections.append(Section("story", tuple(Paragraph(text) for text in kept), story))
-    outro = Paragraph(f"That was {options.show}, for {written_date(date)}. Thanks for listening.")
+    outro = Paragraph(f"That was {spoken_show(options.show)}, for {written_date(date)}. Thanks for listening.")
     sections.append(Section("outro", (outro,)))
     title = headlines[0][0] if len(articles) == 1 else f"{options.show}, {written_date(date)}"
     return Draft(title=title, show=options.show, date=date, sections=tuple(sections))
@@ -339,6 +347,7 @@ def _segments(
     """Segments of one paragraph: its sentences, cut to the engine's limit, with sentence pauses
     between them and `pause` after the last."""
     segments: list[Segment] = []
+    rules = options.speech if kind == "body" else options.frame_speech + options.speech
     for sentence in split_sentences(text):
         parts = [(sentence, voice)]
         if voice is None and options.second_voice:
@@ -349,7 +358,7 @@ def _segments(
         for part_number, (part, speaker) in enumerate(parts):
             pieces = [
                 (written, spoken)
-                for written, spoken in speak_sentence(part, options.max_chars, options.speech)
+                for written, spoken in speak_sentence(part, options.max_chars, rules)
                 if spoken.strip()
             ]
             for position, (written, spoken) in enumerate(pieces):

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, partial
 
+from anyascii import anyascii
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from english_words import get_english_words_set
 from num2words import num2words
@@ -621,6 +623,47 @@ def expand_urls(text: str) -> str:
         host,
         text,
     )
+
+
+# Scripts written without their vowels (Hebrew, Arabic, Syriac, Thaana): in Latin letters they would be
+# consonants that a voice spells, so an English voice leaves them out.
+ABJADS = "\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+# Chinese characters, kana and Hangul: given in Latin letters a syllable each ("BeiJing"), joined into words.
+SYLLABIC = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+
+
+def _pictograph(character: str) -> bool:
+    """An emoji, a dingbat, a variation selector or a skin tone: symbols past the letterlike block
+    (the degree sign, the currency signs and the like are read by other rules)."""
+    code = ord(character)
+    return (
+        (unicodedata.category(character) == "So" and code >= 0x2100)
+        or 0xFE00 <= code <= 0xFE0F
+        or (0x1F3FB <= code <= 0x1F3FF)
+    )
+
+
+def speakable(text: str) -> bool:
+    """Whether an English voice has anything to say of text: letters left once other scripts are
+    made Latin and those written without vowels left out."""
+    return bool(re.search(r"[^\W\d_]", speak_other_scripts(text)))
+
+
+def speak_other_scripts(text: str) -> str:
+    """For the names an English voice says around the stories (the show's, the headlines', in the
+    intro and outro: compose.ScriptOptions.frame_speech), what it cannot read: letters of other
+    scripts in Latin letters ("Москва" ->
+    "Moskva", "北京" -> "Beijing", "Ελλάδα" -> "Ellada"); words in scripts written without vowels
+    (Hebrew, Arabic) left out, as are emoji and other pictographs, which a voice spells or garbles."""
+    text = re.sub(r"[" + ABJADS + r"]+(?:[\s\u200c\u200d]+[" + ABJADS + r"]+)*\s?", "", text)
+    text = "".join(" " if _pictograph(c) else "" if unicodedata.category(c) == "Cf" else c for c in text)
+    text = re.sub(r"\s+(?=[.,;:!?)])", "", text)
+
+    def latin(match: re.Match) -> str:
+        said = anyascii(match.group(0))
+        return said[:1] + said[1:].lower() if re.search("[" + SYLLABIC + "]", match.group(0)) else said
+
+    return re.sub(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u2bff\s\d]+", latin, text)
 
 
 def expand_title_abbreviations(text: str) -> str:

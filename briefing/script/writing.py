@@ -14,7 +14,7 @@ from ..settings import check_settings, setting
 from .cleaning import choose_rules
 from .compose import ScriptOptions, draft
 from .lexicon import default_lexicon, load_lexicon
-from .speech import STYLES, normalizers, style_for
+from .speech import STYLES, normalizers, speak_other_scripts, style_for
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,7 @@ def script_options(
         lexicon = lexicon.merged(load_lexicon(options.lexicon))
     accepts_ipa = bool(engines) and all(engine.accepts_ipa for engine in engines) and not respell
     style = options.style or (style_for(engines[0].language) if engines else "american")
+    english = not engines or engines[0].language.lower().startswith("en")
     limits = [engine.max_chars for engine in engines if engine.max_chars]
     return ScriptOptions(
         show=show,
@@ -108,6 +109,7 @@ def script_options(
         max_chars=min(limits) if limits else None,
         second_voice=second_voice,
         speech=(lexicon.rule(ipa=accepts_ipa),) + normalizers(options.day_first, style),
+        frame_speech=(speak_other_scripts,) if english else (),
     )
 
 

@@ -285,3 +285,18 @@ def test_kept_sentences_and_pieces_are_handed_out_as_new_lists():
     pieces = speak_sentence("It cost $5.", 300)
     pieces.clear()
     assert speak_sentence("It cost $5.", 300) == [("It cost $5.", "It cost five dollars.")]
+
+
+@pytest.mark.parametrize(
+    ("show", "said"),
+    [
+        ("Morning Desk", "Morning Desk"),
+        ("בוקר טוב", "your briefing"),
+        ("🎙️📰", "your briefing"),
+        ("Desk 北京", "Desk 北京"),
+    ],
+)
+def test_a_show_name_an_english_voice_cannot_say_is_your_briefing_in_the_intro_and_outro(show, said):
+    from briefing.script.compose import spoken_show
+
+    assert spoken_show(show) == said

@@ -245,3 +245,16 @@ def test_numeric_dates_follow_the_reader_convention(written, day_first, spoken):
 def test_numbers_and_spelling_follow_the_voice_style(written, american, british):
     assert speech.normalize(written) == american
     assert speech.normalize(written, speech.normalizers(style="british")) == british
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Putin in Москва, Ελλάδα and 北京 新闻", "Putin in Moskva, Ellada and Beijing Xinwen"),
+        ("This is שלום Morning ☕, done ✅.", "This is Morning, done."),
+        ("at 20°C for €5, Café", "at 20°C for €5, Café"),
+    ],
+)
+def test_names_in_other_scripts_are_said_in_latin_letters_or_left_out(written, spoken):
+    """The rule said first around the stories (intro, outro, headlines) for an English voice."""
+    assert speech.speak_other_scripts(written) == spoken
