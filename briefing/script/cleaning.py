@@ -81,12 +81,15 @@ RULES: tuple[CleaningRule, ...] = (
     ),
     CleaningRule(
         "byline",
-        "the writer's name: By a staff reporter, By Jane Doe and John Roe, Staff Reports, Reporting by ...",
-        r"^\W*(written |words |reporting |story )?by:?\s+(a |our |the )?(staff|special|senior|political|foreign)?\s*"
-        r"(reporter|correspondent|writer|editor|staff|team)s?\W*$"
+        "the writer's name: By a staff reporter, By Jane Doe and John Roe, Staff Reports, From staff reports, "
+        "Reporting by ...",
+        r"^\W*(written |words |reporting |story |compiled )?(by|from):?\s+(a |our |the )?"
+        r"(staff|special|senior|political|foreign|wire)?\s*(and wire\s+)?"
+        r"(reporter|correspondent|writer|editor|staff|team|report)s?\W*$"
         rf"|^\W*(written |words |story )?by:?\s+(?-i:{_NAME}(\s*(,|and|&)\s*{_NAME}){{0,3}}"
         r"(\s*[,|]\s*[A-Z][\w.'’-]*(\s+[A-Z&][\w.'’-]*){0,4})?)\W*$"
         r"|^\W*(staff|wire|news) (reports?|writers?)\W*$"
+        r"|^\W*compiled (by|from) (staff|wire|staff and wire|news) (reports?|services?)\W*$"
         r"|^\W*(additional )?reporting by\b.{0,120}$",
         max_words=25,
     ),

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache, partial
+from dataclasses import dataclass
+from functools import cache, lru_cache, partial
+from importlib.resources import files
 
 from anyascii import anyascii
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
@@ -161,15 +164,6 @@ _MONTH = (
     + "|".join(sorted({m[:3] for m in MONTHS if len(m) > 3} | {"Sept"}, key=len, reverse=True))
     + r")\.?)"
 )
-CURRENCIES = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "¥": ("yen", "yen", "sen", "sen"),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-    "Rs.": ("rupee", "rupees", "paisa", "paise"),
-    "Rs": ("rupee", "rupees", "paisa", "paise"),
-}
 SCALES = {
     "k": "thousand",
     "thousand": "thousand",
@@ -181,6 +175,8 @@ SCALES = {
     "billion": "billion",
     "tn": "trillion",
     "trillion": "trillion",
+    "crore": "crore",
+    "lakh": "lakh",
 }
 # Units read after a number: written form -> (singular, plural).
 UNITS = {
@@ -601,13 +597,31 @@ def _year(number: int) -> str:
     return _american(num2words(number, to="year").replace("oh-", "o "))
 
 
+def _said_path(path: str) -> str:
+    """An address's path as a listener can follow it, when it is short and made of words: "/news/oil-exports"
+    -> " slash news slash oil exports"; nothing for a long one, a query or an id ("/2014/06/19/x-y", "/a?id=5")."""
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments or len(segments) > 2 or re.search(r"[?#=&]", path):
+        return ""
+    words = [re.sub(r"\.(?:s?html?|php|aspx?)$", "", segment) for segment in segments]
+    if not all(
+        re.fullmatch(r"(?=[\w-]*[A-Za-z])[\w-]{1,40}", word) and not re.search(r"\d{5}", word) for word in words
+    ):
+        return ""
+    return "".join(" slash " + re.sub(r"[-_]+", " ", word).strip() for word in words)
+
+
 def expand_urls(text: str) -> str:
-    """Web and e-mail addresses are said briefly, by their host: "https://www.bbc.co.uk/news/x" and
-    "bbc.co.uk/news" -> "bbc dot co dot uk"."""
+    """Web and e-mail addresses are said by their host, and a short path of words after it:
+    "https://www.bbc.co.uk/news" -> "bbc dot co dot uk slash news", "example.org/oil-exports" ->
+    "example dot org slash oil exports"; a long path, a query or an id is left out."""
 
     def host(match: re.Match) -> str:
         name = re.sub(r"^www\.", "", match.group("host").lower())
         return " dot ".join(name.split("."))
+
+    def address(match: re.Match) -> str:
+        return host(match) + _said_path(match.group("path") or "")
 
     # Starting only where a run of address characters starts keeps this linear on "A.A.A.A...".
     text = re.sub(
@@ -615,12 +629,16 @@ def expand_urls(text: str) -> str:
         lambda m: f"{m.group('user').replace('.', ' dot ')} at {host(m)}",
         text,
     )
-    text = re.sub(r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?:[/?#][^\s]*)?", host, text)
+    text = re.sub(
+        r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?P<path>[/?#][^\s]*?)?(?=[.,;:!?)]*(?:\s|$))",
+        address,
+        text,
+    )
     # A bare address: a name ending in a common top-level domain, with or without a path.
     return re.sub(
         r"(?<![\w.@/-])(?P<host>[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:" + "|".join(TOP_LEVEL_DOMAINS) + r"))"
-        r"(?:/[^\s]*)?(?![\w.-]*\w)",
-        host,
+        r"(?P<path>/[^\s]*?)?(?![\w.-]*\w)(?=[.,;:!?)]*(?:\s|$))",
+        address,
         text,
     )
 
@@ -738,11 +756,13 @@ def expand_slashed_idioms(text: str) -> str:
 
 def read_digit_codes(text: str) -> str:
     """Telephone numbers, ISBNs and other codes of digit groups are read digit by digit, group by
-    group: "555-123-4567" -> "five five five, one two three, four five six seven"; so is whatever
+    group: "555-123-4567" -> "five five five, one two three, four five six seven", "+44 20" -> "plus
+    four four, two o"; so is whatever
     follows ISBN, ISSN or LCCN."""
 
     def groups(match: re.Match) -> str:
-        return ", ".join(_digits(group) for group in re.findall(r"\d+", match.group(0)))
+        said = ", ".join(_digits(group) for group in re.findall(r"\d+", match.group(0)))
+        return "plus " + said if match.group(0).startswith("+") else said
 
     def identifier(match: re.Match) -> str:
         digits = ", ".join(
@@ -826,26 +846,64 @@ def expand_dates(text: str, day_first: bool = False) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Currency:
+    """A currency of data/currencies.toml: how its amounts are read, and how they are written."""
+
+    code: str
+    names: tuple[str, str, str, str]  # one, many, one hundredth, many hundredths
+    symbols: tuple[str, ...]
+    scaled: tuple[str, ...]  # symbols that are plain letters too: read before a scaled amount alone
+
+
+@cache
+def currencies() -> dict[str, Currency]:
+    """Every currency by its code and by each of its symbols."""
+    table = tomllib.loads(files(__package__).joinpath("data", "currencies.toml").read_text(encoding="utf-8"))
+    found = [
+        Currency(code, tuple(entry["names"]), tuple(entry.get("symbols", ())), tuple(entry.get("scaled", ())))
+        for code, entry in table.items()
+    ]
+    return {key: currency for currency in found for key in (currency.code, *currency.symbols, *currency.scaled)}
+
+
+def _said_amount(currency: Currency, amount: str, scale: str) -> str:
+    one, many, sub_one, sub_many = currency.names
+    if scale:
+        return f"{amount} {SCALES[scale.lower()]} {many}"
+    whole, _, cents = amount.partition(".")
+    unit = one if whole.replace(",", "") == "1" else many
+    if cents and len(cents) == 2 and int(cents):
+        return f"{whole} {unit} {int(cents)} {sub_one if int(cents) == 1 else sub_many}"
+    return f"{whole} {unit}" if cents and not int(cents) else f"{amount} {unit}"
+
+
 def expand_money(text: str) -> str:
-    """ "$4.5 billion" -> "4.5 billion dollars", "£30m" -> "30 million pounds", "$3.50" -> "3 dollars 50 cents"."""
+    """Amounts of money after their currency's symbol or code, or before its code, read with the
+    currency's name (data/currencies.toml): "$4.5 billion" -> "4.5 billion dollars", "£30m" -> "30
+    million pounds", "$3.50" -> "3 dollars 50 cents", "CHF 20" and "20 CHF" -> "20 Swiss francs",
+    "₹40 crore" -> "40 crore rupees", "N500m" -> "500 million naira" (a letter only before a scale)."""
+    known = currencies()
+    signs = sorted((key for key, c in known.items() if key not in c.scaled and key != c.code), key=len, reverse=True)
+    codes = "|".join(currency.code for currency in set(known.values()))
+    letters = "|".join(sorted({s for c in known.values() for s in c.scaled}))
+    scale = r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|crore|lakh)\b|(?:bn|mn|tn|[kmb])\b))"
 
-    def spoken(match: re.Match) -> str:
-        one, many, sub_one, sub_many = CURRENCIES[match.group("symbol")]
-        amount, scale = match.group("amount"), (match.group("scale") or "").lower()
-        if scale:
-            return f"{amount} {SCALES[scale]} {many}"
-        whole, _, cents = amount.partition(".")
-        unit = one if whole.replace(",", "") == "1" else many
-        if cents and len(cents) == 2 and int(cents):
-            sub = sub_one if int(cents) == 1 else sub_many
-            return f"{whole} {unit} {int(cents)} {sub}"
-        return f"{whole} {unit}" if cents and not int(cents) else f"{amount} {unit}"
+    def before(match: re.Match) -> str:
+        return _said_amount(known[match.group("sign")], match.group("amount"), match.group("scale") or "")
 
-    pattern = (
-        r"(?P<symbol>[$£€¥₹]|\bRs\.?)\s?(?P<amount>" + _NUMBER + r")"
-        r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion)\b|(?:bn|mn|tn|[kmb])\b))?"
+    text = re.sub(
+        r"(?P<sign>" + "|".join(re.escape(sign) for sign in signs) + r"|\b(?:" + codes + r"))\s?"
+        r"(?P<amount>" + _NUMBER + r")" + scale + "?",
+        before,
+        text,
     )
-    return re.sub(pattern, spoken, text)
+    text = re.sub(r"\b(?P<sign>" + letters + r")(?P<amount>" + _NUMBER + r")" + scale, before, text)
+    return re.sub(
+        r"(?<![\w.])(?P<amount>" + _NUMBER + r")" + scale + r"?\s(?P<sign>" + codes + r")\b",
+        before,
+        text,
+    )
 
 
 def expand_percent(text: str) -> str:

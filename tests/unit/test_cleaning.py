@@ -33,6 +33,8 @@ DROPPED = [
     ("share-prompt", "Like this story? Share it with a friend!"),
     ("byline", "By a staff reporter"),
     ("byline", "Staff Reports"),
+    ("byline", "From staff reports."),
+    ("byline", "Compiled from staff and wire reports"),
     ("byline", "By Jane Doe and John de la Roe"),
     ("byline", "By SARAH EL-DEEB, Associated Press"),
     ("byline", "Reporting by Aidan Lewis; Editing by Alex Richardson"),
@@ -73,6 +75,8 @@ DROPPED = [
 ]
 
 KEPT = [
+    "From staff to chief executive: how she rose in ten years.",
+    "By the numbers, the port grew by a fifth.",
     # Real sentences that mention the same words are not boilerplate.
     "The newspaper said its subscribers had doubled since it launched a newsletter on the war in Libya last year, "
     "a sign of how much readers wanted news from the front.",

@@ -3,9 +3,17 @@ import pytest
 from briefing.script import speech
 
 CASES = [
-    (speech.expand_urls, "See https://www.bbc.co.uk/news/world-123 now", "See bbc dot co dot uk now"),
+    (
+        speech.expand_urls,
+        "See https://www.bbc.co.uk/news/world-123 now",
+        "See bbc dot co dot uk slash news slash world 123 now",
+    ),
     (speech.expand_urls, "Write to press.office@example.org.", "Write to press dot office at example dot org."),
-    (speech.expand_urls, "Read example.org/story or bbc.co.uk.", "Read example dot org or bbc dot co dot uk."),
+    (
+        speech.expand_urls,
+        "Read example.org/story or bbc.co.uk.",
+        "Read example dot org slash story or bbc dot co dot uk.",
+    ),
     (speech.expand_title_abbreviations, "Mr Smith and mr Lambert", "Mister Smith and Mister Lambert"),
     (speech.expand_dates, "May 26, 2004 and June 20 they", "May twenty-sixth 2004 and June twentieth they"),
     (
@@ -31,6 +39,16 @@ CASES = [
     (speech.expand_roman_numerals, "Then I went; Dvornyk , V . ;", "Then I went; Dvornyk , V . ;"),
     (speech.expand_roman_numerals, "class V and type II", "class five and type two"),
     (speech.spell_initialisms, "PbS, cDNA, ssDNA and NTDs", "P b S, c D N A, s s D N A and N T D's"),
+    (speech.expand_money, "CHF 20, 20 CHF and USD 5m", "20 Swiss francs, 20 Swiss francs and 5 million dollars"),
+    (
+        speech.expand_money,
+        "N500m, ₦2bn, ₹40 crore, R$ 5",
+        "500 million naira, 2 billion naira, 40 crore rupees, 5 reais",
+    ),
+    (speech.expand_money, "N95 masks and the N5 road", "N95 masks and the N5 road"),
+    (speech.read_digit_codes, "+44 20 7946 0958", "plus four four, two o, seven nine four six, o nine five eight"),
+    (speech.expand_urls, "example.org/oil-exports today", "example dot org slash oil exports today"),
+    (speech.expand_urls, "www.nytimes.com/2014/06/19/x-y.html or a.com/b?id=5", "nytimes dot com or a dot com"),
     (speech.spell_initialisms, "pp and Mss, the Bt", "p p and M s s, the B t"),
     (speech.spell_initialisms, "McGee, DeLay, iPod, hmm, Shh, rhythm", "McGee, DeLay, iPod, hmm, Shh, rhythm"),
     (speech.expand_number_sign, "vol 24, Vol. 3, p. 8, pp. 5", "volume 24, Volume 3, page 8, pages 5"),
