@@ -1102,8 +1102,7 @@ def _pairs(number: str) -> str:
 def read_model_numbers(text: str) -> str:
     """Three-digit model and route numbers after a name are read in pairs, as people say them:
     "Boeing 737" -> "Boeing seven thirty-seven", "A 320" -> "A three twenty", "Flight 370" -> "Flight three
-    seventy", and before a model's name: "a 787 Dreamliner"; after an ordinary word they are quantities ("His
-    307 yards", "Circular 230"); "Route 66" stays."""
+    seventy"; after an ordinary word they are quantities ("His 307 yards", "Circular 230"); "Route 66" stays."""
 
     def name(match: re.Match) -> str:
         word = match.group(1)
@@ -1112,16 +1111,9 @@ def read_model_numbers(text: str) -> str:
             return f"{word} {_pairs(match.group(2))}"
         return match.group(0)
 
-    text = re.sub(
+    return re.sub(
         r"\b([A-Z][A-Za-z]*|[A-Z]{1,3})\s([1-9]\d\d)\b(?![,.]\d|\s?(?:%|percent|" + _UNIT + r")\b)", name, text
     )
-
-    def before_a_name(match: re.Match) -> str:
-        follower = match.group(2)
-        return match.group(0) if is_english_word(follower) else f"{_pairs(match.group(1))} {follower}"
-
-    # A model number before the model's name: "a 787 Dreamliner" -> "a seven eighty-seven Dreamliner".
-    return re.sub(r"(?<![\w.,$£€])([1-9]\d\d)\s([A-Z][a-z]+)\b", before_a_name, text)
 
 
 def expand_numbers(text: str) -> str:
