@@ -37,8 +37,8 @@ def cover_png(show: str, size: int = 1400) -> bytes:
     margin = size // 10
     draw.rectangle([margin, margin, margin + size // 6, margin + size // 40], fill=ACCENT)
 
-    lines, font_size = fitted_lines(show, size - 2 * margin, size * 0.6)
     fonts = fonts_by_character(show)
+    lines, font_size = fitted_lines(show, fonts, size - 2 * margin, size * 0.6)
     y = margin * 2 + font_size  # the first line's baseline
     for line in lines:
         runs = [(text, title_font(path, font_size)) for text, path in line_runs(line, fonts)]
@@ -81,10 +81,9 @@ def wrapped(units: list[str], fits) -> list[str] | None:
     return [*lines, line.rstrip()]
 
 
-def fitted_lines(show: str, width: float, height: float) -> tuple[list[str], int]:
+def fitted_lines(show: str, fonts: dict[str, Path | None], width: float, height: float) -> tuple[list[str], int]:
     """The largest type (a step of 0.5% of the width) at which the name fits width and height
     without breaking a word, and its lines; the smallest step at worst."""
-    fonts = fonts_by_character(show)
     units = breakable_units(show) or [show]
     step = max(1, int(width // 160))
     sizes = range(int(width // 4), int(width // 24), -step)

@@ -884,25 +884,30 @@ def expand_money(text: str) -> str:
     million pounds", "$3.50" -> "3 dollars 50 cents", "CHF 20" and "20 CHF" -> "20 Swiss francs",
     "₹40 crore" -> "40 crore rupees", "N500m" -> "500 million naira" (a letter only before a scale)."""
     known = currencies()
-    signs = sorted((key for key, c in known.items() if key not in c.scaled and key != c.code), key=len, reverse=True)
-    codes = "|".join(currency.code for currency in set(known.values()))
-    letters = "|".join(sorted({s for c in known.values() for s in c.scaled}))
-    scale = r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|crore|lakh)\b|(?:bn|mn|tn|[kmb])\b))"
+    before_amount, letter_signs, after_amount = _money_patterns()
 
-    def before(match: re.Match) -> str:
+    def said(match: re.Match) -> str:
         return _said_amount(known[match.group("sign")], match.group("amount"), match.group("scale") or "")
 
-    text = re.sub(
-        r"(?P<sign>" + "|".join(re.escape(sign) for sign in signs) + r"|\b(?:" + codes + r"))\s?"
-        r"(?P<amount>" + _NUMBER + r")" + scale + "?",
-        before,
-        text,
-    )
-    text = re.sub(r"\b(?P<sign>" + letters + r")(?P<amount>" + _NUMBER + r")" + scale, before, text)
-    return re.sub(
-        r"(?<![\w.])(?P<amount>" + _NUMBER + r")" + scale + r"?\s(?P<sign>" + codes + r")\b",
-        before,
-        text,
+    return after_amount.sub(said, letter_signs.sub(said, before_amount.sub(said, text)))
+
+
+@cache
+def _money_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """expand_money's patterns, made once from the currencies: a symbol or code before the amount, a
+    letter symbol before a scaled amount, a code after the amount."""
+    known = currencies()
+    signs = sorted((key for key, c in known.items() if key not in c.scaled and key != c.code), key=len, reverse=True)
+    codes = "|".join(sorted({currency.code for currency in known.values()}))
+    letters = "|".join(sorted({s for c in known.values() for s in c.scaled}))
+    scale = r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|crore|lakh)\b|(?:bn|mn|tn|[kmb])\b))"
+    amount = r"(?P<amount>" + _NUMBER + r")"
+    return (
+        re.compile(
+            r"(?P<sign>" + "|".join(map(re.escape, signs)) + r"|\b(?:" + codes + r"))\s?" + amount + scale + "?"
+        ),
+        re.compile(r"\b(?P<sign>" + letters + r")" + amount + scale),
+        re.compile(r"(?<![\w.])" + amount + scale + r"?\s(?P<sign>" + codes + r")\b"),
     )
 
 
@@ -1024,14 +1029,15 @@ def expand_times(text: str) -> str:
     )
 
 
+def _plural(words: str) -> str:
+    """A number's words made plural: "ninety" -> "nineties", "six" -> "sixes", "seventy-five" -> "seventy-fives"."""
+    return words[:-1] + "ies" if words.endswith("y") else words + ("es" if words.endswith("x") else "s")
+
+
 def expand_decades(text: str) -> str:
-    """ "1990s" -> "nineteen nineties", "the '80s" -> "the eighties"."""
-
-    def plural(words: str) -> str:
-        return re.sub(r"y$", "ies", words) if words.endswith("y") else words + "s"
-
-    text = re.sub(r"\b(1[1-9]|20)(\d0)s\b", lambda m: plural(_year(int(m.group(0)[:-1]))), text)
-    return re.sub(r"(?:[’']\s?|(?<![\w.,’']))([2-9]0)s\b", lambda m: plural(_cardinal(int(m.group(1)))), text)
+    """ "1990s" -> "nineteen nineties", "the '80s" and "in his 70s" -> "the eighties", "in his seventies"."""
+    text = re.sub(r"\b(1[1-9]|20)(\d0)s\b", lambda m: _plural(_year(int(m.group(0)[:-1]))), text)
+    return re.sub(r"(?:[’']\s?|(?<![\w.,’']))([2-9]0)s\b", lambda m: _plural(_cardinal(int(m.group(1)))), text)
 
 
 def read_number_plurals(text: str) -> str:
@@ -1040,12 +1046,7 @@ def read_number_plurals(text: str) -> str:
 
     def plural(match: re.Match) -> str:
         number = match.group(1)
-        words = _pairs(number) if len(number) == 3 else _cardinal(int(number))
-        return (
-            re.sub(r"y$", "ies", words)
-            if words.endswith("y")
-            else re.sub(r"x$", "xes", words) + ("" if words.endswith("x") else "s")
-        )
+        return _plural(_pairs(number) if len(number) == 3 else _cardinal(int(number)))
 
     return re.sub(r"(?<![\w.,-])([1-9]\d{1,2})s\b", plural, text)
 
@@ -1171,19 +1172,17 @@ def spell_initialisms(text: str) -> str:
     letters without a vowel ("pp" -> "p p", "Mss" -> "M s s", "Lt" -> "L t"), and a short one
     whose capitals follow a small letter ("PbS" -> "P b S", "cDNA" -> "c D N A", "NTDs" -> "N T D's")."""
 
-    def spelled(match: re.Match) -> str:
-        word = match.group(0)
-        letters, plural = (word[:-1], "'s") if word.endswith("s") and word[:-1].isupper() else (word, "")
-        return " ".join(letters) + plural
-
     def read(match: re.Match) -> str:
         word = match.group(0)
-        vowelless = not re.search(r"[aeiouyAEIOUY]", word) and word.lower() not in SAID_WITHOUT_VOWELS
-        lower = re.sub(r"[A-Z]", "", word.rstrip("s") if word[:-1].isupper() else word)
+        letters, plural = (word[:-1], "'s") if word.endswith("s") and word[:-1].isupper() else (word, "")
+        vowelless = not re.search("[aeiouy]", word, re.I) and word.lower() not in SAID_WITHOUT_VOWELS
+        small = "".join(c for c in letters if c.islower())
         camel = (
-            sum(c.isupper() for c in word) >= 2 and re.search(r"[a-z][A-Z]", word) and not re.search("[aeiou]", lower)
+            sum(c.isupper() for c in letters) >= 2
+            and re.search("[a-z][A-Z]", letters)
+            and not re.search("[aeiou]", small)
         )
-        return spelled(match) if vowelless or camel else word
+        return " ".join(letters) + plural if vowelless or camel else word
 
     return re.sub(r"(?<![\w'’.-])[A-Za-z]{2,5}(?![\w'’-])", read, text)
 

@@ -47,8 +47,11 @@ class Renderer:
         )
         self.wake = threading.Event()
         self.stopping = threading.Event()
-        self.rendering: str | None = None  # the id of the job being rendered
-        self.cancelled: set[str] = set()
+        # The job being rendered, and whether it was asked to stop: one lock for both, so a cancel
+        # that comes as the render ends is either taken or refused, never left for a later retry.
+        self.rendering: str | None = None
+        self.cancelled = False
+        self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="briefing-renderer", daemon=True)
 
     def start(self) -> None:
@@ -57,10 +60,11 @@ class Renderer:
 
     def cancel(self, job_id: str) -> bool:
         """Stop rendering job_id at its next step and drop the job; False when it is not rendering."""
-        if self.rendering != job_id:
-            return False
-        self.cancelled.add(job_id)
-        return True
+        with self.lock:
+            if self.rendering != job_id:
+                return False
+            self.cancelled = True
+            return True
 
     def stop(self) -> None:
         self.stopping.set()
@@ -109,12 +113,13 @@ class Renderer:
         when it fails)."""
 
         def progress(stage: str, done: int, total: int) -> None:
-            if job.id in self.cancelled:
+            if self.cancelled:
                 raise Cancelled(job.id)
             if not self.stopping.is_set():  # once stopping, the database is being closed
                 self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
 
-        self.rendering = job.id
+        with self.lock:
+            self.rendering, self.cancelled = job.id, False
         try:
             episode = self._make(job, progress)
         except Cancelled:
@@ -127,6 +132,6 @@ class Renderer:
             self.jobs.failed(job.id, f"{type(error).__name__}: {error}")
             return
         finally:
-            self.rendering = None
-            self.cancelled.discard(job.id)
+            with self.lock:
+                self.rendering = None
         self.jobs.published(job.id, Path(os.path.relpath(episode.audio, self.options.output_dir)).as_posix())
