@@ -630,7 +630,7 @@ def expand_urls(text: str) -> str:
         text,
     )
     text = re.sub(
-        r"\b(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?P<path>[/?#][^\s]*?)?(?=[.,;:!?)]*(?:\s|$))",
+        r"(?<![\w.-])(?:https?://|www\.)(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)+)(?P<path>[/?#][^\s]*?)?(?=[.,;:!?)]*(?:\s|$))",
         address,
         text,
     )
