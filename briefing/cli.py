@@ -29,7 +29,7 @@ from .publish.layout import FEED
 from .publish.listeners import add_listener, listed, revoke_listener
 from .publish.serve import ServeOptions, serve
 from .quality.check import CheckOptions, Recogniser, check
-from .tts import engine_class, list_voices
+from .tts import DEFAULT_ENGINE, engine_class, list_voices, prepare_voice
 from .tts.cluster import WorkerOptions
 
 
@@ -608,9 +608,19 @@ def preview_command(text, given, output, config_path):
 
 @main.command("voices")
 @click.option("--engine", metavar="ENGINE", help="Only this engine's voices.")
-def voices_command(engine) -> None:
+@click.option(
+    "--prepare",
+    metavar="VOICE",
+    help="Instead, make now what VOICE's first use makes once (Piper: its optimised copy; NAME-int8: its "
+    "int8 copy too), so a first briefing need not wait for it.",
+)
+def voices_command(engine, prepare) -> None:
     """List the engines and their voices, and whether each can be used here."""
     with user_errors():
+        if prepare:
+            prepared = prepare_voice(engine or DEFAULT_ENGINE, prepare)
+            click.echo(f"{prepared.name} {prepared.voice}: prepared")
+            return
         for voice in engine_class(engine).voices() if engine else list_voices():
             state = "usable" if voice.usable else "unavailable"
             rate = f"{voice.sample_rate} Hz" if voice.sample_rate else "-"

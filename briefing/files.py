@@ -3,6 +3,7 @@ and what briefing keeps between runs in the user's cache folder."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -114,3 +115,16 @@ def write_whole(path: Path, write) -> None:
     except OSError:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def exclusive_lock(path: Path):
+    """Held by one process at a time: an advisory lock on the file at path (made if missing), which
+    the system releases if the holder dies."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -57,8 +57,8 @@ def make(
         raise BriefingError(f"no such music file: {options.audio.music}")
     options = replace(options, show=publish.check(options.show, options.output_dir, options.publish))
     speaker = Speaker(options.voice)
-    if cluster is None and not options.voice.cluster and reads_the_web(sources, options):
-        speaker.start()  # the voice loads while the pages download
+    if cluster is None and not options.voice.cluster and (reads_the_web(sources, options) or not speaker.prepared):
+        speaker.start()  # the voice loads (on first use, is prepared) while pages download and the script is written
     rendering = script_options(options, speaker.engines())
     plan = prepare(sources, options, rendering, articles)
     spoken = fitted_script(plan.draft, options, speaker, rendering)

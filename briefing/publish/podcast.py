@@ -14,13 +14,11 @@ to temporary files and renamed into place, under a lock so concurrent publishers
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import io
 import json
 import re
 import uuid
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from ..audio.formats import audio_format, media_types
 from ..errors import BriefingError
-from ..files import StagedFiles, write_whole
+from ..files import StagedFiles, exclusive_lock, write_whole
 from ..model import EpisodeRecord, Show
 from .artwork import cover_png
 from .feed import LintReport, PublishedEpisode, feed_formats, podcast_guid
@@ -83,16 +81,9 @@ def _named_by_feed(folder: Path) -> str | None:
     return None
 
 
-@contextmanager
 def feed_lock(folder: Path):
     """An exclusive lock on the podcast folder, for changing episodes and the feed."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    with open(Path(folder) / LOCK, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive_lock(Path(folder) / LOCK)
 
 
 def episode_stem(folder: Path, stem: str, source_key: str) -> str:

@@ -20,6 +20,7 @@ from .base import (
     engines,
     is_engine,
     list_voices,
+    prepare_voice,
     register,
     synthesize_in_turn,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "engines",
     "is_engine",
     "list_voices",
+    "prepare_voice",
     "register",
     "synthesize_in_turn",
 ]

@@ -111,6 +111,15 @@ class Engine:
         """Get ready to speak (load the voice, start worker processes) while the caller does other
         slow work, such as reading web pages. Engines with nothing to get ready do nothing."""
 
+    @property
+    def prepared(self) -> bool:
+        """Whether what its first use makes once (an optimised copy of the voice) is made: when not,
+        a render starts the engine at once, so the making overlaps reading and writing the script."""
+        return True
+
+    def prepare(self) -> None:
+        """Make now what its first use would make once (`briefing voices --prepare`)."""
+
     def synthesize_all(self, texts: list[str], done: Callable[[int, object], None] | None = None) -> list:
         """Clips for texts, in order, calling done(position, clip) as each is made (so a failure
         later loses none of them). Engines that can speak several at once override this."""
@@ -188,6 +197,14 @@ def create_engine(name: str, settings: EngineSettings = EngineSettings(), engine
     if options is None and found.Options is not None:
         options = found.Options()
     return found.create(settings, options)
+
+
+def prepare_voice(engine: str = DEFAULT_ENGINE, voice: str | None = None) -> Engine:
+    """The engine with its voice prepared: what the voice's first use makes once (Piper: its
+    optimised copy; a NAME-int8 voice, its int8 copy too) made now, so a first render need not."""
+    made = create_engine(engine, EngineSettings(voice=voice))
+    made.prepare()
+    return made
 
 
 def engine_options_fields() -> list[tuple]:

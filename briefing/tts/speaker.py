@@ -118,6 +118,11 @@ class Speaker:
         something slow that needs no voice goes on: pages downloading."""
         self.main.start()
 
+    @property
+    def prepared(self) -> bool:
+        """Whether the episode's engine has made what its first use makes (Engine.prepared)."""
+        return self.main.prepared
+
     @contextmanager
     def on_cluster(self, connected=None):
         """Speak on a Dask cluster inside the block: the client given, else a new one for the

@@ -244,10 +244,11 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     from piper import PiperVoice
 
     from briefing.tts.piper import runtime, voices
+    from briefing.tts.piper.folders import optimised_copy_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     joe, text = voices.find_voice("joe"), "The optimised copy speaks."
-    copy = runtime.optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
+    copy = optimised_copy_path(joe.model)
     assert not copy.exists()
     first = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
     assert copy.is_file() and not list(
@@ -276,7 +277,46 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
         remade == first and loaded[0] == str(copy) and isinstance(loaded[1], bytes) and copy.stat().st_size > 1_000_000
     )
     loaded.clear()
-    runtime.load_voice(
-        joe.model, joe.config, threads=2
-    )  # on several threads, the model's own 1-D convolutions: a copy of its own
-    assert loaded == [str(joe.model)] and runtime.optimised_copy_path(joe.model, two_dimensional=False).is_file()
+    runtime.load_voice(joe.model, joe.config, threads=2)  # on several threads too: the one copy, no second
+    assert loaded == [str(copy)] and [path.name for path in copy.parent.glob("*.onnx")] == [copy.name]
+
+
+def test_a_first_render_prepares_its_voice_once_and_voices_prepare_does_it_ahead(tmp_path, monkeypatch):
+    """Two workers starting on a new machine: one makes the voice's optimised copy while the other
+    waits for it (each made its own before); `briefing voices --prepare` makes it ahead of any render."""
+    import os
+
+    from briefing.tts import EngineOptions
+    from briefing.tts.piper import PiperOptions, runtime
+    from briefing.tts.piper.folders import optimised_copy_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled = find_voice(None)
+    models = []
+    for name in ("first", "ahead"):  # voices of their own: no worker of an earlier test has them loaded
+        models.append(tmp_path / f"{name}.onnx")
+        shutil.copyfile(bundled.model, models[-1])
+        shutil.copyfile(bundled.config, f"{models[-1]}.json")
+    made, real = tmp_path / "made", runtime._make_copy
+
+    def counted(*args):
+        with open(made, "a") as record:  # forked workers inherit this patch, and append here
+            record.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(runtime, "_make_copy", counted)
+    article = tmp_path / "harbour.txt"
+    article.write_text("Harbour reopens\n\nThe harbour reopened on Monday. Ships came in at dawn.\n")
+    assert not PiperEngine(str(models[0]), workers=2).prepared
+    options = MakeOptions(
+        output_dir=tmp_path / "out",
+        voice=VoiceOptions(settings=EngineSettings(voice=str(models[0])), engines=EngineOptions(piper=PiperOptions(2))),
+        cache=CacheOptions(enabled=False),
+    )
+    make([str(article)], options)
+    assert len(made.read_text().split()) == 1 and optimised_copy_path(models[0]).is_file()
+
+    result = runner().invoke(main, ["voices", "--prepare", str(models[1])])
+    assert result.exit_code == 0, result.output
+    assert result.output == "piper ahead: prepared\n" and PiperEngine(str(models[1])).prepared
+    assert len(made.read_text().split()) == 2  # made here, once

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from ...ffmpeg import AudioSegment
 from ...settings import check_settings, setting
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
+from .folders import optimised_copy_path
 from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices
 
 
@@ -113,6 +114,15 @@ class PiperEngine(Engine):
         if self.cluster is None and self.workers > 1:
             pool, _ = _speaking()
             pool.start_workers(self.files, self.workers)
+
+    @property
+    def prepared(self) -> bool:
+        return optimised_copy_path(self.files.model).is_file()
+
+    def prepare(self) -> None:
+        """The voice's optimised copy (a fast voice's int8 copy was made when it was found)."""
+        _, runtime = _speaking()
+        runtime.load_voice(self.files.model, self.files.config, threads=1)
 
     def _clip(self, pcm: bytes):
         return AudioSegment(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)

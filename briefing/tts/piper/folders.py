@@ -3,11 +3,16 @@ of them (fast int8 copies, optimised copies)."""
 
 from __future__ import annotations
 
+import hashlib
+import platform
+from importlib.metadata import PackageNotFoundError, packages_distributions, version
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from ...files import user_cache_folder
+
+GRAPH_VERSION = 1  # part of the optimised copies' names: raise it when graph.two_dimensional_convolutions changes
 
 
 def user_voices_folder() -> Path:
@@ -17,3 +22,40 @@ def user_voices_folder() -> Path:
 
 def cached_voices_folder() -> Path:
     return user_cache_folder() / "voices"
+
+
+def optimised_copy_path(model: Path) -> Path:
+    """Where the model's optimised copy is kept (runtime.optimised_session): named by the model's
+    path, size and date, by ONNX Runtime's version (its optimised graphs use its own fused
+    operators; read from the installed package, so finding a copy imports none of it), by
+    GRAPH_VERSION and by the processor (processor_identity), so machines sharing a cache folder
+    each make their own."""
+
+    stat = model.stat()
+    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime_version()}"
+    made_of += f":2d:{GRAPH_VERSION}:{processor_identity()}"
+    return cached_voices_folder() / f"{model.stem}-optimised-{hashlib.sha256(made_of.encode()).hexdigest()[:16]}.onnx"
+
+
+def processor_identity() -> str:
+    """What ONNX Runtime's highest optimisation level depends on: the architecture and, where the
+    system lists them (Linux), the instruction sets; elsewhere the processor's name. (It warns
+    that such a copy is for the machine that made it: the blocked layout is 16 channels wide with
+    AVX-512, 8 with AVX2.)"""
+
+    try:  # the first processor's line is enough: read no further (the kernel writes each on demand)
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
+            features = next((line.strip() for line in cpuinfo if line.startswith(("flags", "Features"))), "")
+    except OSError:
+        features = ""
+    # platform.processor() runs `uname -p` (4 ms), and says nothing on Linux: only where no list was read
+    return f"{platform.machine()}:{features or platform.processor()}"
+
+
+def runtime_version() -> str:
+    """The installed ONNX Runtime's version, from its package's metadata (importing it takes 0.35 s):
+    the onnxruntime distribution's, or that of whichever provides the module (onnxruntime-gpu...)."""
+    try:
+        return version("onnxruntime")
+    except PackageNotFoundError:
+        return next((version(name) for name in packages_distributions().get("onnxruntime", ())), "unknown")

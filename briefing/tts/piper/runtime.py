@@ -9,10 +9,8 @@ ImportError. This module is imported only by what speaks (ONNX Runtime, numpy an
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import tempfile
 from pathlib import Path
 
@@ -22,9 +20,9 @@ from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
 from piper.voice import ESPEAK_DATA_DIR
 
-from .folders import cached_voices_folder
+from ...files import exclusive_lock
+from .folders import optimised_copy_path
 
-GRAPH_VERSION = 1  # part of the optimised copies' names: raise it when graph.two_dimensional_convolutions changes
 # Piper rounds each phoneme up to whole frames, so speech speeds up only as length_scale^-0.7:
 # length_scale = rate^-1.43 gave the asked pace within 8% on four sentences, 0.8x to 1.5x.
 RATE_EXPONENT = 1.43
@@ -35,9 +33,10 @@ def load_voice(model: Path, config: Path, threads: int = 0):
 
     PiperVoice.load always takes ONNX Runtime's default, a pool as wide as the machine; worker
     processes each need one thread, or they fight over the cores (45% slower measured here).
-    On one thread its convolutions run two-dimensional (see optimised_session), 18% faster; on
-    more, ONNX Runtime shares that work among the threads less well than the one-dimensional
-    (ten sentences on two threads: 2.07 s against 1.93 s), so they stay as they are."""
+    Every load uses the one optimised copy (see optimised_session), made for the workers' one
+    thread: on two threads its two-dimensional convolutions are 7% slower than the model's own
+    (ten sentences: 2.07 s against 1.93 s), but a second copy for them cost a new user's first
+    edit or preview another 1.6 s of preparing."""
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
@@ -47,81 +46,71 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     options.enable_mem_pattern = False
     return PiperVoice(
         config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
-        session=optimised_session(model, options, two_dimensional=(threads or os.cpu_count() or 1) == 1),
+        session=optimised_session(model, options),
         espeak_data_dir=Path(ESPEAK_DATA_DIR),
         download_dir=Path.cwd(),
     )
 
 
-def optimised_session(model: Path, options, two_dimensional: bool):
+def optimised_session(model: Path, options):
     """An ONNX Runtime session of the model, loaded from its optimised copy in the user cache folder.
 
     Optimising is most of loading a voice (0.2-0.3 s of 0.3-0.4 s here), and every render that
     synthesises loads it, in each worker; the copy loads in 0.06-0.08 s with no optimisation left
-    to do. two_dimensional: the copy's convolutions made two-dimensional (graph.py: 18% less
-    synthesis time on one thread), optimised at ONNX Runtime's highest level, whose blocked layout
-    fits this processor's instruction sets; otherwise the model as it is, with only the portable
-    optimisations (the "extended" level). The copy is written whole or not at all (renamed into
-    place); one that ONNX Runtime cannot read is made again."""
+    to do. The copy's convolutions are made two-dimensional (graph.py: 18% less synthesis time on
+    one thread), optimised at ONNX Runtime's highest level, whose blocked layout fits this
+    processor's instruction sets. One process makes a copy while the others that want it
+    wait (workers starting together each made it: two cores busy for 1.6 s on a first run); it is
+    written whole or not at all (renamed into place); one that ONNX Runtime cannot read is made again."""
 
-    copy = optimised_copy_path(model, two_dimensional)
-    if copy.is_file():
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-        try:
-            return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception:  # damaged: ONNX Runtime raises its own classes, with no common base but Exception
-            copy.unlink(missing_ok=True)
-    if two_dimensional:
-        from . import graph  # onnx: 0.15-1.2 s to import, for making a copy alone
-
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        source = graph.two_dimensional_convolutions(graph.onnx.load(str(model))).SerializeToString()
-    else:
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        source = str(model)
+    copy = optimised_copy_path(model)
+    session = _load_copy(copy, options)
+    if session is not None:
+        return session
     try:
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, made = tempfile.mkstemp(dir=copy.parent, prefix=".optimising-", suffix=".onnx")
-        os.close(descriptor)
+        with exclusive_lock(copy.with_name(copy.name + ".lock")):
+            # made by another process while this one waited, or made here now
+            return _load_copy(copy, options) or _make_copy(model, copy, options)
     except OSError:  # a read-only cache folder: optimised on every load
-        return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        return onnxruntime.InferenceSession(_rewritten(model), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def _load_copy(copy: Path, options):
+    """A session of the optimised copy, or None when there is none (a damaged one is removed)."""
+    if not copy.is_file():
+        return None
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     try:
+        return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception:  # damaged: ONNX Runtime raises its own classes, with no common base but Exception
+        copy.unlink(missing_ok=True)
+        return None
+
+
+def _rewritten(model: Path) -> bytes:
+    """The model with its convolutions two-dimensional (graph.py), to optimise."""
+    from . import graph  # onnx: 0.15-1.2 s to import, for making a copy alone
+
+    return graph.two_dimensional_convolutions(graph.onnx.load(str(model))).SerializeToString()
+
+
+def _make_copy(model: Path, copy: Path, options):
+    """A session of the model, optimised now, its optimised graph kept as copy."""
+    descriptor, made = tempfile.mkstemp(dir=copy.parent, prefix=".optimising-", suffix=".onnx")
+    os.close(descriptor)
+    try:
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.optimized_model_filepath = made
         # At the highest level ONNX Runtime warns, on stderr, that such a copy is for this machine: it is.
         options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(
+            _rewritten(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
         os.replace(made, copy)
     finally:
         Path(made).unlink(missing_ok=True)
     return session
-
-
-def optimised_copy_path(model: Path, two_dimensional: bool) -> Path:
-    """Where the model's optimised copy is kept: named by the model's path, size and date and by
-    ONNX Runtime's version (its optimised graphs use its own fused operators); a two-dimensional
-    copy by GRAPH_VERSION and the processor too (processor_identity), so machines sharing a cache
-    folder each make their own."""
-
-    stat = model.stat()
-    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{onnxruntime.__version__}"
-    if two_dimensional:
-        made_of += f":2d:{GRAPH_VERSION}:{processor_identity()}"
-    return cached_voices_folder() / f"{model.stem}-optimised-{hashlib.sha256(made_of.encode()).hexdigest()[:16]}.onnx"
-
-
-def processor_identity() -> str:
-    """What ONNX Runtime's highest optimisation level depends on: the architecture and, where the
-    system lists them (Linux), the instruction sets; elsewhere the processor's name. (It warns
-    that such a copy is for the machine that made it: the blocked layout is 16 channels wide with
-    AVX-512, 8 with AVX2.)"""
-
-    try:  # the first processor's line is enough: read no further (the kernel writes each on demand)
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
-            features = next((line.strip() for line in cpuinfo if line.startswith(("flags", "Features"))), "")
-    except OSError:
-        features = ""
-    # platform.processor() runs `uname -p` (4 ms), and says nothing on Linux: only where no list was read
-    return f"{platform.machine()}:{features or platform.processor()}"
 
 
 def speak(voice, text: str, variation: bool = True, rate: float = 1.0) -> bytes:

@@ -1,0 +1,138 @@
+"""Judge the fast voice against the voice it is made from: the same briefings rendered by each, with
+the voices' random variation off so both say the same thing the same way, then
+
+- word error: Whisper (tiny.en, what `briefing check` uses) transcribes each, and its words are
+  compared with the script's (the same comparison as `briefing check`);
+- distortion: mel-cepstral distortion (dB) of the fast voice's audio against the full voice's,
+  frame by frame after aligning the two with dynamic time warping (librosa's MFCCs, c0 left out,
+  as MCD is usually taken); beside it, the same measure between two renders of the full voice
+  with its variation on, as a user hears it (each time a little different): the scale of
+  "small".
+
+Briefings: English pages of the extraction set in ../shared/eval (each voiced as its own briefing,
+condensed to --minutes), and the numbers-heavy examples in examples/numbers. Prints a table and
+the rule the issue set: the fast voice is the default only if its word error is within 3% (relative)
+of the full voice's and the distortion is small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import librosa
+import numpy
+
+from briefing.ffmpeg import ffmpeg_exe
+from briefing.options import MakeOptions
+from briefing.pipeline import make
+from briefing.quality.check import Recogniser, check
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRACTION = ROOT.parent / "shared" / "eval" / "article-extraction"
+SAMPLE_RATE = 22050
+
+
+def english_pages(count: int) -> list[tuple[str, bytes]]:
+    """(name, html) of the first `count` English articles of 300 words or more in the extraction set."""
+    truth = json.loads((EXTRACTION / "ground-truth.json").read_text(encoding="utf-8"))
+    chosen = [
+        name
+        for name, item in sorted(truth.items())
+        if len(item["articleBody"].split()) >= 300
+        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20
+    ][:count]
+    return [(name, gzip.decompress((EXTRACTION / "html" / f"{name}.html.gz").read_bytes())) for name in chosen]
+
+
+def samples(audio: Path) -> numpy.ndarray:
+    pcm = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(audio), "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "pipe:1"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return numpy.frombuffer(pcm, dtype=numpy.float32)
+
+
+def mel_cepstral_distortion(reference: Path, other: Path) -> float:
+    """Mean MCD in dB over the DTW path between two renders of the same words. librosa's MFCCs are
+    the DCT of 10 log10 of mel power, 20/ln 10 times the natural-log amplitude cepstrum MCD is
+    defined on: (10 / ln 10) sqrt(2 sum (dc)^2) over natural-log cepstra."""
+    cepstra = [
+        librosa.feature.mfcc(y=samples(audio), sr=SAMPLE_RATE, n_mfcc=25, n_fft=1024, hop_length=256)[1:]
+        for audio in (reference, other)
+    ]
+    _, path = librosa.sequence.dtw(X=cepstra[0], Y=cepstra[1], metric="euclidean")
+    differences = cepstra[0][:, path[:, 0]] - cepstra[1][:, path[:, 1]]
+    differences *= numpy.log(10) / 20
+    return float(numpy.mean((10 / numpy.log(10)) * numpy.sqrt(2 * numpy.sum(differences**2, axis=0))))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=6, help="pages of the extraction set (default 6)")
+    parser.add_argument("--minutes", type=float, default=1.5, help="each briefing condensed to this (default 1.5)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    recogniser = Recogniser()
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        sources = []
+        for name, html in english_pages(args.pages):
+            page = work / f"{name}.html"
+            page.write_bytes(html)
+            sources.append(page)
+        sources += sorted((ROOT / "examples" / "numbers").glob("*.txt"))
+        for source in sources:
+            row = {"briefing": source.stem}
+            audio = {}
+            for voice, variation in (("joe", False), ("joe-int8", False), ("joe varied", True)):
+                options = MakeOptions(output_dir=work / voice / source.stem)
+                engines = options.voice.engines
+                options = replace(
+                    options,
+                    cache=replace(options.cache, enabled=False),
+                    writing=replace(options.writing, minutes=args.minutes),
+                    voice=replace(
+                        options.voice,
+                        settings=replace(options.voice.settings, voice=voice.split()[0]),
+                        engines=replace(engines, piper=replace(engines.piper, variation=variation)),
+                    ),
+                )
+                episode = make([str(source)], options)
+                audio[voice] = Path(episode.audio)
+                row[f"{voice} seconds"] = episode.duration
+                row[f"{voice} word error"] = check(episode.audio, recogniser).wer
+            row["mcd dB"] = mel_cepstral_distortion(audio["joe"], audio["joe-int8"])
+            row["own mcd dB"] = mel_cepstral_distortion(audio["joe"], audio["joe varied"])
+            rows.append(row)
+            print(
+                f"{row['briefing'][:28]:28} {row['joe seconds']:6.1f} s  WER joe {row['joe word error']:.3f}  "
+                f"joe-int8 {row['joe-int8 word error']:.3f}  varied {row['joe varied word error']:.3f}  "
+                f"MCD {row['mcd dB']:.2f} dB (two renders of joe: {row['own mcd dB']:.2f})",
+                flush=True,
+            )
+    words = {voice: numpy.mean([row[f"{voice} word error"] for row in rows]) for voice in ("joe", "joe-int8")}
+    mcd = numpy.mean([row["mcd dB"] for row in rows])
+    own = numpy.mean([row["own mcd dB"] for row in rows])
+    relative = (words["joe-int8"] - words["joe"]) / words["joe"] if words["joe"] else float("inf")
+    print(
+        f"{len(rows)} briefings, Whisper {recogniser.name}: word error joe {words['joe']:.4f}, joe-int8 "
+        f"{words['joe-int8']:.4f} ({relative:+.1%} relative; within 3%: {relative <= 0.03}); "
+        f"mean MCD {mcd:.2f} dB (two renders of joe: {own:.2f} dB)"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"rows": rows, "relative": relative, "mcd": mcd, "own_mcd": own}, indent=2) + "\n"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
