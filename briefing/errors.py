@@ -6,3 +6,8 @@ class BriefingError(Exception):
 
     Its message is shown as is, on one line, so it must say what went wrong and where.
     """
+
+
+class WorkerDied(BriefingError):
+    """A process speaking for the render died under it (killed, out of memory): what it made is
+    cached, so the render can be run again, elsewhere or here."""

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     schedule TEXT,  -- made for this [[schedule]] (its name), not submitted
     progress TEXT,  -- while rendering: the stage and how far, e.g. "synthesising 12/40"
     error TEXT, episode TEXT,
-    created TEXT NOT NULL, updated TEXT NOT NULL
+    created TEXT NOT NULL, updated TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0  -- renders begun: a job whose worker died is queued again, up to a bound
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_waiting_job_per_url ON jobs (url) WHERE status IN ('queued', 'rendering');
 CREATE INDEX IF NOT EXISTS by_created ON jobs (created);
@@ -46,6 +47,7 @@ class Job:
     episode: str | None  # its audio file, relative to the podcast folder, once published
     created: str
     updated: str
+    attempts: int = 0
 
     def public(self) -> dict:
         """What the API says of it (never the text itself: it may be long)."""
@@ -80,6 +82,9 @@ class Jobs:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it consistent; a power cut may lose the last job
             self.db.executescript(SCHEMA)
+            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(jobs)")}
+            if "attempts" not in columns:  # a queue made by an earlier version
+                self.db.execute("ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
 
     def _job(self, row) -> Job | None:
         return Job(**dict(row)) if row else None
@@ -121,7 +126,7 @@ class Jobs:
         """The oldest queued job, now rendering; None when none waits."""
         with self.lock:
             row = self.db.execute(
-                "UPDATE jobs SET status = 'rendering', updated = ? WHERE id = "
+                "UPDATE jobs SET status = 'rendering', attempts = attempts + 1, updated = ? WHERE id = "
                 "(SELECT id FROM jobs WHERE status = 'queued' ORDER BY created, rowid LIMIT 1) RETURNING *",
                 (_now(),),
             ).fetchone()
@@ -144,6 +149,14 @@ class Jobs:
             self.db.execute(
                 "UPDATE jobs SET status = 'failed', error = ?, progress = NULL, updated = ? WHERE id = ?",
                 (error, _now(), job_id),
+            )
+
+    def requeue(self, job_id: str, reason: str) -> None:
+        """A rendering job queued again (its worker died): the reason shows while it waits."""
+        with self.lock:
+            self.db.execute(
+                "UPDATE jobs SET status = 'queued', progress = ?, updated = ? WHERE id = ? AND status = 'rendering'",
+                (f"queued again: {reason}", _now(), job_id),
             )
 
     def titled(self, job_id: str, title: str) -> None:

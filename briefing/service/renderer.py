@@ -1,22 +1,33 @@
-"""The background renderer: takes queued jobs one at a time and makes each into its own episode
-in the podcast folder's feed, through the same pipeline as `briefing make --publish` (segment
-cache, fallback engine, cluster), so the server keeps answering while it renders."""
+"""The background renderer: takes queued jobs and makes each into its own episode in the podcast
+folder's feed, through the same pipeline as `briefing make --publish` (segment cache, fallback
+engine, cluster), so the server keeps answering while it renders.
+
+Jobs render as many at once as there are workers to speak them: one, in this process, by default
+(the other core stays free for listeners); with Piper's --workers N (`[piper] workers`), N at
+once sharing N worker processes; on a cluster (`[cluster]`), one per cluster worker, sharing it.
+While one job's voice speaks, another's page is read or its audio encoded. The SQLite queue stays
+the record: a job is claimed by one thread in one transaction; a job whose speaking worker died
+is queued again (up to MAX_ATTEMPTS renders) and, made from the same source, is published under
+the same episode name, so once."""
 
 from __future__ import annotations
 
 import os
 import threading
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
 from ..config import Schedule
-from ..errors import BriefingError
+from ..errors import BriefingError, WorkerDied
 from ..ingest.sources import parse_text, read_source
 from ..options import MakeOptions
 from ..pipeline import make
+from ..tts.cluster import client_for
 from .jobs import Job, Jobs
 
 IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission also wakes it at once)
+MAX_ATTEMPTS = 3  # renders of one job whose workers keep dying, before it is failed
 
 
 class Cancelled(Exception):
@@ -25,7 +36,7 @@ class Cancelled(Exception):
 
 
 class Renderer:
-    """Renders the folder's queue on a thread of its own until stop()."""
+    """Renders the folder's queue on threads of its own until stop()."""
 
     def __init__(
         self, jobs: Jobs, options: MakeOptions, allow_private: bool = False, schedules: tuple[Schedule, ...] = ()
@@ -33,8 +44,8 @@ class Renderer:
         self.jobs = jobs
         self.schedules = {schedule.name: schedule for schedule in schedules}
         # Every job is published to the folder's feed; what others send is fetched from public
-        # addresses only; Piper speaks in this process on one core unless told otherwise, so the
-        # other stays free for listeners (and no worker is forked beside the server's threads).
+        # addresses only; Piper speaks in this process unless told otherwise (--workers), so no
+        # worker is forked beside the server's threads.
         engines = options.voice.engines
         self.options = replace(
             options,
@@ -47,35 +58,46 @@ class Renderer:
         )
         self.wake = threading.Event()
         self.stopping = threading.Event()
-        # The job being rendered, and whether it was asked to stop: one lock for both, so a cancel
-        # that comes as the render ends is either taken or refused, never left for a later retry.
-        self.rendering: str | None = None
-        self.cancelled = False
+        # The jobs being rendered, each with whether it was asked to stop: one lock for both, so a
+        # cancel that comes as a render ends is either taken or refused, never left for a later retry.
+        self.rendering: dict[str, bool] = {}
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, name="briefing-renderer", daemon=True)
+        self.threads: list[threading.Thread] = []
+        self.cluster = None  # the Dask client every job speaks on, while the renderer runs with one
+        self._resources = ExitStack()
 
     def start(self) -> None:
         self.jobs.resume()  # a server killed mid-render: those jobs are queued again
-        self.thread.start()
+        self.cluster = self._resources.enter_context(client_for(self.options.voice.cluster))
+        for number in range(self.at_once()):
+            self.threads.append(threading.Thread(target=self._run, name=f"briefing-renderer-{number}", daemon=True))
+            self.threads[-1].start()
+
+    def at_once(self) -> int:
+        """How many jobs render at once: one per cluster worker, or per Piper worker process."""
+        if self.cluster is not None:
+            return max(1, len(self.cluster.scheduler_info().get("workers", {})))
+        return self.options.voice.engines.piper.workers or 1
 
     def cancel(self, job_id: str) -> bool:
         """Stop rendering job_id at its next step and drop the job; False when it is not rendering."""
         with self.lock:
-            if self.rendering != job_id:
+            if job_id not in self.rendering:
                 return False
-            self.cancelled = True
+            self.rendering[job_id] = True
             return True
 
     def stop(self) -> None:
         self.stopping.set()
         self.wake.set()
+        self._resources.close()
 
     def _run(self) -> None:
         while not self.stopping.is_set():
             job = self.jobs.claim()
             if job is None:
                 self.wake.wait(IDLE_SECONDS)
-                self.wake.clear()
+                self.wake.clear()  # another idle thread may miss this wake: it looks again within IDLE_SECONDS
                 continue
             self.render(job)
 
@@ -99,39 +121,48 @@ class Renderer:
         """The job's episode: a schedule's briefing, a page (its headline shown in the queue as soon
         as the page is read), or a submitted text."""
         if job.schedule:
-            return make([], self.scheduled(job.schedule), progress)
+            return make([], self.scheduled(job.schedule), progress, cluster=self.cluster)
         if job.url:
             progress("reading", 0, 1)
             article = read_source(job.url, self.options.ingest.fetch)
             self.jobs.titled(job.id, article.title)
-            return make([], self.options, progress, articles=[article])
-        article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
-        return make([], self.options, progress, articles=[article])
+        else:
+            article = parse_text(f"{job.title}\n\n{job.text}" if job.title else job.text, "submitted text")
+        return make([], self.options, progress, articles=[article], cluster=self.cluster)
 
     def render(self, job: Job) -> None:
         """Make the job's episode and record how it went (how far while it renders, its error line
         when it fails)."""
 
         def progress(stage: str, done: int, total: int) -> None:
-            if self.cancelled:
+            if self.rendering.get(job.id):
                 raise Cancelled(job.id)
             if not self.stopping.is_set():  # once stopping, the database is being closed
                 self.jobs.progressed(job.id, f"{stage} {done}/{total}" if total else stage)
 
         with self.lock:
-            self.rendering, self.cancelled = job.id, False
+            self.rendering[job.id] = False
         try:
             episode = self._make(job, progress)
-        except Cancelled:
-            self.jobs.forget(job.id)
-            return
-        except BriefingError as error:
-            self.jobs.failed(job.id, str(error))
-            return
-        except Exception as error:  # a bug must not take the renderer down with it: the job says what
-            self.jobs.failed(job.id, f"{type(error).__name__}: {error}")
+        except Exception as error:
+            if not self.stopping.is_set():  # stopping: the job stays rendering, and is queued again on restart
+                self._record_failure(job, error)
             return
         finally:
             with self.lock:
-                self.rendering = None
-        self.jobs.published(job.id, Path(os.path.relpath(episode.audio, self.options.output_dir)).as_posix())
+                del self.rendering[job.id]
+        if not self.stopping.is_set():  # else it is queued again on restart, and made under the same name
+            self.jobs.published(job.id, Path(os.path.relpath(episode.audio, self.options.output_dir)).as_posix())
+
+    def _record_failure(self, job: Job, error: Exception) -> None:
+        """What became of a job whose render ended early: dropped (cancelled), queued again (its
+        worker died), or failed with its one line."""
+        if isinstance(error, Cancelled):
+            self.jobs.forget(job.id)
+        elif isinstance(error, WorkerDied) and job.attempts < MAX_ATTEMPTS:
+            self.jobs.requeue(job.id, str(error))
+            self.wake.set()
+        elif isinstance(error, BriefingError):
+            self.jobs.failed(job.id, str(error))
+        else:  # a bug must not take the renderer down with it: the job says what
+            self.jobs.failed(job.id, f"{type(error).__name__}: {error}")

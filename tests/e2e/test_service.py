@@ -597,3 +597,59 @@ def test_the_sign_in_qr_code_is_printed_for_any_address_a_phone_can_reach(tmp_pa
     assert any(line.startswith("scan to add articles from your phone") for line in said) is shown
     if host == "192.168.1.5":
         assert f"http://192.168.1.5:8000/#token={TOKEN}" in said[-2]
+
+
+def test_jobs_render_as_many_at_once_as_workers_and_a_job_whose_worker_dies_is_published_once(tmp_path):
+    """With two Piper workers, two jobs render at once sharing them; a worker killed mid-render
+    (SIGKILL) breaks the renders speaking on it: each is queued again, made again from what the
+    cache kept, and published once."""
+    from briefing.options import CacheOptions, MakeOptions
+    from briefing.service.jobs import Jobs
+    from briefing.service.renderer import Renderer
+    from briefing.tts import EngineOptions, VoiceOptions
+    from briefing.tts.piper import PiperOptions
+    from briefing.tts.piper import pool as piper_pool
+
+    folder = tmp_path / "site"
+    jobs = Jobs(folder)
+    texts = {
+        title: " ".join(
+            f"{title} was discussed again on day {n}, and officials said more talks would follow." for n in range(6)
+        )
+        for title in ("Port talks resume", "Oil fields reopen")
+    }
+    submitted = [jobs.submit(title=title, text=text)[0] for title, text in texts.items()]
+    options = MakeOptions(
+        output_dir=folder,
+        cache=CacheOptions(folder=tmp_path / "cache"),
+        voice=VoiceOptions(engines=EngineOptions(piper=PiperOptions(workers=2))),
+    )
+    renderer = Renderer(jobs, options)
+    at_once, killed, reported = [], [], jobs.progressed
+
+    def progressed(job_id: str, progress: str) -> None:
+        at_once.append(len(renderer.rendering))
+        if progress.startswith("synthesising") and not killed:
+            workers = [process for pool in piper_pool._pools.values() for process in (pool._processes or {}).values()]
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+        reported(job_id, progress)
+
+    jobs.progressed = progressed
+    renderer.start()
+    assert renderer.at_once() == 2
+    try:
+        deadline = time.monotonic() + 300
+        while any(jobs.get(job.id).status in ("queued", "rendering") for job in submitted):
+            assert time.monotonic() < deadline, [jobs.get(job.id) for job in submitted]
+            time.sleep(0.2)
+    finally:
+        renderer.stop()
+    done = [jobs.get(job.id) for job in submitted]
+    assert [job.status for job in done] == ["published", "published"], [job.error for job in done]
+    assert killed and max(at_once) == 2  # a worker was killed; both jobs were rendering together
+    assert max(job.attempts for job in done) == 2  # the broken render was made again
+    feed = feedparser.parse((folder / "feed.xml").read_bytes())
+    assert sorted(entry.title for entry in feed.entries) == sorted(texts)  # each once
+    assert len(list((folder / "episodes").glob("*.mp3"))) == 2
+    jobs.close()

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ...errors import BriefingError
+from ...errors import WorkerDied
 from .runtime import load_voice, speak  # ONNX Runtime and Piper: imported before forking, so workers start with them
 from .voices import PiperVoiceFiles
 
@@ -108,7 +108,7 @@ def speak_in_processes(
             try:
                 spoken[position] = future.result()
             except BrokenProcessPool:
-                raise BriefingError("a Piper worker process died; run again to resume from the cache") from None
+                raise WorkerDied("a Piper worker process died; run again to resume from the cache") from None
             if done:
                 done(position, spoken[position])
     except BaseException:
