@@ -3,20 +3,26 @@ command is timed; what is compared with bare Piper runs in turn with it, round a
 the sample article:
 
 1. bare Piper: its own CLI speaking exactly the script text `briefing make` produced;
-2. `briefing make`, cold segment cache; ratio to 1 (goal <= 1.00); and the same with one Piper
-   process on every core (--workers 1) instead of a worker process per core;
-3. the same again, warm cache; ratio to 2 (goal <= 0.05);
-4. one paragraph edited (through the editable script); ratio to 2 (goal <= 0.15);
+2. `briefing make`, voice prepared, cold segment cache; ratio to 1 (goal <= 0.80); and the same
+   with one Piper process on every core (--workers 1) instead of a worker process per core; and
+   a new user's first run: empty user cache, so the voice is prepared too (goal <= 1.00); and the
+   largest process of a cold render (goal <= 400 MB);
+3. the same again, warm cache; ratio to 2 (goal <= 0.04);
+4. one paragraph edited (through the editable script); ratio to 2 (goal <= 0.12);
 5. gTTS against a local endpoint answering with a real MP3 after 150 ms: the gTTS CLI's way (the
    library's own chunking, one request at a time) against ours; speed-up (goal >= 4);
 6. stitching 2000 segments (about an hour) without encoding, seconds (goal <= 3); and the peak
    memory of the process stitching, mastering and encoding them (goal <= 1 GB);
-7. `briefing make --voice joe-int8` (the fast voice), cold; ratio to 1 (goal <= 0.90).
+7. `briefing make --voice joe-int8` (the fast voice), prepared, cold; ratio to 1 (goal <= 0.65).
 
 --long instead renders a long briefing: 16 stories from a feed served on 127.0.0.1 (the English
 pages of the extraction benchmark in ../shared/eval), condensed to an hour (--minutes 60), cold,
 against bare Piper on the same script text (goal <= 1.05), with the largest resident size of any process of the
 render (goal <= 600 MB) and the cost per minute of audio beside the sample's.
+
+--throughput instead makes 20 articles into 20 briefings with `briefing batch` on a local Dask
+cluster of 1 and then 2 single-thread workers: audio minutes per core-hour (goal >= 1000) and the
+scaling from 1 to 2 workers (goal >= 0.9 of linear).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -54,8 +61,20 @@ def interleaved(actions: dict, runs: int) -> dict[str, float]:
     return {name: min(taken) for name, taken in times.items()}
 
 
-def run(command: list[str]) -> None:
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def run(command: list[str], env: dict | None = None) -> None:
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def largest_process_mb(command: list[str]) -> float:
+    """The largest resident size of the command's process and its workers, in MB: measured by a
+    fresh process around it, whose children's peak is theirs alone (this one's counts every run)."""
+    measure = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    peak = subprocess.run([sys.executable, "-c", measure, *command], check=True, capture_output=True, text=True)
+    return int(peak.stdout) / 1024
 
 
 def ffmpeg_used() -> str:
@@ -119,6 +138,7 @@ def main() -> None:
         help="instead: 16 short articles' segments synthesised by one process against a local Dask "
         "cluster of 2 single-thread workers, and the cluster's median per-task overhead",
     )
+    parser.add_argument("--throughput", action="store_true", help="instead: 20 briefings by batch (see above)")
     parser.add_argument(
         "--push",
         action="store_true",
@@ -131,6 +151,8 @@ def main() -> None:
     compileall.compile_dir(ROOT / "briefing", quiet=1)
     if args.cluster:
         return cluster_bench(args)
+    if args.throughput:
+        return throughput_bench(args)
     if args.push:
         return push_bench(args)
     if args.long:
@@ -157,7 +179,7 @@ def main() -> None:
         original = script.read_text()
         run([*BRIEFING, "make", str(script), "-o", str(out), "-q", "--cache-dir", str(warm_cache)])
         paragraph = "Crucial to their success would be the green light to fly drones from Italy."
-        cold_runs, edits = iter(range(args.runs)), iter(range(args.runs))
+        cold_runs, edits, first_runs = iter(range(args.runs)), iter(range(args.runs)), iter(range(args.runs))
 
         def edited_render():  # each run edits the paragraph afresh, so each run synthesises it again
             script.write_text(
@@ -200,6 +222,11 @@ def main() -> None:
                             str(work / f"cold-{next(cold_runs)}"),
                         ]
                     ),
+                    # 2b. a new user's first run: an empty user cache, so the voice is prepared as well
+                    "make_first_run_s": lambda: run(
+                        [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q"],
+                        env={**os.environ, "XDG_CACHE_HOME": str(work / f"first-{next(first_runs)}")},
+                    ),
                     "make_cold_one_process_s": lambda: run(
                         [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--workers", "1", "--no-cache"]
                     ),
@@ -216,6 +243,9 @@ def main() -> None:
                 },
                 args.runs,
             )
+        )
+        figures["cold_peak_rss_mb"] = largest_process_mb(
+            [*BRIEFING, "make", str(SAMPLE), "-o", str(out), "-q", "--no-cache"]
         )
         segment = next(s for s in meta["segments"] if s["text"].startswith("Crucial to their success"))
         figures["edited_share"] = (segment["end"] - segment["start"]) / meta["duration"]
@@ -292,21 +322,26 @@ def main() -> None:
     print(f"sample: {SAMPLE.name}, {r['audio_s']:.1f} s of audio; min of {args.runs} runs each; {ffmpeg_used()}")
     print(f"  1. bare Piper CLI, same script text      {r['bare_piper_s']:7.2f} s")
     print(
-        f"  2. briefing make, cold cache              {r['make_cold_s']:7.2f} s   "
-        f"ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 1.00)"
+        f"  2. briefing make, voice prepared, cold cache {r['make_cold_s']:7.2f} s   "
+        f"ratio to 1: {r['make_cold_s'] / r['bare_piper_s']:.3f}  (goal <= 0.80)"
     )
+    print(
+        f"     a new user's first run (empty user cache) {r['make_first_run_s']:7.2f} s   "
+        f"ratio to 1: {r['make_first_run_s'] / r['bare_piper_s']:.3f}  (goal <= 1.00)"
+    )
+    print(f"     largest process of a cold render          {r['cold_peak_rss_mb']:7.0f} MB  (goal <= 400)")
     print(
         f"     the same, one Piper process (--workers 1) {r['make_cold_one_process_s']:7.2f} s   "
         f"workers per core are {r['make_cold_one_process_s'] / r['make_cold_s']:.2f}x as fast"
     )
     print(
         f"  3. briefing make, warm cache              {r['make_warm_s']:7.2f} s   "
-        f"ratio to 2: {r['make_warm_s'] / r['make_cold_s']:.3f}  (goal <= 0.05)"
+        f"ratio to 2: {r['make_warm_s'] / r['make_cold_s']:.3f}  (goal <= 0.04)"
     )
     print(
         f"  4. one paragraph edited                   {r['make_one_edit_s']:7.2f} s   ratio to 2: "
         f"{r['make_one_edit_s'] / r['make_cold_s']:.3f}"
-        f"  (goal <= 0.15; its share of the audio {r['edited_share']:.3f})"
+        f"  (goal <= 0.12; its share of the audio {r['edited_share']:.3f})"
     )
     print(
         f"  5. gTTS at 150 ms a request: the gTTS CLI's way ({r['gtts_cli_requests']} requests, one at a time) "
@@ -320,7 +355,7 @@ def main() -> None:
     )
     print(
         f"  7. briefing make --voice joe-int8, cold   {r['make_cold_fast_voice_s']:7.2f} s   ratio to 1: "
-        f"{r['make_cold_fast_voice_s'] / r['bare_piper_s']:.3f}  (goal <= 0.90)"
+        f"{r['make_cold_fast_voice_s'] / r['bare_piper_s']:.3f}  (goal <= 0.65)"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
@@ -423,6 +458,47 @@ def long_bench(args) -> None:
     print(f"  largest process of the render     {r['long_peak_rss_mb']:7.0f} MB  (goal <= 600)")
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
+
+
+def throughput_bench(args) -> None:
+    """20 articles (the extraction set's English pages, as files) made into 20 briefings by
+    `briefing batch` on a local cluster of 1, then 2, single-thread workers: audio minutes per
+    core-hour of the workers, and how near to linear the second worker brings it."""
+    import gzip
+
+    folder = ROOT.parent / "shared" / "eval" / "article-extraction"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    english = [
+        name
+        for name, item in sorted(truth.items())
+        if len(item["articleBody"].split()) >= 300
+        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20
+    ][:20]
+    figures: dict[str, float] = {"articles": len(english)}
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        pages = []
+        for name in english:
+            pages.append(work / f"{name}.html")
+            pages[-1].write_bytes(gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()))
+        for workers in (1, 2):
+            out = work / f"out-{workers}"
+            command = [*BRIEFING, "batch", *map(str, pages), "-o", str(out), "-q", "--no-cache"]
+            command += ["--cluster", f"local:{workers}", "--concurrency", str(2 * workers)]
+            figures[f"batch_{workers}_s"] = best(lambda command=command: run(command), args.runs)
+            audio = sum(json.loads(meta.read_text())["duration"] for meta in out.glob("*.json"))
+            figures[f"audio_{workers}_min"] = audio / 60
+            figures[f"per_core_hour_{workers}"] = (audio / 60) / (figures[f"batch_{workers}_s"] * workers / 3600)
+    scaling = figures["batch_1_s"] / figures["batch_2_s"] / 2
+    print(f"{len(english)} articles as {len(english)} briefings by batch on a local Dask cluster; best of {args.runs}")
+    for workers in (1, 2):
+        print(
+            f"  {workers} worker(s): {figures[f'batch_{workers}_s']:7.1f} s for {figures[f'audio_{workers}_min']:.1f} "
+            f"min of audio: {figures[f'per_core_hour_{workers}']:.0f} audio-minutes per core-hour (goal >= 1000)"
+        )
+    print(f"  scaling from 1 to 2 workers: {scaling:.2f} of linear (goal >= 0.9)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({**figures, "scaling": scaling}, indent=2) + "\n")
 
 
 def cluster_bench(args) -> None:
