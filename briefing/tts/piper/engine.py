@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from ...ffmpeg import AudioSegment
 from ...settings import check_settings, setting
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
-from .folders import optimised_copy_path
+from .folders import is_two_dimensional, optimised_copy_path
 from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices
 
 
@@ -117,12 +117,17 @@ class PiperEngine(Engine):
 
     @property
     def prepared(self) -> bool:
-        return optimised_copy_path(self.files.model).is_file()
+        """Whether the copy its speaking loads first is made: the workers' (one thread each), or
+        this process's (every core) when it speaks alone."""
+        threads = 1 if self.workers > 1 else 0
+        return optimised_copy_path(self.files.model, is_two_dimensional(threads)).is_file()
 
     def prepare(self) -> None:
-        """The voice's optimised copy (a fast voice's int8 copy was made when it was found)."""
+        """The voice's optimised copies: the workers', and this process's for a single sentence (an
+        edit, a preview). A fast voice's int8 copy was made when it was found."""
         _, runtime = _speaking()
-        runtime.load_voice(self.files.model, self.files.config, threads=1)
+        for threads in (1, 0):
+            runtime.load_voice(self.files.model, self.files.config, threads)
 
     def _clip(self, pcm: bytes):
         return AudioSegment(data=pcm, sample_width=2, frame_rate=self.sample_rate, channels=1)

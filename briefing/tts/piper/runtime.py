@@ -21,7 +21,7 @@ from piper.config import PiperConfig
 from piper.voice import ESPEAK_DATA_DIR
 
 from ...files import exclusive_lock
-from .folders import optimised_copy_path
+from .folders import is_two_dimensional, optimised_copy_path
 
 # Piper rounds each phoneme up to whole frames, so speech speeds up only as length_scale^-0.7:
 # length_scale = rate^-1.43 gave the asked pace within 8% on four sentences, 0.8x to 1.5x.
@@ -33,10 +33,8 @@ def load_voice(model: Path, config: Path, threads: int = 0):
 
     PiperVoice.load always takes ONNX Runtime's default, a pool as wide as the machine; worker
     processes each need one thread, or they fight over the cores (45% slower measured here).
-    Every load uses the one optimised copy (see optimised_session), made for the workers' one
-    thread: on two threads its two-dimensional convolutions are 7% slower than the model's own
-    (ten sentences: 2.07 s against 1.93 s), but a second copy for them cost a new user's first
-    edit or preview another 1.6 s of preparing."""
+    On one thread its convolutions run two-dimensional (see optimised_session and
+    folders.is_two_dimensional); on more, as the model has them."""
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
@@ -46,34 +44,37 @@ def load_voice(model: Path, config: Path, threads: int = 0):
     options.enable_mem_pattern = False
     return PiperVoice(
         config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
-        session=optimised_session(model, options),
+        session=optimised_session(model, options, is_two_dimensional(threads)),
         espeak_data_dir=Path(ESPEAK_DATA_DIR),
         download_dir=Path.cwd(),
     )
 
 
-def optimised_session(model: Path, options):
+def optimised_session(model: Path, options, two_dimensional: bool):
     """An ONNX Runtime session of the model, loaded from its optimised copy in the user cache folder.
 
     Optimising is most of loading a voice (0.2-0.3 s of 0.3-0.4 s here), and every render that
     synthesises loads it, in each worker; the copy loads in 0.06-0.08 s with no optimisation left
-    to do. The copy's convolutions are made two-dimensional (graph.py: 18% less synthesis time on
-    one thread), optimised at ONNX Runtime's highest level, whose blocked layout fits this
-    processor's instruction sets. One process makes a copy while the others that want it
+    to do. two_dimensional: the copy's convolutions made two-dimensional (graph.py: less synthesis
+    time on one thread), optimised at ONNX Runtime's highest level, whose blocked layout fits this
+    processor's instruction sets; otherwise the model as it is, with only the portable
+    optimisations (the "extended" level). One process makes a copy while the others that want it
     wait (workers starting together each made it: two cores busy for 1.6 s on a first run); it is
     written whole or not at all (renamed into place); one that ONNX Runtime cannot read is made again."""
 
-    copy = optimised_copy_path(model)
+    copy = optimised_copy_path(model, two_dimensional)
     session = _load_copy(copy, options)
     if session is not None:
         return session
     try:
         with exclusive_lock(copy.with_name(copy.name + ".lock")):
             # made by another process while this one waited, or made here now
-            return _load_copy(copy, options) or _make_copy(model, copy, options)
+            return _load_copy(copy, options) or _make_copy(model, copy, options, two_dimensional)
     except OSError:  # a read-only cache folder: optimised on every load
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return onnxruntime.InferenceSession(_rewritten(model), sess_options=options, providers=["CPUExecutionProvider"])
+        options.graph_optimization_level = _level(two_dimensional)
+        return onnxruntime.InferenceSession(
+            _source(model, two_dimensional), sess_options=options, providers=["CPUExecutionProvider"]
+        )
 
 
 def _load_copy(copy: Path, options):
@@ -88,24 +89,31 @@ def _load_copy(copy: Path, options):
         return None
 
 
-def _rewritten(model: Path) -> bytes:
-    """The model with its convolutions two-dimensional (graph.py), to optimise."""
+def _level(two_dimensional: bool):
+    levels = onnxruntime.GraphOptimizationLevel
+    return levels.ORT_ENABLE_ALL if two_dimensional else levels.ORT_ENABLE_EXTENDED
+
+
+def _source(model: Path, two_dimensional: bool):
+    """What ONNX Runtime optimises: the model's path, or its two-dimensional rewrite (bytes)."""
+    if not two_dimensional:
+        return str(model)
     from . import graph  # onnx: 0.15-1.2 s to import, for making a copy alone
 
     return graph.two_dimensional_convolutions(graph.onnx.load(str(model))).SerializeToString()
 
 
-def _make_copy(model: Path, copy: Path, options):
+def _make_copy(model: Path, copy: Path, options, two_dimensional: bool):
     """A session of the model, optimised now, its optimised graph kept as copy."""
     descriptor, made = tempfile.mkstemp(dir=copy.parent, prefix=".optimising-", suffix=".onnx")
     os.close(descriptor)
     try:
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.graph_optimization_level = _level(two_dimensional)
         options.optimized_model_filepath = made
         # At the highest level ONNX Runtime warns, on stderr, that such a copy is for this machine: it is.
         options.log_severity_level = 3
         session = onnxruntime.InferenceSession(
-            _rewritten(model), sess_options=options, providers=["CPUExecutionProvider"]
+            _source(model, two_dimensional), sess_options=options, providers=["CPUExecutionProvider"]
         )
         os.replace(made, copy)
     finally:
