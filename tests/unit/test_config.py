@@ -15,10 +15,13 @@ def test_config_file(tmp_path):
     (tmp_path / "briefing.toml").write_text(
         '[cleaning]\nkeep = ["photo-credit"]\ndrop = ["^Analysis"]\n'
         '[speech]\nlexicon = "names.toml"\nday_first = true\n'
+        "[voice]\nworkers = 2\n"
     )
-    writing = load_config(tmp_path / "briefing.toml").options().writing
+    options = load_config(tmp_path / "briefing.toml").options()
+    writing = options.writing
     assert writing.keep_rules == ("photo-credit",) and writing.drop_patterns == ("^Analysis",)
     assert writing.lexicon == tmp_path / "names.toml" and writing.day_first is True
+    assert options.voice.engines.piper.workers == 2  # the service renders as many jobs at once
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from ...ffmpeg import AudioSegment
 from ...settings import check_settings, setting
 from ..base import Engine, EngineSettings, VoiceInfo, register, synthesize_in_turn
 from .folders import is_two_dimensional, optimised_copy_path
-from .voices import BUNDLED_VOICE, FAST_SUFFIX, find_voice, installed_voices
+from .voices import BUNDLED_VOICE, DEFAULT_VOICE, FAST_SUFFIX, find_voice, installed_voices
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,13 @@ class PiperOptions:
     """Piper's own settings."""
 
     workers: int | None = setting(
-        None, "Piper: processes speaking at once", shown="one per core", flag="--workers", low=1, high=256
+        None,
+        "Piper: processes speaking at once (serve --accept-submissions: also jobs rendered at once)",
+        shown="one per core",
+        flag="--workers",
+        toml="voice.workers",
+        low=1,
+        high=256,
     )
     variation: bool = True  # False turns off the voice's random variation, so a render repeats exactly
 
@@ -75,7 +81,7 @@ class PiperEngine(Engine):
                     details.get("language", {}).get("code", "?"),
                     details["audio"]["sample_rate"],
                     True,
-                    f"offline, {voice.origin}" + (" (default)" if voice.name == BUNDLED_VOICE else ""),
+                    f"offline, {voice.origin}",
                 )
             )
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
@@ -85,7 +91,12 @@ class PiperEngine(Engine):
             for voice in found
             for entry in (
                 voice,
-                replace(voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"),
+                replace(
+                    voice,
+                    voice=f"{voice.voice}{FAST_SUFFIX}",
+                    note="int8 copy: faster, made on first use"
+                    + (" (default)" if f"{voice.voice}{FAST_SUFFIX}" == DEFAULT_VOICE else ""),
+                ),
             )
         ]
 
