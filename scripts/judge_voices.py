@@ -19,7 +19,6 @@ of the full voice's and the distortion is small.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import librosa
 import numpy
+from bench import english_pages  # scripts/ is this script's folder, first on sys.path
 
 from briefing.ffmpeg import ffmpeg_exe
 from briefing.options import MakeOptions
@@ -36,20 +36,7 @@ from briefing.pipeline import make
 from briefing.quality.check import Recogniser, check
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRACTION = ROOT.parent / "shared" / "eval" / "article-extraction"
 SAMPLE_RATE = 22050
-
-
-def english_pages(count: int) -> list[tuple[str, bytes]]:
-    """(name, html) of the first `count` English articles of 300 words or more in the extraction set."""
-    truth = json.loads((EXTRACTION / "ground-truth.json").read_text(encoding="utf-8"))
-    chosen = [
-        name
-        for name, item in sorted(truth.items())
-        if len(item["articleBody"].split()) >= 300
-        and sum(word in ("the", "and", "of") for word in item["articleBody"].lower().split()) > 20
-    ][:count]
-    return [(name, gzip.decompress((EXTRACTION / "html" / f"{name}.html.gz").read_bytes())) for name in chosen]
 
 
 def samples(audio: Path) -> numpy.ndarray:
