@@ -102,8 +102,8 @@ def test_a_second_voice_reads_headlines_intro_outro_and_quotations(tmp_path, fol
     assert by_kind["intro"] == by_kind["headline"] == by_kind["outro"] == {f"piper/{folder_voice}"}
     said = {segment["text"]: segment["made_by"] for segment in record["segments"] if segment["kind"] == "body"}
     assert said['"We will not stand by while the libraries close,"'] == f"piper/{folder_voice}"
-    assert said["the mayor said."] == "piper/joe-int8"  # the attribution stays with the main voice
-    assert said["The council met on Tuesday and agreed the budget."] == "piper/joe-int8"
+    assert said["the mayor said."] == "piper/joe"  # the attribution stays with the main voice
+    assert said["The council met on Tuesday and agreed the budget."] == "piper/joe"
 
 
 @pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
@@ -123,9 +123,9 @@ def test_a_second_engine_is_levelled_to_the_same_loudness(tmp_path):
     for segment in record["segments"]:
         piece = samples[int(segment["start"] * 44100) : int(segment["end"] * 44100)]
         loudness.setdefault(segment["made_by"], []).append(np.sqrt(np.mean(piece**2)))
-    assert set(loudness) == {"piper/joe-int8", "espeak/en-us"}
+    assert set(loudness) == {"piper/joe", "espeak/en-us"}
     levels = {maker: 20 * np.log10(np.mean(values)) for maker, values in loudness.items()}
-    assert abs(levels["piper/joe-int8"] - levels["espeak/en-us"]) < 3.0  # dB: one level for both voices
+    assert abs(levels["piper/joe"] - levels["espeak/en-us"]) < 3.0  # dB: one level for both voices
 
 
 def test_an_unknown_second_voice_fails_before_any_work(tmp_path):
@@ -325,15 +325,15 @@ def test_a_first_render_prepares_its_voice_once_and_voices_prepare_does_it_ahead
     assert len(made.read_text().split()) == 3  # each made here, once
 
 
-def test_the_default_voice_is_the_fast_copy_made_from_the_ranges_shipped_for_it(tmp_path, monkeypatch):
-    """The default voice is joe-int8; its first making reads the ranges shipped for joe's model
-    instead of calibrating (which takes 15 s): no calibration utterance is ever built."""
+def test_the_fast_voice_is_made_from_the_ranges_shipped_for_it(tmp_path, monkeypatch):
+    """joe-int8's first making reads the ranges shipped for joe's model instead of calibrating
+    (which takes 15 s): no calibration utterance is ever built. The default voice is joe."""
     from briefing.tts.piper import quantizing, voices
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert quantizing.kept_ranges(voices.find_voice("joe").model).parent == quantizing.DATA
     built = []
     monkeypatch.setattr(quantizing, "load_voice", lambda *args, **kwargs: built.append(args))
-    default = voices.find_voice(None)
-    assert default.name == "joe-int8" and default.model.is_file() and built == []
-    assert PiperEngine().voice == "joe-int8"
+    fast = voices.find_voice("joe-int8")
+    assert fast.model.is_file() and built == []
+    assert voices.find_voice(None).name == PiperEngine().voice == "joe"

@@ -81,7 +81,7 @@ class PiperEngine(Engine):
                     details.get("language", {}).get("code", "?"),
                     details["audio"]["sample_rate"],
                     True,
-                    f"offline, {voice.origin}",
+                    f"offline, {voice.origin}" + (" (default)" if voice.name == DEFAULT_VOICE else ""),
                 )
             )
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
@@ -94,8 +94,7 @@ class PiperEngine(Engine):
                 replace(
                     voice,
                     voice=f"{voice.voice}{FAST_SUFFIX}",
-                    note="int8 copy: faster, made on first use"
-                    + (" (default)" if f"{voice.voice}{FAST_SUFFIX}" == DEFAULT_VOICE else ""),
+                    note="int8 copy: faster, made on first use",
                 ),
             )
         ]
