@@ -482,7 +482,7 @@ def throughput_bench(args) -> None:
             pages[-1].write_bytes(html)
         for workers in (1, 2):
             out = work / f"out-{workers}"
-            command = [*BRIEFING, "batch", *map(str, pages), "-o", str(out), "-q", "--no-cache"]
+            command = [*BRIEFING, "batch", "--per-article", *map(str, pages), "-o", str(out), "-q", "--no-cache"]
             command += ["--cluster", f"local:{workers}", "--concurrency", str(2 * workers)]
             figures[f"batch_{workers}_s"] = best(lambda command=command: run(command), args.runs)
             audio = sum(json.loads(meta.read_text())["duration"] for meta in out.glob("*.json"))
