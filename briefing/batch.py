@@ -3,7 +3,8 @@
 Articles are read (sources and feed entries, less those already briefed), then each is made into
 its own episode by make(), `concurrency` at a time; on a cluster their segments share its
 workers. A failing article is reported and the others are still made and published (the feed
-lock keeps their feed updates apart).
+lock keeps their feed updates apart); one whose Piper worker died is made again (up to
+RENDER_ATTEMPTS renders, from what the cache kept), under its one episode name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
-from .errors import BriefingError
+from .errors import RENDER_ATTEMPTS, BriefingError, WorkerDied
 from .ingest import feed_articles
 from .ingest.sources import read_source
 from .model import Article, Episode
@@ -69,7 +70,7 @@ def batch(
     single = replace(options, ingest=replace(options.ingest, feeds=()), writing=replace(options.writing, title=None))
     episodes = []
     with client_for(options.voice.cluster) as client, ThreadPoolExecutor(concurrency) as pool:
-        running = {pool.submit(make, [], single, None, [article], client): article for article in articles}
+        running = {pool.submit(_made, article, single, client): article for article in articles}
         for future in as_completed(running):
             try:
                 episodes.append(future.result())
@@ -80,3 +81,13 @@ def batch(
                 if finished:
                     finished(None, failures[-1])
     return BatchResult(tuple(episodes), tuple(failures))
+
+
+def _made(article: Article, options: MakeOptions, client) -> Episode:
+    """The article's episode, made again when a worker speaking it died (the pool is forked anew)."""
+    for _ in range(RENDER_ATTEMPTS - 1):
+        try:
+            return make([], options, None, [article], client)
+        except WorkerDied:
+            continue
+    return make([], options, None, [article], client)

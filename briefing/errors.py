@@ -10,4 +10,8 @@ class BriefingError(Exception):
 
 class WorkerDied(BriefingError):
     """A process speaking for the render died under it (killed, out of memory): what it made is
-    cached, so the render can be run again, elsewhere or here."""
+    cached, so the render can be run again, elsewhere or here (batch and the service do, up to
+    RENDER_ATTEMPTS renders in all)."""
+
+
+RENDER_ATTEMPTS = 3

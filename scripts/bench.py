@@ -20,6 +20,10 @@ pages of the extraction benchmark in ../shared/eval), condensed to an hour (--mi
 against bare Piper on the same script text (goal <= 1.05), with the largest resident size of any process of the
 render (goal <= 600 MB) and the cost per minute of audio beside the sample's.
 
+--service instead has the submission service render 10 queued texts: one at a time (its default,
+Piper in its own process) against on a local Dask cluster of 2 workers (two at once); goal: the
+cluster in <= 0.8 of the time.
+
 --throughput instead makes 20 articles into 20 briefings with `briefing batch` on a local Dask
 cluster of 1 and then 2 single-thread workers: audio minutes per core-hour (goal >= 1000) and the
 scaling from 1 to 2 workers (goal >= 0.9 of linear).
@@ -140,6 +144,7 @@ def main() -> None:
         "cluster of 2 single-thread workers, and the cluster's median per-task overhead",
     )
     parser.add_argument("--throughput", action="store_true", help="instead: 20 briefings by batch (see above)")
+    parser.add_argument("--service", action="store_true", help="instead: the service's queue of 10 (see above)")
     parser.add_argument(
         "--push",
         action="store_true",
@@ -154,6 +159,8 @@ def main() -> None:
         return cluster_bench(args)
     if args.throughput:
         return throughput_bench(args)
+    if args.service:
+        return service_bench(args)
     if args.push:
         return push_bench(args)
     if args.long:
@@ -467,6 +474,55 @@ def long_bench(args) -> None:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n")
 
 
+def service_bench(args) -> None:
+    """The submission service's renderer working through 10 queued texts (a few paragraphs of the
+    sample each): one at a time, as by default, against two at once on a local cluster of 2."""
+    from dataclasses import replace
+
+    from briefing.options import CacheOptions, MakeOptions
+    from briefing.service.jobs import Jobs
+    from briefing.service.renderer import Renderer
+
+    body = SAMPLE.read_text(encoding="utf-8").split("\n\n")
+    texts = [(f"Story {n}", "\n\n".join(body[2 + n % 8 : 5 + n % 8])) for n in range(10)]
+
+    def queue_rendered(folder: Path, cluster: str | None) -> float:
+        """Seconds from queueing the texts to the last one published (the renderer already started)."""
+        options = MakeOptions(output_dir=folder, cache=CacheOptions(enabled=False))
+        jobs = Jobs(folder)
+        renderer = Renderer(jobs, replace(options, voice=replace(options.voice, cluster=cluster)))
+        renderer.start()
+        try:
+            if renderer.cluster is not None:
+                renderer.cluster.wait_for_workers(2, timeout=120)
+            start = time.perf_counter()
+            ids = [jobs.submit(title=title, text=text)[0].id for title, text in texts]
+            renderer.wake.set()
+            while jobs.waiting():
+                time.sleep(0.1)  # a benchmark's poll of the queue, not a test's wait
+            taken = time.perf_counter() - start
+            assert all(jobs.get(job).status == "published" for job in ids), [jobs.get(job) for job in ids]
+        finally:
+            renderer.stop()
+            jobs.close()
+        return taken
+
+    taken: dict[str, list[float]] = {"one_at_a_time_s": [], "cluster_s": []}
+    with tempfile.TemporaryDirectory() as work:
+        for run_number in range(args.runs):  # in turn, round after round, as interleaved() does
+            for name, cluster in (("one_at_a_time_s", None), ("cluster_s", "local:2")):
+                taken[name].append(queue_rendered(Path(work) / f"{name}-{run_number}", cluster))
+    figures = {name: min(times) for name, times in taken.items()}
+    ratio = figures["cluster_s"] / figures["one_at_a_time_s"]
+    print(f"the service rendering 10 queued texts, best of {args.runs}:")
+    print(f"  one at a time (its default)              {figures['one_at_a_time_s']:6.1f} s")
+    print(
+        f"  on a local cluster of 2, two at once     {figures['cluster_s']:6.1f} s   ratio {ratio:.2f}  (goal <= 0.8)"
+    )
+    if args.json:
+        Path(args.json).write_text(json.dumps({**figures, "ratio": ratio}, indent=2) + "\n")
+
+
 def throughput_bench(args) -> None:
     """20 articles (the extraction set's English pages, as files) made into 20 briefings by
     `briefing batch` on a local cluster of 1, then 2, single-thread workers: audio minutes per
@@ -485,7 +541,7 @@ def throughput_bench(args) -> None:
             command = [*BRIEFING, "batch", "--per-article", *map(str, pages), "-o", str(out), "-q", "--no-cache"]
             command += ["--cluster", f"local:{workers}", "--concurrency", str(2 * workers)]
             figures[f"batch_{workers}_s"] = best(lambda command=command: run(command), args.runs)
-            audio = sum(json.loads(meta.read_text())["duration"] for meta in out.glob("*.json"))
+            audio = sum(json.loads(mp3.with_suffix(".json").read_text())["duration"] for mp3 in out.glob("*.mp3"))
             figures[f"audio_{workers}_min"] = audio / 60
             figures[f"per_core_hour_{workers}"] = (audio / 60) / (figures[f"batch_{workers}_s"] * workers / 3600)
     scaling = figures["batch_1_s"] / figures["batch_2_s"] / 2

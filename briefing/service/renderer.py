@@ -7,7 +7,7 @@ Jobs render as many at once as there are workers to speak them: one, in this pro
 once sharing N worker processes; on a cluster (`[cluster]`), one per cluster worker, sharing it.
 While one job's voice speaks, another's page is read or its audio encoded. The SQLite queue stays
 the record: a job is claimed by one thread in one transaction; a job whose speaking worker died
-is queued again (up to MAX_ATTEMPTS renders) and, made from the same source, is published under
+is queued again (up to RENDER_ATTEMPTS renders) and, made from the same source, is published under
 the same episode name, so once."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..config import Schedule
-from ..errors import BriefingError, WorkerDied
+from ..errors import RENDER_ATTEMPTS, BriefingError, WorkerDied
 from ..ingest.sources import parse_text, read_source
 from ..options import MakeOptions
 from ..pipeline import make
@@ -27,7 +27,6 @@ from ..tts.cluster import client_for
 from .jobs import Job, Jobs
 
 IDLE_SECONDS = 1.0  # how often an idle renderer looks for work (a submission also wakes it at once)
-MAX_ATTEMPTS = 3  # renders of one job whose workers keep dying, before it is failed
 
 
 class Cancelled(Exception):
@@ -159,7 +158,7 @@ class Renderer:
         worker died), or failed with its one line."""
         if isinstance(error, Cancelled):
             self.jobs.forget(job.id)
-        elif isinstance(error, WorkerDied) and job.attempts < MAX_ATTEMPTS:
+        elif isinstance(error, WorkerDied) and job.attempts < RENDER_ATTEMPTS:
             self.jobs.requeue(job.id, str(error))
             self.wake.set()
         elif isinstance(error, BriefingError):

@@ -3,8 +3,8 @@ speaking them is runtime.py's (ONNX Runtime and Piper, imported only by what spe
 
 Every voice also has a fast copy, NAME-int8: most of its convolutions quantised to 8 bits (about
 a quarter less synthesis time, and sounding all but the same: see quantizing.py), made once on
-first use (6 s from shipped ranges, 17 s calibrating) and kept in the user cache folder, checked by its digest each time it is
-found and made again when damaged."""
+first use (6 s from shipped ranges, 17 s calibrating) and kept in the user cache folder, checked
+by its digest each time it is found and made again when damaged."""
 
 from __future__ import annotations
 
