@@ -61,8 +61,13 @@ def _worker_ready() -> None:
 
 
 def start_workers(files: PiperVoiceFiles, workers: int) -> None:
-    """Fork the workers for this voice now, if they are not running, and have them load it."""
-    _pool(files, workers).submit(_worker_ready)
+    """Fork the workers for this voice now, if they are not running, and have them load it (a pool
+    one of whose workers died while idle is forked anew)."""
+    try:
+        _pool(files, workers).submit(_worker_ready)
+    except BrokenProcessPool:
+        _stop_at_once(_pools.pop(_key(files, workers)))
+        _pool(files, workers).submit(_worker_ready)
 
 
 def _key(files: PiperVoiceFiles, workers: int) -> tuple:
@@ -105,12 +110,13 @@ def speak_in_processes(
         futures = {pool.submit(_worker_speak, text, variation, rate): position for position, text in enumerate(texts)}
         for future in as_completed(futures):
             position = futures[future]
-            try:
-                spoken[position] = future.result()
-            except BrokenProcessPool:
-                raise WorkerDied("a Piper worker process died; run again to resume from the cache") from None
+            spoken[position] = future.result()
             if done:
                 done(position, spoken[position])
+    except BrokenProcessPool:  # a worker died: while this render spoke, or in another that shared the pool
+        _pools.pop(key, None)
+        _stop_at_once(pool)
+        raise WorkerDied("a Piper worker process died; run again to resume from the cache") from None
     except BaseException:
         _pools.pop(key, None)
         _stop_at_once(pool)
