@@ -2,9 +2,9 @@
 folder's feed, through the same pipeline as `briefing make --publish` (segment cache, fallback
 engine, cluster), so the server keeps answering while it renders.
 
-Jobs render as many at once as there are workers to speak them: one, in this process, by default
-(the other core stays free for listeners); with Piper's workers (`[voice] workers = N`), N at
-once sharing N worker processes; on a cluster (`[cluster]`), one per cluster worker, sharing it.
+Jobs render as many at once as there are workers to speak them: one by default, Piper speaking in
+this process (no worker is forked beside the server's threads); with Piper's workers (`[voice]
+workers = N`), N at once sharing N worker processes; on a cluster (`[cluster]`), one per cluster worker, sharing it.
 While one job's voice speaks, another's page is read or its audio encoded. The SQLite queue stays
 the record: a job is claimed by one thread in one transaction; a job whose speaking worker died
 is queued again (up to RENDER_ATTEMPTS renders) and, made from the same source, is published under
