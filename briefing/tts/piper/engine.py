@@ -20,7 +20,7 @@ class PiperOptions:
 
     workers: int | None = setting(
         None,
-        "Piper: processes speaking at once (serve --accept-submissions: also jobs rendered at once)",
+        "Piper: processes speaking at once",  # the service also renders as many jobs at once
         shown="one per core",
         flag="--workers",
         toml="voice.workers",
