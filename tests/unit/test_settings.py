@@ -95,7 +95,10 @@ def test_click_options_come_from_the_declarations():
         ("audio.master.loudness", "Target integrated loudness, LUFS (default -19)."),
         ("voice.settings.rate", "Speaking rate (default: [voice] rate, or 1)."),
         ("ingest.fetch.max_bytes", "Largest article file, input or download accepted (default 5MB)."),
-        ("voice.engines.piper.workers", "Piper: processes speaking at once (default one per core)."),
+        (
+            "voice.engines.piper.workers",
+            "Piper: processes speaking at once (default: [voice] workers, or one per core).",
+        ),
     ],
 )
 def test_help_shows_each_default_once(path, expected):
