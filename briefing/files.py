@@ -118,13 +118,18 @@ def write_whole(path: Path, write) -> None:
 
 
 @contextmanager
-def exclusive_lock(path: Path):
+def exclusive_lock(path: Path, wait: bool = True):
     """Held by one process at a time: an advisory lock on the file at path (made if missing), which
-    the system releases if the holder dies."""
+    the system releases if the holder dies. Yields True when held; with wait=False, False at once
+    when another process holds it."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

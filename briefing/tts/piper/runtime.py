@@ -58,23 +58,33 @@ def optimised_session(model: Path, options, two_dimensional: bool):
     to do. two_dimensional: the copy's convolutions made two-dimensional (graph.py: less synthesis
     time on one thread), optimised at ONNX Runtime's highest level, whose blocked layout fits this
     processor's instruction sets; otherwise the model as it is, with only the portable
-    optimisations (the "extended" level). One process makes a copy while the others that want it
-    wait (workers starting together each made it: two cores busy for 1.6 s on a first run); it is
-    written whole or not at all (renamed into place); one that ONNX Runtime cannot read is made again."""
+    optimisations (the "extended" level). A copy is written whole or not at all (renamed into
+    place); one that ONNX Runtime cannot read is made again. One process makes it (workers
+    starting together each made their own: two cores busy for 1.6 s on a first run); another that
+    wants it meanwhile (the other worker) loads the model as shipped, optimised in memory at the
+    portable level (0.5 s), rather than wait for the copy with its core idle."""
 
     copy = optimised_copy_path(model, two_dimensional)
     session = _load_copy(copy, options)
     if session is not None:
         return session
     try:
-        with exclusive_lock(copy.with_name(copy.name + ".lock")):
-            # made by another process while this one waited, or made here now
+        with exclusive_lock(copy.with_name(copy.name + ".lock"), wait=False) as held:
+            if not held:  # another process is making it: speak from the model as shipped meanwhile
+                return _as_shipped(model, options)
+            # made by another process just now, or made here now
             return _load_copy(copy, options) or _make_copy(model, copy, options, two_dimensional)
     except OSError:  # a read-only cache folder: optimised on every load
         options.graph_optimization_level = _level(two_dimensional)
         return onnxruntime.InferenceSession(
             _source(model, two_dimensional), sess_options=options, providers=["CPUExecutionProvider"]
         )
+
+
+def _as_shipped(model: Path, options):
+    """A session of the model itself, optimised in memory (the portable "extended" level)."""
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _load_copy(copy: Path, options):
