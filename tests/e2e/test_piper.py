@@ -67,6 +67,7 @@ def test_a_batch_whose_worker_dies_makes_each_article_again_and_publishes_it_onc
             else:
                 threading.Event().wait(0.01)
 
+    piper_pool._shut_down_pools()  # earlier tests' pools: the one the killer finds must be the batch's
     killer = threading.Thread(target=kill_a_worker, daemon=True)
     killer.start()
     options = MakeOptions(
