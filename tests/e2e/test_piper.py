@@ -58,10 +58,10 @@ def test_a_batch_whose_worker_dies_makes_each_article_again_and_publishes_it_onc
     monkeypatch.setattr(batching, "make", lambda *args: renders.append(args) or real_make(*args))
     killed = []
 
-    def kill_a_worker() -> None:  # as soon as the batch's workers are there
+    def kill_a_worker() -> None:  # once the batch's workers have spoken a clip (it is in the cache)
         while not killed:
             workers = [p for pool in list(piper_pool._pools.values()) for p in (pool._processes or {}).values()]
-            if workers:
+            if workers and any(path.is_file() for path in (tmp_path / "cache").rglob("*")):
                 killed.append(workers[0].pid)
                 os.kill(workers[0].pid, signal.SIGKILL)
             else:
