@@ -29,6 +29,8 @@ PARENT_CHECK_SECONDS = 0.5
 
 _worker_voice = None  # in a worker process: the voice it loaded once
 _pools: dict = {}  # (model, config, workers) -> the live ProcessPoolExecutor speaking that voice
+# Renders made at once (batch, the service) ask for the pool together: one of them forks it.
+_FORKING = threading.Lock()
 
 
 def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
@@ -77,18 +79,22 @@ def _key(files: PiperVoiceFiles, workers: int) -> tuple:
 def _pool(files: PiperVoiceFiles, workers: int):
     """The live worker processes speaking this voice, forked on first use."""
     key = _key(files, workers)
-    pool = _pools.get(key)
-    if pool is None:
-        if not _pools:
-            atexit.register(_shut_down_pools)
-        # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
-        # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
-        pool = _pools[key] = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_load_worker_voice,
-            initargs=(files.model, files.config, os.getpid()),
-        )
+    with _FORKING:
+        return _pools.get(key) or _forked(key, files, workers)
+
+
+def _forked(key: tuple, files: PiperVoiceFiles, workers: int):
+    """A new pool of worker processes for this voice, kept under key."""
+    if not _pools:
+        atexit.register(_shut_down_pools)
+    # fork, not spawn or forkserver: those re-run the caller's main module in every worker, which
+    # breaks scripts that call briefing without an `if __name__ == "__main__"` guard.
+    pool = _pools[key] = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_load_worker_voice,
+        initargs=(files.model, files.config, os.getpid()),
+    )
     return pool
 
 
