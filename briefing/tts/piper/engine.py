@@ -91,11 +91,7 @@ class PiperEngine(Engine):
             for voice in found
             for entry in (
                 voice,
-                replace(
-                    voice,
-                    voice=f"{voice.voice}{FAST_SUFFIX}",
-                    note="int8 copy: faster, made on first use",
-                ),
+                replace(voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"),
             )
         ]
 

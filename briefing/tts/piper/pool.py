@@ -30,7 +30,7 @@ PARENT_CHECK_SECONDS = 0.5
 _worker_voice = None  # in a worker process: the voice it loaded once
 _pools: dict = {}  # (model, config, workers) -> the live ProcessPoolExecutor speaking that voice
 # Renders made at once (batch, the service) ask for the pool together: one of them forks it.
-_FORKING = threading.Lock()
+_FORKING = threading.RLock()  # re-entered when _pool drops a broken pool
 
 
 def _load_worker_voice(model: Path, config: Path, parent: int) -> None:
@@ -63,13 +63,8 @@ def _worker_ready() -> None:
 
 
 def start_workers(files: PiperVoiceFiles, workers: int) -> None:
-    """Fork the workers for this voice now, if they are not running, and have them load it (a pool
-    one of whose workers died while idle is forked anew)."""
-    try:
-        _pool(files, workers).submit(_worker_ready)
-    except BrokenProcessPool:
-        _stop_at_once(_pools.pop(_key(files, workers)))
-        _pool(files, workers).submit(_worker_ready)
+    """Fork the workers for this voice now, if they are not running, and have them load it."""
+    _pool(files, workers).submit(_worker_ready)
 
 
 def _key(files: PiperVoiceFiles, workers: int) -> tuple:
@@ -77,10 +72,24 @@ def _key(files: PiperVoiceFiles, workers: int) -> tuple:
 
 
 def _pool(files: PiperVoiceFiles, workers: int):
-    """The live worker processes speaking this voice, forked on first use."""
+    """The live worker processes speaking this voice, forked on first use, and forked anew when one
+    of the kept ones died while idle (the executor then refuses all work)."""
     key = _key(files, workers)
     with _FORKING:
-        return _pools.get(key) or _forked(key, files, workers)
+        pool = _pools.get(key)
+        if pool is not None and pool._broken:
+            _drop(key, pool)
+            pool = None
+        return pool or _forked(key, files, workers)
+
+
+def _drop(key: tuple, pool) -> None:
+    """End the pool's workers at once, and forget it unless another render has already forked its
+    successor under the same key."""
+    with _FORKING:
+        if _pools.get(key) is pool:
+            del _pools[key]
+    _stop_at_once(pool)
 
 
 def _forked(key: tuple, files: PiperVoiceFiles, workers: int):
@@ -120,12 +129,10 @@ def speak_in_processes(
             if done:
                 done(position, spoken[position])
     except BrokenProcessPool:  # a worker died: while this render spoke, or in another that shared the pool
-        _pools.pop(key, None)
-        _stop_at_once(pool)
+        _drop(key, pool)
         raise WorkerDied("a Piper worker process died; run again to resume from the cache") from None
     except BaseException:
-        _pools.pop(key, None)
-        _stop_at_once(pool)
+        _drop(key, pool)
         raise
     return spoken
 

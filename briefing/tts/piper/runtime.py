@@ -71,20 +71,19 @@ def optimised_session(model: Path, options, two_dimensional: bool):
     try:
         with exclusive_lock(copy.with_name(copy.name + ".lock"), wait=False) as held:
             if not held:  # another process is making it: speak from the model as shipped meanwhile
-                return _as_shipped(model, options)
+                return _in_memory(model, options, two_dimensional=False)
             # made by another process just now, or made here now
             return _load_copy(copy, options) or _make_copy(model, copy, options, two_dimensional)
     except OSError:  # a read-only cache folder: optimised on every load
-        options.graph_optimization_level = _level(two_dimensional)
-        return onnxruntime.InferenceSession(
-            _source(model, two_dimensional), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        return _in_memory(model, options, two_dimensional)
 
 
-def _as_shipped(model: Path, options):
-    """A session of the model itself, optimised in memory (the portable "extended" level)."""
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+def _in_memory(model: Path, options, two_dimensional: bool):
+    """A session of the model optimised in memory, as its copy would be, with no copy kept."""
+    options.graph_optimization_level = _level(two_dimensional)
+    return onnxruntime.InferenceSession(
+        _source(model, two_dimensional), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _load_copy(copy: Path, options):
