@@ -244,23 +244,25 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     from piper import PiperVoice
 
     from briefing.tts.piper import runtime, voices
-    from briefing.tts.piper.folders import optimised_copy_path
+    from briefing.tts.piper.folders import decoder_copy_path, optimised_copy_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    joe, text = voices.find_voice("joe"), "The optimised copy speaks."
+    # a sentence of 9 s: its decoder runs in four pieces
+    joe, text = voices.find_voice("joe"), "The optimised copy speaks, " * 6 + "and then it stops."
     copy = optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
+    decoder = decoder_copy_path(copy)
     assert not copy.exists()
     first = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
-    assert copy.is_file() and not list(
-        copy.parent.glob(".optimising-*")
+    assert (
+        copy.is_file() and decoder.is_file() and not list(copy.parent.glob(".optimising-*"))
     )  # made on first load, nothing left half written
     assert capfd.readouterr().err == ""  # not ONNX Runtime's warning that the copy is for this machine
-    # The voice as shipped, loaded by Piper itself: the copy's convolutions, made two-dimensional,
-    # give the same samples but for rounding (4 in 32767 measured).
+    # The voice as shipped, loaded by Piper itself: the copy's convolutions, made two-dimensional and
+    # decoded in pieces, give the same samples but for rounding (4 in 32767 measured).
     original = runtime.speak(
         PiperVoice.load(joe.model, config_path=joe.config, download_dir=tmp_path), text, variation=False
     )
-    assert len(original) == len(first)
+    assert len(original) == len(first) > 9 * 22050 * 2
     assert np.abs(np.frombuffer(original, "<i2").astype(int) - np.frombuffer(first, "<i2")).max() <= 64
     loaded = []
 
@@ -269,18 +271,16 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
         onnxruntime, "InferenceSession", lambda model, **kw: loaded.append(model) or session_class(model, **kw)
     )
     again = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
-    assert loaded == [str(copy)] and again == first  # loaded from the copy, and says the very same samples
-    copy.write_bytes(copy.read_bytes()[:5000])  # damaged
-    loaded.clear()
-    remade = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
-    assert (
-        remade == first and loaded[0] == str(copy) and isinstance(loaded[1], bytes) and copy.stat().st_size > 1_000_000
-    )
-    loaded.clear()
-    runtime.load_voice(
-        joe.model, joe.config, threads=2
-    )  # on several threads, the model's own 1-D convolutions: a copy of its own
-    assert loaded == [str(joe.model)] and optimised_copy_path(joe.model, two_dimensional=False).is_file()
+    assert loaded == [str(copy), str(decoder)] and again == first  # loaded from the copy: the very same samples
+    for damaged in (lambda: copy.write_bytes(copy.read_bytes()[:5000]), decoder.unlink):
+        damaged()
+        loaded.clear()
+        remade = runtime.speak(runtime.load_voice(joe.model, joe.config, threads=1), text, variation=False)
+        assert remade == first and loaded[0] == str(copy) and isinstance(loaded[-1], bytes)
+        assert copy.stat().st_size > 1_000_000 and decoder.is_file()
+    runtime.load_voice(joe.model, joe.config, threads=2)  # on several threads, the model's own 1-D convolutions
+    flat = optimised_copy_path(joe.model, two_dimensional=False)
+    assert flat != copy and flat.is_file() and decoder_copy_path(flat).is_file()  # a copy of its own
 
 
 def test_a_first_render_prepares_its_voice_once_and_voices_prepare_does_it_ahead(tmp_path, monkeypatch):

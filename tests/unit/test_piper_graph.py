@@ -1,4 +1,5 @@
-"""A Piper voice's graph changes: the 1-D convolutions made 2-D compute what they did."""
+"""A Piper voice's graph changes compute what the voice did: its 1-D convolutions made 2-D, the voice split
+before its decoder (and the pieces the decoder runs in)."""
 
 import numpy as np
 import onnx
@@ -6,7 +7,8 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from briefing.tts.piper.graph import two_dimensional_convolutions
+from briefing.tts.piper.folders import LATENT
+from briefing.tts.piper.graph import split_at_decoder, two_dimensional_convolutions
 
 CHANNELS, LENGTH = 16, 50
 
@@ -94,3 +96,65 @@ def test_a_convolution_whose_weights_are_computed_is_left_as_it_is():
     rewritten = two_dimensional_convolutions(model)
     assert [node.op_type for node in rewritten.graph.node] == ["Identity", "Conv", "LeakyRelu"]
     assert len(next(init for init in rewritten.graph.initializer if init.name == "weight").dims) == 3
+
+
+def _voice(speakers: int = 1) -> onnx.ModelProto:
+    """A voice in miniature: its front scales the phonemes' frames (and adds the speaker's, with
+    several), its decoder ("/dec/") convolves them with weights dequantised from int8, as a fast copy's are."""
+    generator = np.random.default_rng(5)
+    weight = numpy_helper.from_array(generator.integers(-100, 100, (CHANNELS, CHANNELS, 3)).astype(np.int8), "weight")
+    scale = numpy_helper.from_array(np.array(0.01, dtype=np.float32), "scale")
+    two = numpy_helper.from_array(np.array(2.0, dtype=np.float32), "two")
+    nodes = [
+        helper.make_node("Mul", ["x", "two"], ["frames"], name="/Mul"),
+        helper.make_node("DequantizeLinear", ["weight", "scale"], ["weight_float"], name="weight_DequantizeLinear"),
+        helper.make_node("Conv", ["frames", "weight_float"], ["convolved"], name="/dec/conv", pads=[1, 1]),
+        helper.make_node("Tanh", ["convolved"], ["output"], name="/dec/Tanh"),
+    ]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, CHANNELS, "frames"])]
+    if speakers > 1:  # the decoder reads the speaker too: two tensors computed from the inputs
+        inputs.append(helper.make_tensor_value_info("speaker", TensorProto.FLOAT, [1, CHANNELS, 1]))
+        nodes.insert(3, helper.make_node("Add", ["convolved", "speaker"], ["conditioned"], name="/dec/Add"))
+        nodes[-1].input[0] = "conditioned"
+    graph = helper.make_graph(
+        nodes,
+        "voice",
+        inputs,
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)],
+        [weight, scale, two],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+def test_a_voice_split_before_its_decoder_computes_in_two_parts_what_it_did_whole():
+    whole = _voice()
+    front, decoder = split_at_decoder(whole)
+    assert [node.name for node in front.graph.node] == ["/Mul"]
+    assert [node.name for node in decoder.graph.node] == ["weight_DequantizeLinear", "/dec/conv", "/dec/Tanh"]
+    assert [value.name for value in decoder.graph.input] == [LATENT] == [value.name for value in front.graph.output]
+
+    def session(model):
+        return onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+    x = np.random.default_rng(3).normal(0, 1, (1, CHANNELS, LENGTH)).astype(np.float32)
+    latent = session(front).run(None, {"x": x})[0]
+    assert np.array_equal(session(decoder).run(None, {LATENT: latent})[0], session(whole).run(None, {"x": x})[0])
+
+
+def test_a_voice_whose_decoder_reads_more_than_its_latent_frames_is_not_split():
+    assert split_at_decoder(_voice(speakers=2)) is None
+
+
+@pytest.mark.parametrize(
+    "frames, expected",
+    [
+        (1, [(0, 1, 0, 1)]),
+        (256, [(0, 256, 0, 256)]),
+        (257, [(0, 256, 0, 257), (256, 257, 240, 257)]),
+        (600, [(0, 256, 0, 272), (256, 512, 240, 528), (512, 600, 496, 600)]),
+    ],
+)
+def test_a_sentence_is_decoded_in_pieces_with_frames_either_side(frames, expected):
+    from briefing.tts.piper.runtime import pieces
+
+    assert pieces(frames, piece=256, context=16) == expected
