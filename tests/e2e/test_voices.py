@@ -247,7 +247,7 @@ def test_a_voice_loads_from_its_optimised_copy_which_speaks_alike_and_is_made_ag
     from briefing.tts.piper.folders import decoder_copy_path, optimised_copy_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    # a sentence of 9 s: its decoder runs in four pieces
+    # a sentence of 9 s: its decoder runs in two pieces
     joe, text = voices.find_voice("joe"), "The optimised copy speaks, " * 6 + "and then it stops."
     copy = optimised_copy_path(joe.model, two_dimensional=True)  # a worker's: one thread
     decoder = decoder_copy_path(copy)

@@ -148,13 +148,14 @@ def test_a_voice_whose_decoder_reads_more_than_its_latent_frames_is_not_split():
 @pytest.mark.parametrize(
     "frames, expected",
     [
+        (0, []),  # none: decoded whole, as the voice would
         (1, [(0, 1, 0, 1)]),
-        (256, [(0, 256, 0, 256)]),
-        (257, [(0, 256, 0, 257), (256, 257, 240, 257)]),
-        (600, [(0, 256, 0, 272), (256, 512, 240, 528), (512, 600, 496, 600)]),
+        (512, [(0, 512, 0, 512)]),
+        (513, [(0, 257, 0, 273), (257, 513, 241, 513)]),  # two pieces, not one and a frame
+        (1200, [(0, 400, 0, 416), (400, 800, 384, 816), (800, 1200, 784, 1200)]),
     ],
 )
-def test_a_sentence_is_decoded_in_pieces_with_frames_either_side(frames, expected):
+def test_a_sentence_is_decoded_in_as_few_even_pieces_as_fit_with_frames_either_side(frames, expected):
     from briefing.tts.piper.runtime import pieces
 
-    assert pieces(frames, piece=256, context=16) == expected
+    assert pieces(frames, largest=512, context=16) == expected
