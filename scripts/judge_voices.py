@@ -67,6 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=6, help="pages of the extraction set (default 6)")
     parser.add_argument("--minutes", type=float, default=1.5, help="each briefing condensed to this (default 1.5)")
+    parser.add_argument(
+        "--renders", type=int, default=1, help="renders of each voice with its variation on, averaged (default 1)"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     recogniser = Recogniser()
@@ -82,13 +85,11 @@ def main() -> None:
         for source in sources:
             row = {"briefing": source.stem}
             audio = {}
-            for voice, variation in (
-                ("joe", False),
-                ("joe-int8", False),
-                ("joe varied", True),
-                ("joe-int8 varied", True),
-            ):
-                options = MakeOptions(output_dir=work / voice / source.stem)
+            renders = [("joe", False, 0), ("joe-int8", False, 0)] + [
+                (voice, True, render) for render in range(args.renders) for voice in ("joe varied", "joe-int8 varied")
+            ]
+            for voice, variation, render in renders:
+                options = MakeOptions(output_dir=work / voice / str(render) / source.stem)
                 engines = options.voice.engines
                 options = replace(
                     options,
@@ -101,9 +102,11 @@ def main() -> None:
                     ),
                 )
                 episode = make([str(source)], options)
-                audio[voice] = Path(episode.audio)
+                audio.setdefault(voice, Path(episode.audio))
                 row[f"{voice} seconds"] = episode.duration
-                row[f"{voice} word error"] = check(episode.audio, recogniser).wer
+                heard = check(episode.audio, recogniser).wer
+                row.setdefault(f"{voice} word errors", []).append(heard)
+                row[f"{voice} word error"] = float(numpy.mean(row[f"{voice} word errors"]))
             row["mcd dB"] = mel_cepstral_distortion(audio["joe"], audio["joe-int8"])
             row["own mcd dB"] = mel_cepstral_distortion(audio["joe"], audio["joe varied"])
             rows.append(row)
@@ -118,6 +121,12 @@ def main() -> None:
     words = {voice: numpy.mean([row[f"{voice} word error"] for row in rows]) for voice in voices}
     mcd = numpy.mean([row["mcd dB"] for row in rows])
     own = numpy.mean([row["own mcd dB"] for row in rows])
+    by_render = {  # each render's mean over the briefings: how much the word error moves from render to render
+        voice: [
+            float(numpy.mean([row[f"{voice} word errors"][render] for row in rows])) for render in range(args.renders)
+        ]
+        for voice in ("joe varied", "joe-int8 varied")
+    }
     heard = words["joe varied"]
     relative = (words["joe-int8 varied"] - heard) / heard if heard else float("inf")
     print(
@@ -126,9 +135,17 @@ def main() -> None:
         f"{words['joe-int8 varied']:.4f}; joe-int8 as heard {relative:+.1%} relative (within 3%: "
         f"{relative <= 0.03}); mean MCD {mcd:.2f} dB (two renders of joe: {own:.2f} dB)"
     )
+    if args.renders > 1:
+        print(
+            "each render's word error as heard: "
+            + "; ".join(f"{v}: " + ", ".join(f"{w:.4f}" for w in by_render[v]) for v in by_render)
+        )
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"rows": rows, "relative": relative, "mcd": mcd, "own_mcd": own}, indent=2) + "\n"
+            json.dumps(
+                {"rows": rows, "relative": relative, "mcd": mcd, "own_mcd": own, "by_render": by_render}, indent=2
+            )
+            + "\n"
         )
 
 

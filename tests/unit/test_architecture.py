@@ -193,18 +193,29 @@ def function_level_imports() -> list[tuple[Path, int, bool]]:
 
 def test_an_import_inside_a_function_says_why():
     """Imports go at the top of the module, unless a measured start-up cost says otherwise: then a
-    comment says which. The count is held (24 at the last count, from 123): a new one must be worth it."""
+    comment says which. The count is held (26 at the last count, from 123): a new one must be worth it."""
     imports = function_level_imports()
     unexplained = [f"{path.relative_to(PACKAGE)}:{line}" for path, line, explained in imports if not explained]
     assert not unexplained, "\n".join(unexplained)
-    assert len(imports) <= 24
+    assert len(imports) <= 26
 
 
 def test_the_command_starts_without_the_libraries_its_lazy_imports_keep_out():
     """What those imports are for: the command line starts (`briefing --help`, `briefing voices`)
     without the speech runtime, the web client, the cluster or the server, which each command that
     needs them imports."""
-    heavy = ["numpy", "onnx", "onnxruntime", "piper", "requests", "gtts", "distributed", "uvicorn", "feedparser"]
+    heavy = [
+        "numpy",
+        "onnx",
+        "onnxruntime",
+        "piper",
+        "requests",
+        "gtts",
+        "distributed",
+        "uvicorn",
+        "feedparser",
+        "rich",
+    ]
     probe = f"import sys, briefing.cli; print([name for name in {heavy!r} if name in sys.modules])"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

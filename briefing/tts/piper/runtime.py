@@ -90,7 +90,7 @@ def optimised_session(model: Path, options, two_dimensional: bool):
 def _in_memory(model: Path, options, two_dimensional: bool):
     """A session of the model optimised in memory, as its copy would be but whole, with no copy kept."""
     options.graph_optimization_level = _level(two_dimensional)
-    source = _graph(model, two_dimensional).SerializeToString() if two_dimensional else str(model)
+    source = _graphs(model, two_dimensional, split=False)[0].SerializeToString() if two_dimensional else str(model)
     return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
 
 
@@ -120,31 +120,28 @@ def _level(two_dimensional: bool):
     return levels.ORT_ENABLE_ALL if two_dimensional else levels.ORT_ENABLE_EXTENDED
 
 
-def _graph(model: Path, two_dimensional: bool):
-    """The model's graph as its copy is made of: its convolutions two-dimensional if asked."""
+def _graphs(model: Path, two_dimensional: bool, split: bool) -> tuple:
+    """The graphs a copy of the model is made of: the model, its convolutions two-dimensional if
+    asked; split before its decoder (front, decoder) if asked and it can be (graph.split_at_decoder)."""
     from . import graph  # onnx: 0.15-1.2 s to import, for making a copy alone
 
     loaded = graph.onnx.load(str(model))
-    return graph.two_dimensional_convolutions(loaded) if two_dimensional else loaded
+    if two_dimensional:
+        loaded = graph.two_dimensional_convolutions(loaded)
+    return (split and graph.split_at_decoder(loaded)) or (loaded,)
 
 
 def _make_copy(model: Path, copy: Path, options, two_dimensional: bool):
     """A session of the model, optimised now, its optimised graph kept as copy: in two parts when it
-    splits before its decoder (graph.split_at_decoder), the decoder written first, so that a copy
-    found has its decoder beside it."""
-    from . import graph  # as in _graph
-
+    splits before its decoder, the decoder written first, so that a copy found has its decoder beside it."""
     options.graph_optimization_level = _level(two_dimensional)
     # At the highest level ONNX Runtime warns, on stderr, that such a copy is for this machine: it is.
     options.log_severity_level = 3
-    whole = _graph(model, two_dimensional)
-    parts = graph.split_at_decoder(whole)
-    if parts is None:
-        return _optimised(whole, copy, options)
-    del whole  # the parts are copies of it: 63 MB less while they are optimised
-    front, decoder = parts
-    decoder = _optimised(decoder, decoder_copy_path(copy), options)
-    return DecodedInPieces(_optimised(front, copy, options), decoder)
+    parts = _graphs(model, two_dimensional, split=True)
+    if len(parts) == 1:
+        return _optimised(parts[0], copy, options)
+    decoder = _optimised(parts[1], decoder_copy_path(copy), options)
+    return DecodedInPieces(_optimised(parts[0], copy, options), decoder)
 
 
 def _optimised(graph, path: Path, options):
