@@ -7,6 +7,7 @@ import socket
 import struct
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -198,3 +199,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E in Path(item.path).parents:
             item.add_marker(pytest.mark.slow)
+
+
+def wait_for(check, seconds: float = 240, what: str = "the condition"):
+    """check()'s first true value, polled (what the test observes), or AssertionError after seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not come within {seconds} s")

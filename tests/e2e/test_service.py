@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import requests
-from conftest import Reply
+from conftest import Reply, wait_for
 
 from briefing.errors import BriefingError
 from briefing.ingest import sources
@@ -397,17 +397,6 @@ def test_a_stop_while_rendering_is_clean_and_the_render_resumes_on_the_next_star
     finally:
         restarted.stop()
     assert [entry.title for entry in feedparser.parse((folder / "feed.xml").read_bytes()).entries] == ["Ports reopen"]
-
-
-def wait_for(check, seconds: float = 240, what: str = "the condition"):
-    """check()'s first true value, polled (what the test observes), or AssertionError after seconds."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not come within {seconds} s")
 
 
 def job_of(server, job_id: str) -> dict | None:
