@@ -13,7 +13,7 @@ from platformdirs import user_data_dir
 
 from ...files import user_cache_folder
 
-GRAPH_VERSION = 2  # part of the optimised copies' names: raise it when graph.py's changes to them change
+GRAPH_VERSION = 2  # part of the two-dimensional copies' names: raise it when graph.py's changes to them change
 LATENT = "briefing_latent"  # the tensor between a split copy's two parts (graph.split_at_decoder)
 
 
@@ -30,14 +30,14 @@ def optimised_copy_path(model: Path, two_dimensional: bool) -> Path:
     """Where the model's optimised copy is kept (runtime.optimised_session): named by the model's
     path, size and date and by ONNX Runtime's version (its optimised graphs use its own fused
     operators; read from the installed package, so finding a copy imports none of it); a
-    two-dimensional copy by the processor too (processor_identity), so machines sharing a cache
-    folder each make their own. A copy split before its decoder keeps the decoder beside it
-    (decoder_copy_path)."""
+    two-dimensional copy by GRAPH_VERSION and the processor too (processor_identity), so machines
+    sharing a cache folder each make their own. A copy split before its decoder keeps the decoder
+    beside it (decoder_copy_path)."""
 
     stat = model.stat()
-    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime_version()}:{GRAPH_VERSION}"
+    made_of = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{runtime_version()}"
     if two_dimensional:
-        made_of += f":2d:{processor_identity()}"
+        made_of += f":2d:{GRAPH_VERSION}:{processor_identity()}"
     return cached_voices_folder() / f"{model.stem}-optimised-{hashlib.sha256(made_of.encode()).hexdigest()[:16]}.onnx"
 
 

@@ -66,12 +66,12 @@ def optimised_session(model: Path, options, two_dimensional: bool):
     synthesises loads it, in each worker; the copy loads in 0.06-0.08 s with no optimisation left
     to do. two_dimensional: the copy's convolutions made two-dimensional (graph.py: less synthesis
     time on one thread), optimised at ONNX Runtime's highest level, whose blocked layout fits this
-    processor's instruction sets; otherwise the model as it is, with only the portable
-    optimisations (the "extended" level). A copy is written whole or not at all (renamed into
-    place); one that ONNX Runtime cannot read is made again. One process makes it (workers
-    starting together each made their own: two cores busy for 1.6 s on a first run); another that
-    wants it meanwhile (the other worker) loads the model as shipped, optimised in memory at the
-    portable level (0.5 s), rather than wait for the copy with its core idle."""
+    processor's instruction sets, and split before its decoder (DecodedInPieces); otherwise the model
+    as it is, with only the portable optimisations (the "extended" level). A copy is written whole or
+    not at all (renamed into place); one that ONNX Runtime cannot read is made again. One process
+    makes it (workers starting together each made their own: two cores busy for 1.6 s on a first
+    run); another that wants it meanwhile (the other worker) loads the model as shipped, optimised
+    in memory at the portable level (0.5 s), rather than wait for the copy with its core idle."""
 
     copy = optimised_copy_path(model, two_dimensional)
     session = _load_copy(copy, options)
@@ -90,7 +90,7 @@ def optimised_session(model: Path, options, two_dimensional: bool):
 def _in_memory(model: Path, options, two_dimensional: bool):
     """A session of the model optimised in memory, as its copy would be but whole, with no copy kept."""
     options.graph_optimization_level = _level(two_dimensional)
-    source = _graphs(model, two_dimensional, split=False)[0].SerializeToString() if two_dimensional else str(model)
+    source = _two_dimensional(model, split=False)[0].SerializeToString() if two_dimensional else str(model)
     return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
 
 
@@ -120,39 +120,40 @@ def _level(two_dimensional: bool):
     return levels.ORT_ENABLE_ALL if two_dimensional else levels.ORT_ENABLE_EXTENDED
 
 
-def _graphs(model: Path, two_dimensional: bool, split: bool) -> tuple:
-    """The graphs a copy of the model is made of: the model, its convolutions two-dimensional if
-    asked; split before its decoder (front, decoder) if asked and it can be (graph.split_at_decoder)."""
+def _two_dimensional(model: Path, split: bool) -> tuple:
+    """The model with its convolutions two-dimensional (graph.py); split before its decoder (front,
+    decoder) if asked and it can be (graph.split_at_decoder)."""
     from . import graph  # onnx: 0.15-1.2 s to import, for making a copy alone
 
-    loaded = graph.onnx.load(str(model))
-    if two_dimensional:
-        loaded = graph.two_dimensional_convolutions(loaded)
-    return (split and graph.split_at_decoder(loaded)) or (loaded,)
+    rewritten = graph.two_dimensional_convolutions(graph.onnx.load(str(model)))
+    return (split and graph.split_at_decoder(rewritten)) or (rewritten,)
 
 
 def _make_copy(model: Path, copy: Path, options, two_dimensional: bool):
-    """A session of the model, optimised now, its optimised graph kept as copy: in two parts when it
-    splits before its decoder, the decoder written first, so that a copy found has its decoder beside it."""
+    """A session of the model, optimised now, its optimised graph kept as copy. The two-dimensional
+    copy (one thread: the workers') is kept in two parts when it splits before its decoder, the
+    decoder written first, so that a copy found has its decoder beside it. A voice on several
+    threads stays whole: split, its two sessions' thread pools took 6-15% more time."""
     options.graph_optimization_level = _level(two_dimensional)
     # At the highest level ONNX Runtime warns, on stderr, that such a copy is for this machine: it is.
     options.log_severity_level = 3
-    parts = _graphs(model, two_dimensional, split=True)
+    if not two_dimensional:
+        return _optimised(str(model), copy, options)
+    parts = [part.SerializeToString() for part in _two_dimensional(model, split=True)]
     if len(parts) == 1:
         return _optimised(parts[0], copy, options)
     decoder = _optimised(parts[1], decoder_copy_path(copy), options)
     return DecodedInPieces(_optimised(parts[0], copy, options), decoder)
 
 
-def _optimised(graph, path: Path, options):
-    """A session of the graph, optimised now, the optimised graph written to path whole or not at all."""
+def _optimised(source, path: Path, options):
+    """A session of source (a model's path, or its bytes), optimised now, the optimised graph written
+    to path whole or not at all."""
     descriptor, made = tempfile.mkstemp(dir=path.parent, prefix=".optimising-", suffix=".onnx")
     os.close(descriptor)
     try:
         options.optimized_model_filepath = made
-        session = onnxruntime.InferenceSession(
-            graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
         os.replace(made, path)
     finally:
         Path(made).unlink(missing_ok=True)
@@ -162,9 +163,9 @@ def _optimised(graph, path: Path, options):
 class DecodedInPieces:
     """A voice split before its decoder (graph.split_at_decoder), run as one session: its first part
     writes a sentence's latent frames, and its decoder turns them into samples a piece at a time
-    (pieces). Decoding a long sentence whole took 340 MB of activations: the largest process of a
-    render, 485 MB; in pieces of at most 6 s, 277 MB, for 0.7% more synthesis time and the samples of decoding it
-    whole (within 2e-7)."""
+    (pieces). The workers' voices run so (see _make_copy). Decoding a long sentence whole took 340 MB
+    of activations, and a worker 485 MB; in pieces of at most 6 s, 277 MB, for 0.7% more synthesis
+    time on one thread, and the samples of decoding it whole (within 2e-7)."""
 
     def __init__(self, front, decoder):
         self.front, self.decoder = front, decoder
