@@ -3,7 +3,7 @@ leave what it says alone: its convolutions made two-dimensional for ONNX Runtime
 and the graph split before its decoder (every voice's optimised copy), and the convolutions its
 fast int8 copy quantises.
 
-Imported only where a copy is made (once per voice and machine): onnx takes 0.15 s to import."""
+Imported only where a copy is made (once per voice and machine): onnx takes 0.1 s to import."""
 
 from __future__ import annotations
 

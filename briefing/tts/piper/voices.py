@@ -104,7 +104,7 @@ def fast_copy(voice: PiperVoiceFiles) -> PiperVoiceFiles:
     except OSError:
         pass  # not made yet, or damaged: made now
     folder.mkdir(parents=True, exist_ok=True)
-    # numpy, onnx and its quantizer: 1.4 s to import, for making the fast copy alone
+    # numpy, onnx and its quantizer: 0.5 s to import, for making the fast copy alone
     from . import quantizing
 
     with tempfile.TemporaryDirectory(dir=folder, prefix=".quantising-") as work:
