@@ -120,14 +120,15 @@ def split_at_decoder(model: onnx.ModelProto) -> tuple[onnx.ModelProto, onnx.Mode
     for node in graph.node:
         if node.name.startswith(DECODER) or any(name in decoding for name in node.input):
             decoding.update(node.output)
-    decoder_nodes = [node for node in graph.node if set(node.output) <= decoding]
+    decoder_nodes = [node for node in graph.node if decoding.issuperset(node.output)]
     read = {name for node in decoder_nodes for name in node.input} - decoding - constant
     outputs = {value.name for value in graph.output}
     if len(read) != 1 or not outputs <= decoding:
         return None
     latent = read.pop()
-    front_nodes = _needed([node for node in graph.node if node not in decoder_nodes], {latent})
-    decoder_nodes = _needed([node for node in graph.node if set(node.output) <= decoding | constant], outputs)
+    front_nodes = _needed([node for node in graph.node if not decoding.issuperset(node.output)], {latent})
+    decoding |= constant  # with the constants the decoder reads
+    decoder_nodes = _needed([node for node in graph.node if decoding.issuperset(node.output)], outputs)
     latent_value = helper.make_tensor_value_info(LATENT, onnx.TensorProto.FLOAT, None)
     front = _part(model, front_nodes, list(graph.input), [latent_value], latent)
     decoder = _part(model, decoder_nodes, [latent_value], list(graph.output), latent)
@@ -135,7 +136,7 @@ def split_at_decoder(model: onnx.ModelProto) -> tuple[onnx.ModelProto, onnx.Mode
 
 
 def _needed(nodes: list, outputs: set[str]) -> list:
-    """Those of nodes (kept in order) whose outputs outputs are computed from."""
+    """The nodes, of `nodes` and in their order, that compute what `outputs` are computed from."""
     wanted, kept = set(outputs), []
     for node in reversed(nodes):
         if wanted.intersection(node.output):
