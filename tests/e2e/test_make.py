@@ -63,7 +63,7 @@ def test_duration_matches_metadata_and_loudness_is_on_target(episode):
     assert meta["segments"][-1]["end"] <= meta["duration"]
     assert [s["start"] for s in meta["segments"]] == sorted(s["start"] for s in meta["segments"])
     assert all(s["end"] > s["start"] for s in meta["segments"])
-    assert (meta["engine"], meta["voice"], meta["show"]) == ("piper", "joe-int8", "Morning Desk")
+    assert (meta["engine"], meta["voice"], meta["show"]) == ("piper", "joe", "Morning Desk")
     assert [d["rule"] for d in meta["stories"][0]["dropped"]] == ["newsletter-prompt", "share-prompt"]
 
 
@@ -194,7 +194,7 @@ def test_voices_lists_engines_and_usability():
     result = runner().invoke(main, ["voices"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert any(line.split()[:2] == ["piper", "joe-int8"] and "usable" in line and "default" in line for line in lines)
+    assert any(line.split()[:2] == ["piper", "joe"] and "usable" in line and "default" in line for line in lines)
     assert any(line.startswith("gtts") and " en " in f" {line} " for line in lines)
     assert any(line.startswith("espeak") for line in lines)
 

