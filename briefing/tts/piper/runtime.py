@@ -91,7 +91,7 @@ def _in_memory(model: Path, options, two_dimensional: bool):
     """A session of the model optimised in memory, as its copy would be but whole, with no copy kept."""
     options.graph_optimization_level = _level(two_dimensional)
     source = _two_dimensional(model, split=False)[0].SerializeToString() if two_dimensional else str(model)
-    return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+    return _session(source, options)
 
 
 def _load_copy(copy: Path, options):
@@ -101,18 +101,19 @@ def _load_copy(copy: Path, options):
         return None
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     try:
-        session = onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+        session = _session(str(copy), options)
         if session.get_outputs()[0].name != LATENT:
             return session
-        decoder = decoder_copy_path(copy)
-        return DecodedInPieces(
-            session,
-            onnxruntime.InferenceSession(str(decoder), sess_options=options, providers=["CPUExecutionProvider"]),
-        )
+        return DecodedInPieces(session, _session(str(decoder_copy_path(copy)), options))
     except Exception:  # damaged: ONNX Runtime raises its own classes, with no common base but Exception
         copy.unlink(missing_ok=True)
         decoder_copy_path(copy).unlink(missing_ok=True)
         return None
+
+
+def _session(source, options):
+    """An ONNX Runtime session of source (a model's path, or its bytes) on the processor."""
+    return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _level(two_dimensional: bool):
@@ -153,7 +154,7 @@ def _optimised(source, path: Path, options):
     os.close(descriptor)
     try:
         options.optimized_model_filepath = made
-        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+        session = _session(source, options)
         os.replace(made, path)
     finally:
         Path(made).unlink(missing_ok=True)
